@@ -1,0 +1,357 @@
+import { z } from 'zod'
+
+/**
+ * The schema of `gateway.yaml`. Keys are camelCase here and snake_case in YAML and env vars
+ * (`max_tokens` ↔ `maxTokens`); `normalizeTree` maps between the two. Every section has
+ * defaults, so an empty file is valid. Where a default differs from the reference system it is
+ * because the reference default was unsafe (see docs/configuration.md).
+ */
+
+const durationMs = z.number().int().min(1)
+
+function isIanaTimezone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const timezone = z.string().refine(isIanaTimezone, { message: 'not a known IANA time zone' })
+
+/** `""`, `/`, `ai`, `/ai/` → `""`, `""`, `/ai`, `/ai`. */
+export function normalizePrefix(path: string): string {
+  const trimmed = path.trim().replace(/^\/+|\/+$/g, '')
+  return trimmed === '' ? '' : `/${trimmed}`
+}
+
+const prefix = z
+  .string()
+  .refine((value) => !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value), {
+    message: 'must be a plain path prefix like /ai (no query, fragment, spaces, empty or dot segments)',
+  })
+  .transform(normalizePrefix)
+
+export const serverSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8000),
+  /** Public path prefix that a reverse proxy strips before forwarding (like `uvicorn --root-path`). */
+  rootPath: prefix.default(''),
+  /** Largest accepted request body. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  /** Seconds between SSE keepalive comments. */
+  sseKeepaliveSeconds: z.number().min(1).max(60).default(15),
+})
+
+const modelOverride = z.object({
+  name: z.string().min(1).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).optional(),
+  fallback: z.string().min(1).optional(),
+})
+
+const providerSchema = z.object({
+  apiKey: z.string().optional(),
+  baseUrl: z.string().url().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+})
+
+const compatibleProviderSchema = providerSchema.extend({ baseUrl: z.string().url() })
+
+const priceSchema = z.object({
+  /** USD per million input tokens. */
+  input: z.number().min(0),
+  /** USD per million output tokens. */
+  output: z.number().min(0),
+})
+
+export const modelSchema = z.object({
+  /** `provider:model`, e.g. `openai:gpt-4o-mini`, `anthropic:claude-sonnet-4-5`, `mock:echo`. */
+  default: z.string().min(1).default('mock:echo'),
+  temperature: z.number().min(0).max(2).default(0.1),
+  maxTokens: z.number().int().min(1).default(4096),
+  /** Model used when the default fails with a retryable error after its retries. */
+  fallback: z.string().min(1).nullable().default(null),
+  /** Retries of one model call on 429, 5xx and timeouts (not on auth or content errors). */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  /** Time limit of one model call, independent of the run's overall timeout. */
+  callTimeoutMs: durationMs.default(120_000),
+  providers: z
+    .object({
+      openai: providerSchema.optional(),
+      anthropic: providerSchema.optional(),
+      google: providerSchema.optional(),
+      /** Named OpenAI-compatible endpoints: Ollama, vLLM, llama.cpp, LM Studio… Use as `<name>:<model>`. */
+      openaiCompatible: z.record(z.string(), compatibleProviderSchema).default({}),
+    })
+    .prefault({}),
+  /** Prices per model id, to compute `cost_usd`; built-in prices cover common models. */
+  pricing: z.record(z.string(), priceSchema).default({}),
+})
+
+export const guardrailsSchema = z.object({
+  maxToolCalls: z.number().int().min(0).default(20),
+  maxIterations: z.number().int().min(1).default(10),
+  timeoutMs: durationMs.default(60_000),
+  maxDelegationDepth: z.number().int().min(0).default(3),
+  /** Tool calls run at once within one model turn. */
+  maxParallelToolCalls: z.number().int().min(1).max(50).default(5),
+  /** Tool results longer than this are truncated before the model sees them. */
+  maxToolResultBytes: z
+    .number()
+    .int()
+    .min(256)
+    .default(32 * 1024),
+})
+
+const scopeName = z.string().min(1)
+
+const apiKeySchema = z
+  .object({
+    name: z.string().min(1),
+    /** The key itself (use `${VAR}`); stored only as a digest in memory. */
+    key: z.string().min(16, 'API keys must be at least 16 characters').optional(),
+    /** Or a precomputed `sha256:<hex>` digest of the key. */
+    keyHash: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex chars>')
+      .optional(),
+    scopes: z.array(scopeName).default(['*']),
+  })
+  .refine((value) => (value.key === undefined) !== (value.keyHash === undefined), {
+    message: 'give exactly one of key or key_hash',
+  })
+
+export const authSchema = z.object({
+  /** `none` must be chosen explicitly; `api_key` without keys is a start-up error. */
+  mode: z.enum(['api_key', 'oauth2', 'composite', 'custom', 'none']).default('api_key'),
+  apiKeys: z.array(apiKeySchema).default([]),
+  oauth2: z
+    .object({
+      issuer: z.string().url().optional(),
+      audience: z.union([z.string(), z.array(z.string())]).optional(),
+      jwksUri: z.string().url().optional(),
+      algorithms: z.array(z.string()).default(['RS256', 'ES256']),
+      scopeClaim: z.string().default('scope'),
+      clockSkewSeconds: z.number().int().min(0).max(600).default(30),
+      /** Client id offered to Swagger UI's OAuth2 login, if any. */
+      docsClientId: z.string().optional(),
+    })
+    .prefault({}),
+  /** Route ids (not paths) that need no credentials. */
+  publicRoutes: z.array(z.string()).default(['health']),
+})
+
+export const persistenceSchema = z.object({
+  enabled: z.boolean().default(true),
+  backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  /** SQLite file (relative to the workspace) or a Postgres URL. */
+  url: z.string().optional(),
+  tablePrefix: z
+    .string()
+    .regex(/^[a-z0-9_]*$/, 'only lowercase letters, digits and _')
+    .default(''),
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'a plain lowercase identifier')
+    .nullable()
+    .default(null),
+  migrateOnStart: z.boolean().default(true),
+})
+
+export const queueSchema = z.object({
+  /** `embedded` keeps jobs in the gateway's database; `bullmq` uses Redis; `rabbitmq` AMQP. */
+  backend: z.enum(['embedded', 'bullmq', 'rabbitmq', 'none']).default('embedded'),
+  redisUrl: z.string().default('redis://127.0.0.1:6379'),
+  rabbitmqUrl: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
+  queueName: z.string().default('agw-executions'),
+  keyPrefix: z.string().default('agw'),
+  workers: z.number().int().min(1).max(256).default(4),
+  maxRetries: z.number().int().min(0).max(100).default(3),
+  retryBackoffMs: z.number().int().min(0).default(1000),
+  visibilityTimeoutSeconds: z.number().int().min(5).default(300),
+  drainTimeoutSeconds: z.number().int().min(0).default(30),
+  defaultExecutionMode: z.enum(['sync', 'async']).default('sync'),
+})
+
+export const schedulerSchema = z.object({
+  enabled: z.boolean().default(true),
+  misfireGraceSeconds: z.number().int().min(0).default(60),
+  maxInstances: z.number().int().min(1).default(1),
+  coalesce: z.boolean().default(true),
+})
+
+const webhookSchema = z.object({
+  name: z.string().min(1),
+  url: z.string().url(),
+  secret: z.string().default(''),
+  events: z.array(z.string()).default([]),
+  payloadTemplate: z.string().optional(),
+})
+
+export const notificationsSchema = z.object({
+  slack: z
+    .object({
+      enabled: z.boolean().default(false),
+      botToken: z.string().default(''),
+      defaultChannel: z.string().default('#agent-alerts'),
+    })
+    .prefault({}),
+  webhooks: z.array(webhookSchema).default([]),
+  webhookSecret: z.string().default(''),
+})
+
+const mcpServerSchema = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+  transport: z.enum(['stdio', 'streamable_http']),
+  command: z.string().optional(),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  url: z.string().url().optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  enabled: z.boolean().default(true),
+})
+
+export const mcpSchema = z.object({
+  toolCallTimeoutMs: durationMs.default(30_000),
+  connectionTimeoutMs: durationMs.default(10_000),
+  servers: z.array(mcpServerSchema).default([]),
+})
+
+export const corsSchema = z.object({
+  enabled: z.boolean().default(false),
+  allowOrigins: z.array(z.string()).default([]),
+  allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
+  allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
+  exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
+  allowCredentials: z.boolean().default(false),
+  maxAge: z.number().int().min(0).default(3600),
+})
+
+const rateSpec = z
+  .string()
+  .regex(/^\d+\s*\/\s*(second|minute|hour|day)$/, 'use "<count>/<second|minute|hour|day>"')
+
+export const rateLimitSchema = z.object({
+  enabled: z.boolean().default(false),
+  defaultLimit: rateSpec.default('100/minute'),
+  /** Stricter budget for failed credentials per client, against brute force. */
+  authFailureLimit: rateSpec.default('10/minute'),
+  store: z.enum(['memory', 'redis']).default('memory'),
+  redisUrl: z.string().optional(),
+  keyPrefix: z.string().default('agw-rl'),
+})
+
+export const securitySchema = z.object({
+  enabled: z.boolean().default(true),
+  xContentTypeOptions: z.string().default('nosniff'),
+  xFrameOptions: z.string().default('DENY'),
+  /** Sent only on secure requests; `""` disables it. */
+  strictTransportSecurity: z.string().default('max-age=31536000; includeSubDomains'),
+  referrerPolicy: z.string().default('strict-origin-when-cross-origin'),
+  /** CSP of JSON API responses. */
+  contentSecurityPolicy: z.string().default("default-src 'none'; frame-ancestors 'none'"),
+  /** CSP of dashboard pages; `{nonce}` is replaced per request. */
+  dashboardContentSecurityPolicy: z.string().optional(),
+  /** CSP of the docs pages; `{nonce}` is replaced per request. */
+  docsContentSecurityPolicy: z.string().optional(),
+})
+
+export const proxySchema = z.object({
+  /**
+   * Peers whose `X-Forwarded-*` / `Forwarded` headers are believed: IPs, CIDRs, or `*`. Empty
+   * means forwarded headers are always ignored.
+   */
+  forwardedAllowIps: z.union([z.string(), z.array(z.string())]).default([]),
+})
+
+const colorPair = z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'a hex colour like #6366f1')
+
+export const dashboardSchema = z.object({
+  enabled: z.boolean().default(false),
+  title: z.string().default('agentgw'),
+  subtitle: z.string().default('AI control plane'),
+  logoUrl: z.string().nullable().default(null),
+  faviconUrl: z.string().nullable().default(null),
+  auth: z
+    .object({
+      enabled: z.boolean().default(true),
+      username: z.string().default(''),
+      password: z.string().default(''),
+      adminUsername: z.string().default(''),
+      adminPassword: z.string().default(''),
+      /** SSO users (email or subject) who are admins. */
+      adminUsers: z.array(z.string()).default([]),
+      loginButtonText: z.string().default('Sign in with SSO'),
+      oauth2: z
+        .object({
+          issuer: z.string().url().optional(),
+          clientId: z.string().optional(),
+          clientSecret: z.string().optional(),
+          scopes: z.array(z.string()).default(['openid', 'profile', 'email']),
+        })
+        .prefault({}),
+      sessionCookieName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/)
+        .default('agw_session'),
+      sessionCookieSameSite: z.enum(['lax', 'strict', 'none']).default('lax'),
+      /** `null` = automatic: Secure whenever the request is secure (per trusted proxy headers). */
+      sessionCookieSecure: z.boolean().nullable().default(null),
+      sessionCookieDomain: z.string().nullable().default(null),
+      sessionMaxAgeSeconds: z.number().int().min(60).default(86_400),
+    })
+    .prefault({}),
+  theme: z
+    .object({
+      mode: z.enum(['light', 'dark', 'auto']).default('auto'),
+      colors: z.record(z.string(), colorPair).default({}),
+    })
+    .prefault({}),
+})
+
+export const telemetrySchema = z.object({
+  enabled: z.boolean().default(true),
+  serviceName: z.string().default('agentgw'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export const gatewayConfigSchema = z.object({
+  timezone: timezone.default('UTC'),
+  server: serverSchema.prefault({}),
+  model: modelSchema.prefault({}),
+  guardrails: guardrailsSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  persistence: persistenceSchema.prefault({}),
+  queue: queueSchema.prefault({}),
+  scheduler: schedulerSchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
+  mcp: mcpSchema.prefault({}),
+  cors: corsSchema.prefault({}),
+  rateLimit: rateLimitSchema.prefault({}),
+  security: securitySchema.prefault({}),
+  proxy: proxySchema.prefault({}),
+  dashboard: dashboardSchema.prefault({}),
+  telemetry: telemetrySchema.prefault({}),
+  /** Free-form values handed to every tool handler as `context.config`. */
+  context: z.record(z.string(), z.unknown()).default({}),
+})
+
+/** The fully resolved configuration, defaults applied. */
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>
+
+type DeepPartial<T> = T extends readonly (infer _Item)[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T
+
+/** Configuration as accepted in code: every key optional, camelCase, same shape as the YAML. */
+export type GatewayConfigInput = DeepPartial<z.input<typeof gatewayConfigSchema>>
+
+export { modelOverride as agentModelSchema }

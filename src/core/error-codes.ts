@@ -1,0 +1,40 @@
+/**
+ * The registry of every error code the gateway puts in an error envelope. Codes are stable
+ * lower_snake strings: clients branch on them, so a code is never renamed once shipped.
+ */
+export const errorCodes = {
+  bad_request: { status: 400, message: 'The request is invalid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  validation_failed: { status: 422, message: 'The request did not match the expected schema.' },
+  input_validation_failed: { status: 422, message: 'The input did not match the agent input schema.' },
+  route_not_found: { status: 404, message: 'No route matches this path.' },
+  method_not_allowed: { status: 405, message: 'This method is not allowed on this route.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'The request body must be application/json.' },
+  agent_not_found: { status: 404, message: 'Agent not found.' },
+  skill_not_found: { status: 404, message: 'Skill not found.' },
+  tool_not_found: { status: 404, message: 'Tool not found.' },
+  session_not_found: { status: 404, message: 'Session not found.' },
+  execution_not_found: { status: 404, message: 'Execution not found.' },
+  session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
+  session_busy: { status: 409, message: 'Another turn is running on this session.' },
+  invalid_state: { status: 409, message: 'The resource is not in a state that allows this action.' },
+  agent_disabled: { status: 503, message: 'The agent is disabled.' },
+  streaming_not_supported: { status: 400, message: 'Streaming is not available for queued executions.' },
+  workspace_unavailable: { status: 503, message: 'The workspace could not be loaded.' },
+  gateway_unavailable: { status: 503, message: 'The gateway is not running.' },
+  model_error: { status: 502, message: 'The model provider failed.' },
+  execution_error: { status: 500, message: 'The execution failed.' },
+  auth_required: { status: 401, message: 'Authentication is required.' },
+  invalid_credentials: { status: 401, message: 'The credentials are invalid.' },
+  insufficient_scope: { status: 403, message: 'The credentials lack a required scope.' },
+  forbidden: { status: 403, message: 'This action is not allowed.' },
+  rate_limited: { status: 429, message: 'Too many requests.' },
+  internal_error: { status: 500, message: 'An internal error occurred.' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ErrorCode = keyof typeof errorCodes
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCodes, value)
+}
