@@ -1,0 +1,111 @@
+import type { ConfigIssue } from '../errors.ts'
+import type { ScheduleDefinition, WorkflowStep } from './schemas.ts'
+import type { JsonSchema } from './tool-parameters.ts'
+
+/** A problem found while loading a workspace. Errors make the item unusable; warnings don't. */
+export interface Diagnostic extends ConfigIssue {
+  severity: 'error' | 'warning'
+  /** What the problem is about, when it is about one agent, skill or tool. */
+  subject?: { kind: 'agent' | 'skill' | 'tool' | 'workspace'; id: string } | undefined
+}
+
+export interface AgentModelSettings {
+  name?: string | undefined
+  temperature?: number | undefined
+  maxTokens?: number | undefined
+  fallback?: string | undefined
+}
+
+export interface ContextFile {
+  /** Path relative to the workspace root. */
+  path: string
+  content: string
+}
+
+export interface AgentDefinition {
+  id: string
+  /** `AGENT.md`, relative to the workspace root. */
+  file: string
+  description: string
+  displayName: string | null
+  tags: string[]
+  version: string | null
+  enabled: boolean
+  skills: string[]
+  model: AgentModelSettings
+  executionMode: 'sync' | 'async'
+  schedules: ScheduleDefinition[]
+  notifications: {
+    onComplete: NotificationTargetDefinition[]
+    onError: NotificationTargetDefinition[]
+    onTimeout: NotificationTargetDefinition[]
+  }
+  inputSchema: JsonSchema | null
+  outputSchema: JsonSchema | null
+  scope: 'global' | 'personal'
+  setupSchema: JsonSchema | null
+  delegatesTo: string[]
+  retrievers: string[]
+  memory: { enabled: boolean; autoExtract: boolean; maxInjectedChars: number; maxMemoryMdLines: number }
+  mcpServers: string[]
+  guardrails: {
+    maxToolCalls?: number | undefined
+    maxIterations?: number | undefined
+    timeoutMs?: number | undefined
+  }
+  /** The AGENT.md body. */
+  prompt: string
+  /** The agent's own `BEHAVIOR.md`, if any. */
+  behavior: string | null
+  /** `context/*.md` (alphabetical) then frontmatter `context` files. */
+  contextFiles: ContextFile[]
+}
+
+export interface NotificationTargetDefinition {
+  channel: 'slack' | 'webhook'
+  target?: string | undefined
+  url?: string | undefined
+  template?: string | undefined
+  payloadTemplate?: string | undefined
+}
+
+export interface SkillDefinition {
+  id: string
+  file: string
+  name: string
+  description: string
+  tools: string[]
+  steps: WorkflowStep[] | null
+  /** The SKILL.md body. */
+  instructions: string
+}
+
+export interface ToolDefinition {
+  id: string
+  file: string
+  name: string
+  description: string
+  /** JSON Schema of the arguments object. */
+  parameters: JsonSchema
+  allowedAgents: string[] | null
+  requireApproval: boolean
+  timeoutMs: number | undefined
+  /** The TOOL.md body. */
+  instructions: string
+  /** Handler module, relative to the workspace root, if one exists. */
+  handlerFile: string | null
+}
+
+/** Everything read from a workspace folder. Loading never throws; problems are diagnostics. */
+export interface WorkspaceDefinition {
+  /** Absolute, symlink-free path of the workspace. */
+  root: string
+  /** Shared `AGENTS.md` prompt, prepended to every agent. */
+  sharedPrompt: string | null
+  /** Shared `BEHAVIOR.md`, after `AGENTS.md`. */
+  sharedBehavior: string | null
+  agents: AgentDefinition[]
+  skills: SkillDefinition[]
+  tools: ToolDefinition[]
+  diagnostics: Diagnostic[]
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod'
+import { agentModelSchema } from '../config/schema.ts'
+
+/** Ids of agents, skills and tools come from directory names and must match this. */
+export const idPattern = /^[a-z0-9][a-z0-9_-]{0,63}$/
+
+const jsonSchemaObject = z.record(z.string(), z.unknown())
+
+const scheduleSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only'),
+  cron: z.string().min(9),
+  message: z.string().min(1),
+  input: z.record(z.string(), z.unknown()).default({}),
+  enabled: z.boolean().default(true),
+  timezone: z.string().optional(),
+  instructions: z.string().max(4000).optional(),
+})
+
+const notificationTarget = z.object({
+  channel: z.enum(['slack', 'webhook']),
+  target: z.string().optional(),
+  url: z.string().url().optional(),
+  template: z.string().optional(),
+  payloadTemplate: z.string().optional(),
+})
+
+/** Frontmatter of `agents/<id>/AGENT.md`; the body is the agent's prompt. */
+export const agentFrontmatterSchema = z.object({
+  description: z.string().default(''),
+  displayName: z.string().nullable().default(null),
+  tags: z.array(z.string()).default([]),
+  version: z
+    .union([z.string(), z.number()])
+    .transform((value) => String(value))
+    .nullable()
+    .default(null),
+  enabled: z.boolean().default(true),
+  skills: z.array(z.string()).default([]),
+  /** Deprecated: agents get tools through skills. Accepted with a warning. */
+  tools: z.array(z.string()).optional(),
+  model: z.union([z.string().min(1), agentModelSchema]).optional(),
+  executionMode: z.enum(['sync', 'async']).default('sync'),
+  schedules: z.array(scheduleSchema).default([]),
+  notifications: z
+    .object({
+      onComplete: z.array(notificationTarget).default([]),
+      onError: z.array(notificationTarget).default([]),
+      onTimeout: z.array(notificationTarget).default([]),
+    })
+    .prefault({}),
+  inputSchema: jsonSchemaObject.nullable().default(null),
+  outputSchema: jsonSchemaObject.nullable().default(null),
+  scope: z.enum(['global', 'personal']).default('global'),
+  setupSchema: jsonSchemaObject.nullable().default(null),
+  delegatesTo: z.array(z.string()).default([]),
+  /** Extra context files, relative to the workspace root. */
+  context: z.array(z.string()).default([]),
+  retrievers: z.array(z.string()).default([]),
+  memory: z
+    .object({
+      enabled: z.boolean().default(false),
+      autoExtract: z.boolean().default(false),
+      maxInjectedChars: z.number().int().min(0).default(4000),
+      maxMemoryMdLines: z.number().int().min(0).default(200),
+    })
+    .prefault({}),
+  mcpServers: z.array(z.string()).default([]),
+  /** Per-agent guardrail overrides. */
+  guardrails: z
+    .object({
+      maxToolCalls: z.number().int().min(0).optional(),
+      maxIterations: z.number().int().min(1).optional(),
+      timeoutMs: z.number().int().min(1).optional(),
+    })
+    .prefault({}),
+})
+
+const stepInput = z.record(z.string(), z.unknown())
+
+const workflowStepSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only'),
+    tool: z.string().optional(),
+    tools: z
+      .array(z.object({ tool: z.string(), input: stepInput.default({}) }))
+      .min(1)
+      .max(10, 'a parallel step fans out to at most 10 tools')
+      .optional(),
+    prompt: z.string().optional(),
+    systemPrompt: z.string().optional(),
+    input: stepInput.default({}),
+  })
+  .refine((step) => [step.tool, step.tools, step.prompt].filter((kind) => kind !== undefined).length === 1, {
+    message: 'a step needs exactly one of tool, tools or prompt',
+  })
+
+/** Frontmatter of `skills/<id>/SKILL.md`; the body holds the skill's instructions. */
+export const skillFrontmatterSchema = z.object({
+  name: z.string().optional(),
+  description: z.string().default(''),
+  tools: z.array(z.string()).default([]),
+  steps: z
+    .array(workflowStepSchema)
+    .optional()
+    .refine((steps) => !steps || new Set(steps.map((step) => step.name)).size === steps.length, {
+      message: 'step names must be unique',
+    }),
+})
+
+/** Frontmatter of `tools/<id>/TOOL.md`; the body holds instructions for the model. */
+export const toolFrontmatterSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+    .optional(),
+  description: z.string().default(''),
+  /** A flat map `{param: {type, description, required, enum, default}}` or a full JSON Schema. */
+  parameters: z.record(z.string(), z.unknown()).nullable().default(null),
+  permissions: z
+    .object({
+      allowedAgents: z.array(z.string()).optional(),
+      requireApproval: z.boolean().default(false),
+    })
+    .prefault({}),
+  timeoutMs: z.number().int().min(1).optional(),
+})
+
+export type AgentFrontmatter = z.output<typeof agentFrontmatterSchema>
+export type SkillFrontmatter = z.output<typeof skillFrontmatterSchema>
+export type ToolFrontmatter = z.output<typeof toolFrontmatterSchema>
+export type WorkflowStep = z.output<typeof workflowStepSchema>
+export type ScheduleDefinition = z.output<typeof scheduleSchema>

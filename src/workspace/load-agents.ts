@@ -1,0 +1,150 @@
+import type { AgentDefinition, ContextFile, Diagnostic } from '../core/workspace/model.ts'
+import { parseMarkdownWithSchema } from '../core/workspace/parse-markdown.ts'
+import { agentFrontmatterSchema } from '../core/workspace/schemas.ts'
+import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import { listItemDirectories, readItemFile } from './list-item-dirs.ts'
+import type { WorkspaceFiles } from './workspace-files.ts'
+
+export async function loadAgents(
+  files: WorkspaceFiles,
+  validator: JsonSchemaValidator,
+  diagnostics: Diagnostic[],
+): Promise<AgentDefinition[]> {
+  const agents: AgentDefinition[] = []
+  for (const entry of await listItemDirectories(files, 'agents', diagnostics)) {
+    const agent = await loadAgent(files, entry.name, entry.relative, validator, diagnostics)
+    if (agent) agents.push(agent)
+  }
+  return agents
+}
+
+async function loadAgent(
+  files: WorkspaceFiles,
+  id: string,
+  folder: string,
+  validator: JsonSchemaValidator,
+  diagnostics: Diagnostic[],
+): Promise<AgentDefinition | undefined> {
+  const subject = { kind: 'agent' as const, id }
+  const file = `${folder}/AGENT.md`
+  const text = await readItemFile(files, file, diagnostics, subject)
+  if (text === undefined) {
+    if (!diagnostics.some((diagnostic) => diagnostic.file === file)) {
+      diagnostics.push({ severity: 'warning', file: folder, subject, message: 'no AGENT.md; folder skipped' })
+    }
+    return undefined
+  }
+  const parsed = parseMarkdownWithSchema(text, file, agentFrontmatterSchema)
+  diagnostics.push(...parsed.diagnostics.map((diagnostic) => ({ ...diagnostic, subject })))
+  const data = parsed.data
+  if (!data) return undefined
+  const prompt = parsed.body.trim()
+  if (prompt === '') {
+    diagnostics.push({
+      severity: 'error',
+      file,
+      subject,
+      message: 'the prompt (the body after the frontmatter) is empty',
+    })
+    return undefined
+  }
+  if (data.tools) {
+    diagnostics.push({
+      severity: 'warning',
+      file,
+      subject,
+      message: 'agents get tools through skills; the "tools" key is ignored — list a skill that owns them',
+    })
+  }
+  let schemasValid = true
+  for (const [key, schema] of [
+    ['input_schema', data.inputSchema],
+    ['output_schema', data.outputSchema],
+    ['setup_schema', data.setupSchema],
+  ] as const) {
+    if (!schema) continue
+    const problem = validator.check(schema)
+    if (problem) {
+      diagnostics.push({
+        severity: 'error',
+        file,
+        subject,
+        keyPath: key,
+        message: `not a valid JSON Schema: ${problem}`,
+      })
+      schemasValid = false
+    }
+  }
+  if (!schemasValid) return undefined
+
+  const behavior = await readItemFile(files, `${folder}/BEHAVIOR.md`, diagnostics, subject)
+  const contextFiles: ContextFile[] = []
+  for (const entry of await files.listEntries(`${folder}/context`)) {
+    if (entry.name.startsWith('.') || !entry.name.endsWith('.md')) continue
+    if (entry.kind === 'symlink') {
+      diagnostics.push({
+        severity: 'warning',
+        file: entry.relative,
+        subject,
+        message: 'symlinks are not followed; skipped',
+      })
+      continue
+    }
+    if (entry.kind !== 'file') continue
+    const content = await readItemFile(files, entry.relative, diagnostics, subject)
+    if (content !== undefined) contextFiles.push({ path: entry.relative, content })
+  }
+  for (const reference of data.context) {
+    const safe = await files.resolve(reference)
+    if (!safe.ok) {
+      diagnostics.push({
+        severity: 'error',
+        file,
+        subject,
+        keyPath: 'context',
+        message: `"${reference}": ${safe.reason}`,
+      })
+      continue
+    }
+    const content = await readItemFile(files, safe.relative, diagnostics, subject)
+    if (content === undefined) {
+      diagnostics.push({
+        severity: 'warning',
+        file,
+        subject,
+        keyPath: 'context',
+        message: `"${reference}" does not exist`,
+      })
+    } else {
+      contextFiles.push({ path: safe.relative, content })
+    }
+  }
+
+  const model = typeof data.model === 'string' ? { name: data.model } : (data.model ?? {})
+  return {
+    id,
+    file,
+    description: data.description,
+    displayName: data.displayName,
+    tags: data.tags,
+    version: data.version,
+    enabled: data.enabled,
+    skills: data.skills,
+    model,
+    executionMode: data.executionMode,
+    schedules: data.schedules,
+    notifications: data.notifications,
+    inputSchema: data.inputSchema,
+    outputSchema: data.outputSchema,
+    scope: data.scope,
+    setupSchema: data.setupSchema,
+    delegatesTo: data.delegatesTo,
+    retrievers: data.retrievers,
+    memory: data.memory,
+    mcpServers: data.mcpServers,
+    guardrails: data.guardrails,
+    prompt,
+    behavior: behavior?.trim() || null,
+    contextFiles,
+  }
+}
