@@ -1,0 +1,20 @@
+/** Every scope a route can require. `*` grants all of them. */
+export const scopes = [
+  'agents:read',
+  'agents:invoke',
+  'executions:read',
+  'executions:read_all',
+  'executions:cancel',
+  'sessions:read',
+  'sessions:manage',
+  'schedules:read',
+  'schedules:manage',
+  'notifications:read',
+  'admin',
+] as const
+
+export type Scope = (typeof scopes)[number]
+
+export function isScope(value: string): value is Scope {
+  return (scopes as readonly string[]).includes(value)
+}
