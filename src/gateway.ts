@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { getRequestListener } from '@hono/node-server'
+import type { Handler } from 'hono'
+import { mergeDeep, resolveConfig } from './core/config/resolve-config.ts'
+import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
+import { ConfigError } from './core/errors.ts'
+import type { Logger } from './core/logger.ts'
+import type { Scope } from './core/scopes.ts'
+import { createGatewayApp, type GatewayApp } from './http/create-gateway-app.ts'
+import type { GatewayBindings, GatewayEnv } from './http/gateway-env.ts'
+import { createRouteTable, type RouteIdentity, type RouteTable } from './http/route-table.ts'
+import { createLogger } from './runtime/create-logger.ts'
+import { createRuntime } from './runtime/create-runtime.ts'
+import type { GatewayRuntime } from './runtime/gateway-runtime.ts'
+import { type CodeToolOptions, defineTool } from './tools/define-tool.ts'
+import type { RegisteredTool } from './tools/tool-types.ts'
+
+/** Options of `new Gateway()`: the sections of gateway.yaml (camelCase), plus where things are. */
+export interface GatewayOptions extends GatewayConfigInput {
+  /** The workspace folder. @default './workspace' */
+  workspace?: string
+  /**
+   * Path of the YAML config, or `false` for none.
+   * @default '<workspace>/gateway.yaml' when it exists
+   */
+  configFile?: string | false
+  /** Environment for `${VAR}` and `AGW_*` overrides. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>
+  /** A pino-compatible logger. @default JSON lines on stdout at `telemetry.log_level` */
+  logger?: Logger
+}
+
+export interface ListenOptions {
+  /** @default server.port (8000) */
+  port?: number
+  /** @default server.host (127.0.0.1) */
+  host?: string
+}
+
+export interface ListeningGateway {
+  server: Server
+  port: number
+  /** `http://host:port` */
+  url: string
+  /** Stops accepting connections, drains the gateway and closes the server. */
+  close(): Promise<void>
+}
+
+/** A custom route's identity and place; see `gw.route()`. */
+export interface CustomRouteOptions extends Partial<Pick<RouteIdentity, 'surface' | 'public'>> {
+  /** Stable id for `auth.public_routes` and logs, e.g. `reports.daily`. */
+  id: string
+  method: string
+  /** Hono path syntax, without the mount prefix, e.g. `/reports/:id`. */
+  path: string
+  /** @default [] (any authenticated caller) */
+  scopes?: Scope[]
+}
+
+type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped'
+
+const optionKeys = new Set(['workspace', 'configFile', 'env', 'logger'])
+
+/**
+ * An agent gateway: a workspace of agents served as a Web-standard app. Use `gw.fetch` with any
+ * server, `gw.listen()` standalone, or mount it into a host app under a prefix.
+ *
+ * @example
+ * ```ts
+ * const gw = new Gateway({ workspace: './workspace' })
+ * await gw.listen({ port: 8000 })
+ * ```
+ */
+export class Gateway {
+  /** The inner Hono app. Add custom routes or mount other fetch apps on it. */
+  readonly app: GatewayApp
+  /** Every route the gateway serves, with its identity (id, scopes, surface). */
+  readonly routes: RouteTable
+  readonly workspaceRoot: string
+
+  #env: Readonly<Record<string, string | undefined>>
+  #yaml: { text: string; file: string } | undefined
+  #overrides: GatewayConfigInput
+  #customLogger: Logger | undefined
+  #codeTools: RegisteredTool[] = []
+  #state: State = 'idle'
+  #starting: Promise<GatewayRuntime> | undefined
+  #runtime: GatewayRuntime | undefined
+  #stopping: Promise<void> | undefined
+
+  constructor(options: GatewayOptions = {}) {
+    this.workspaceRoot = path.resolve(options.workspace ?? './workspace')
+    this.#env = options.env ?? process.env
+    this.#customLogger = options.logger
+    this.#overrides = Object.fromEntries(
+      Object.entries(options).filter(([key]) => !optionKeys.has(key)),
+    ) as GatewayConfigInput
+    this.#yaml = readConfigFile(options.configFile, this.workspaceRoot)
+    // Resolve once now so a broken config fails at construction, not on the first request.
+    resolveConfig({ yaml: this.#yaml, env: this.#env, overrides: this.#overrides })
+    this.routes = createRouteTable()
+    this.app = createGatewayApp({ routes: this.routes, start: () => this.#ensureStarted() })
+  }
+
+  /** Handles one request. `bindings` carry what a host knows: mount path and peer address. */
+  readonly fetch = (request: Request, bindings?: GatewayBindings): Promise<Response> =>
+    Promise.resolve(this.app.fetch(request, bindings ?? {}))
+
+  /** The resolved configuration; available once started. */
+  get config(): GatewayConfig {
+    return this.#requireRuntime().config
+  }
+
+  /** The runtime of a started gateway (workspace, tools, logger…). */
+  get runtime(): GatewayRuntime {
+    return this.#requireRuntime()
+  }
+
+  get started(): boolean {
+    return this.#state === 'started'
+  }
+
+  /**
+   * Registers a tool implemented in code; skills list it by name like a file tool. A code tool
+   * replaces a file tool with the same name.
+   */
+  tool<Args extends Record<string, unknown>>(options: CodeToolOptions<Args>): this {
+    this.#assertConfigurable('tool()')
+    const tool = defineTool(options)
+    this.#codeTools = [...this.#codeTools.filter((existing) => existing.name !== tool.name), tool]
+    return this
+  }
+
+  /**
+   * Adds a custom route with an identity, so auth, scopes and security headers apply to it like
+   * to built-in routes. The path is relative to the gateway (no prefix). Add routes before the
+   * gateway starts or serves its first request.
+   *
+   * @example
+   * ```ts
+   * gw.route({ id: 'reports.daily', method: 'GET', path: '/reports/daily', scopes: ['agents:read'] }, (c) =>
+   *   c.json({ ok: true }),
+   * )
+   * ```
+   */
+  route(route: CustomRouteOptions, handler: Handler<GatewayEnv>): this {
+    this.#assertConfigurable('route()')
+    const method = route.method.toUpperCase()
+    this.routes.add({
+      id: route.id,
+      method,
+      path: route.path,
+      surface: route.surface ?? 'api',
+      scopes: route.scopes ?? [],
+      ...(route.public ? { public: true } : {}),
+    })
+    this.app.on(method, route.path, handler)
+    return this
+  }
+
+  /** Merges configuration (camelCase, like the YAML) over everything else. Before start only. */
+  configure(config: GatewayConfigInput): this {
+    this.#assertConfigurable('configure()')
+    this.#overrides = mergeDeep(this.#overrides, config) as GatewayConfigInput
+    return this
+  }
+
+  /** Loads the workspace and starts background work. Idempotent; concurrent calls share one start. */
+  async start(): Promise<void> {
+    await this.#ensureStarted()
+  }
+
+  /** Stops background work and releases resources. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'idle' || this.#state === 'stopped') {
+      this.#state = 'stopped'
+      return
+    }
+    if (!this.#stopping) {
+      this.#stopping = (async () => {
+        await this.#starting?.catch(() => undefined)
+        this.#state = 'stopping'
+        this.#runtime?.logger.info('gateway stopped')
+        this.#state = 'stopped'
+      })()
+    }
+    await this.#stopping
+  }
+
+  /** Serves the gateway on its own HTTP server (standalone mode). */
+  async listen(options: ListenOptions = {}): Promise<ListeningGateway> {
+    const runtime = await this.#ensureStarted()
+    const port = options.port ?? runtime.config.server.port
+    const host = options.host ?? runtime.config.server.host
+    const listener = getRequestListener(
+      (request, env) => this.fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
+      { overrideGlobalObjects: false },
+    )
+    const server = createServer(listener)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const address = server.address() as AddressInfo
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    const url = `http://${shownHost}:${address.port}`
+    runtime.logger.info({ url }, 'gateway listening')
+    return {
+      server,
+      port: address.port,
+      url,
+      close: async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        await this.stop()
+        server.closeAllConnections()
+        await closed
+      },
+    }
+  }
+
+  #assertConfigurable(what: string): void {
+    if (this.#state !== 'idle') throw new ConfigError(`${what} must be called before the gateway starts`)
+  }
+
+  #requireRuntime(): GatewayRuntime {
+    if (!this.#runtime) throw new Error('the gateway has not started; call `await gw.start()` first')
+    return this.#runtime
+  }
+
+  #ensureStarted(): Promise<GatewayRuntime> {
+    if (this.#runtime && this.#state === 'started') return Promise.resolve(this.#runtime)
+    if (this.#state === 'stopping' || this.#state === 'stopped') {
+      return Promise.reject(new Error('the gateway was stopped'))
+    }
+    if (!this.#starting) {
+      this.#state = 'starting'
+      this.#starting = this.#boot().then(
+        (runtime) => {
+          this.#runtime = runtime
+          this.#state = 'started'
+          return runtime
+        },
+        (error: unknown) => {
+          // Let a later call try again (e.g. the database came up).
+          this.#starting = undefined
+          this.#state = 'idle'
+          throw error
+        },
+      )
+    }
+    return this.#starting
+  }
+
+  async #boot(): Promise<GatewayRuntime> {
+    const { config, warnings } = resolveConfig({
+      yaml: this.#yaml,
+      env: this.#env,
+      overrides: this.#overrides,
+    })
+    const logger =
+      this.#customLogger ??
+      createLogger({ level: config.telemetry.logLevel, name: config.telemetry.serviceName })
+    try {
+      return await createRuntime({
+        config,
+        configWarnings: warnings,
+        workspaceRoot: this.workspaceRoot,
+        codeTools: this.#codeTools,
+        logger,
+      })
+    } catch (error) {
+      logger.error({ err: error }, 'gateway failed to start')
+      throw error
+    }
+  }
+}
+
+function readConfigFile(
+  configFile: string | false | undefined,
+  workspaceRoot: string,
+): { text: string; file: string } | undefined {
+  if (configFile === false) return undefined
+  const file = configFile ? path.resolve(configFile) : path.join(workspaceRoot, 'gateway.yaml')
+  try {
+    return { text: readFileSync(file, 'utf8'), file: path.relative(process.cwd(), file) || file }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT' && configFile === undefined) return undefined
+    throw new ConfigError({ file, message: `cannot read the config file: ${(error as Error).message}` })
+  }
+}

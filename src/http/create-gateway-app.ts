@@ -1,0 +1,92 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import { getPath } from 'hono/utils/url'
+import { GatewayError } from '../core/errors.ts'
+import { registerAgentRoutes } from '../routes/agents.ts'
+import { registerDocsRoutes } from '../routes/docs.ts'
+import { registerHealthRoutes } from '../routes/health.ts'
+import { registerSkillRoutes } from '../routes/skills.ts'
+import { registerToolRoutes } from '../routes/tools.ts'
+import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
+import { collectRouteIdentities } from './define-route.ts'
+import { errorResponse, toGatewayError, zodDetails } from './error-response.ts'
+import type { GatewayBindings, GatewayEnv } from './gateway-env.ts'
+import { requestOrigin } from './middleware/request-origin.ts'
+import { resolveRuntime } from './middleware/resolve-runtime.ts'
+import { routeIdentity } from './middleware/route-identity.ts'
+import { stripMountPath } from './mount-path.ts'
+import type { RouteTable } from './route-table.ts'
+
+export type GatewayApp = OpenAPIHono<GatewayEnv>
+
+export interface CreateGatewayAppOptions {
+  routes: RouteTable
+  /** Starts the gateway if needed and returns its runtime. */
+  start: () => Promise<GatewayRuntime>
+}
+
+/**
+ * Builds the inner Hono app: global middleware, built-in routes, error envelopes. Routes see
+ * paths without the mount prefix: `getPath` strips `bindings.mountPath` on a `/` boundary.
+ */
+export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
+  const app = new OpenAPIHono<GatewayEnv>({
+    getPath: (request, context) => {
+      const path = getPath(request)
+      const mountPath = (context?.env as GatewayBindings | undefined)?.mountPath
+      return stripMountPath(path, mountPath) ?? path
+    },
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const where = result.target === 'json' ? '/body' : `/${result.target}`
+      return errorResponse(
+        c,
+        new GatewayError('validation_failed', { details: zodDetails(result.error, where) }),
+      )
+    },
+  })
+
+  app.use('*', resolveRuntime(options.start))
+  app.use('*', requestOrigin())
+  app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', routeIdentity(options.routes))
+  const bodyLimits = new WeakMap<GatewayRuntime, MiddlewareHandler<GatewayEnv>>()
+  app.use('*', async function limitBody(c, next) {
+    let limit = bodyLimits.get(c.var.runtime)
+    if (!limit) {
+      limit = bodyLimit({
+        maxSize: c.var.runtime.config.server.maxBodyBytes,
+        onError: (context) => errorResponse(context, new GatewayError('payload_too_large')),
+      })
+      bodyLimits.set(c.var.runtime, limit)
+    }
+    return limit(c, next)
+  })
+
+  registerHealthRoutes(app)
+  registerAgentRoutes(app)
+  registerSkillRoutes(app)
+  registerToolRoutes(app)
+  registerDocsRoutes(app, options.routes)
+  collectRouteIdentities(app, options.routes)
+
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new GatewayError('route_not_found', { message: `No route for ${c.req.method} ${c.req.path}.` }),
+    ),
+  )
+  app.onError((error, c) => {
+    const gatewayError = toGatewayError(error)
+    if (gatewayError.code === 'internal_error') {
+      c.var.runtime?.logger.error(
+        { err: error, requestId: c.var.requestId, path: c.req.path },
+        'unhandled error',
+      )
+    }
+    return errorResponse(c, gatewayError)
+  })
+  return app
+}

@@ -1,0 +1,121 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { GatewayError } from '../core/errors.ts'
+import type { AgentDefinition } from '../core/workspace/model.ts'
+import { idPattern } from '../core/workspace/schemas.ts'
+import { defineRoute } from '../http/define-route.ts'
+import type { GatewayEnv } from '../http/gateway-env.ts'
+import { errors } from '../http/openapi-schemas.ts'
+import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
+import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
+
+const JsonSchemaObject = z
+  .record(z.string(), z.unknown())
+  .openapi({ description: 'A JSON Schema (draft 2020-12).' })
+
+export const AgentInfoSchema = z
+  .object({
+    id: z.string(),
+    display_name: z.string().nullable(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    version: z.string().nullable(),
+    enabled: z.boolean(),
+    skills: z.array(z.string()),
+    tools: z
+      .array(z.string())
+      .openapi({ description: 'Tools the agent can call, resolved through its skills.' }),
+    model: z.string().openapi({ description: 'The model the agent runs on, `provider:model`.' }),
+    execution_mode: z.enum(['sync', 'async']),
+    scope: z.enum(['global', 'personal']),
+    schedules: z.array(z.string()).openapi({ description: 'Schedule names.' }),
+    input_schema: JsonSchemaObject.nullable(),
+    output_schema: JsonSchemaObject.nullable(),
+    retrievers: z.array(z.string()),
+    context_file_count: z.number().int(),
+    memory_enabled: z.boolean(),
+  })
+  .openapi('AgentInfo')
+
+export const AgentIdParams = z.object({
+  agent_id: z.string().openapi({ param: { name: 'agent_id', in: 'path' }, example: 'assistant' }),
+})
+
+/** Finds an agent or throws the 404 envelope. */
+export function requireAgent(runtime: GatewayRuntime, id: string): AgentDefinition {
+  const agent = idPattern.test(id)
+    ? runtime.workspace.agents.find((candidate) => candidate.id === id)
+    : undefined
+  if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${id}" not found.` })
+  return agent
+}
+
+export function toAgentInfo(
+  agent: AgentDefinition,
+  runtime: GatewayRuntime,
+): z.infer<typeof AgentInfoSchema> {
+  return {
+    id: agent.id,
+    display_name: agent.displayName,
+    description: agent.description || `Agent: ${agent.id}`,
+    tags: agent.tags,
+    version: agent.version,
+    enabled: agent.enabled,
+    skills: agent.skills,
+    tools: resolveAgentTools(agent, runtime.workspace, runtime.tools).map((tool) => tool.name),
+    model: agent.model.name ?? runtime.config.model.default,
+    execution_mode: agent.executionMode,
+    scope: agent.scope,
+    schedules: agent.schedules.map((schedule) => schedule.name),
+    input_schema: agent.inputSchema,
+    output_schema: agent.outputSchema,
+    retrievers: agent.retrievers,
+    context_file_count: agent.contextFiles.length,
+    memory_enabled: agent.memory.enabled,
+  }
+}
+
+const listAgentsRoute = defineRoute(
+  { id: 'agents.list', surface: 'api', scopes: ['agents:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/agents',
+    tags: ['Agents'],
+    summary: 'List agents',
+    responses: {
+      200: {
+        description: 'All agents',
+        content: { 'application/json': { schema: z.array(AgentInfoSchema) } },
+      },
+      ...errors(401, 403),
+    },
+  }),
+)
+
+const getAgentRoute = defineRoute(
+  { id: 'agents.get', surface: 'api', scopes: ['agents:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/agents/{agent_id}',
+    tags: ['Agents'],
+    summary: 'Get an agent',
+    request: { params: AgentIdParams },
+    responses: {
+      200: { description: 'The agent', content: { 'application/json': { schema: AgentInfoSchema } } },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
+export function registerAgentRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(listAgentsRoute, (c) => {
+    const runtime = c.var.runtime
+    return c.json(
+      runtime.workspace.agents.map((agent) => toAgentInfo(agent, runtime)),
+      200,
+    )
+  })
+  app.openapi(getAgentRoute, (c) => {
+    const runtime = c.var.runtime
+    return c.json(toAgentInfo(requireAgent(runtime, c.req.valid('param').agent_id), runtime), 200)
+  })
+}

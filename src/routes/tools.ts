@@ -1,0 +1,69 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { GatewayError } from '../core/errors.ts'
+import { defineRoute } from '../http/define-route.ts'
+import type { GatewayEnv } from '../http/gateway-env.ts'
+import { errors } from '../http/openapi-schemas.ts'
+import type { RegisteredTool } from '../tools/tool-types.ts'
+
+const ToolInfoSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    source: z.enum(['code', 'file', 'mcp']),
+    parameters: z.record(z.string(), z.unknown()).openapi({ description: 'JSON Schema of the arguments.' }),
+    allowed_agents: z.array(z.string()).nullable(),
+    require_approval: z.boolean(),
+  })
+  .openapi('ToolInfo')
+
+function toToolInfo(tool: RegisteredTool): z.infer<typeof ToolInfoSchema> {
+  return {
+    name: tool.name,
+    description: tool.description,
+    source: tool.source,
+    parameters: tool.parameters,
+    allowed_agents: tool.allowedAgents ? [...tool.allowedAgents] : null,
+    require_approval: tool.requireApproval,
+  }
+}
+
+const listToolsRoute = defineRoute(
+  { id: 'tools.list', surface: 'api', scopes: ['agents:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/tools',
+    tags: ['Tools'],
+    summary: 'List tools',
+    responses: {
+      200: { description: 'All tools', content: { 'application/json': { schema: z.array(ToolInfoSchema) } } },
+      ...errors(401, 403),
+    },
+  }),
+)
+
+const getToolRoute = defineRoute(
+  { id: 'tools.get', surface: 'api', scopes: ['agents:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/tools/{tool_name}',
+    tags: ['Tools'],
+    summary: 'Get a tool',
+    request: {
+      params: z.object({ tool_name: z.string().openapi({ param: { name: 'tool_name', in: 'path' } }) }),
+    },
+    responses: {
+      200: { description: 'The tool', content: { 'application/json': { schema: ToolInfoSchema } } },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
+export function registerToolRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(listToolsRoute, (c) => c.json(c.var.runtime.tools.list().map(toToolInfo), 200))
+  app.openapi(getToolRoute, (c) => {
+    const name = c.req.valid('param').tool_name
+    const tool = c.var.runtime.tools.get(name)
+    if (!tool) throw new GatewayError('tool_not_found', { message: `Tool "${name}" not found.` })
+    return c.json(toToolInfo(tool), 200)
+  })
+}

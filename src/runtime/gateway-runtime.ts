@@ -1,0 +1,21 @@
+import type { GatewayConfig } from '../core/config/schema.ts'
+import type { Logger } from '../core/logger.ts'
+import type { CompiledTrust } from '../core/url/compile-trust.ts'
+import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import type { ToolRegistry } from '../tools/tool-types.ts'
+
+/**
+ * Everything a started gateway holds. Built once by `start()`; route handlers read it from the
+ * request context. Nothing in here is module-level, so gateways in one process never share it.
+ */
+export interface GatewayRuntime {
+  config: GatewayConfig
+  workspace: WorkspaceDefinition
+  tools: ToolRegistry
+  trust: CompiledTrust
+  logger: Logger
+  validator: JsonSchemaValidator
+  /** Config warnings, workspace diagnostics and handler problems, in that order. */
+  diagnostics: Diagnostic[]
+}

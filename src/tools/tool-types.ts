@@ -1,0 +1,50 @@
+import type { Logger } from '../core/logger.ts'
+import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
+
+/**
+ * What a tool handler receives besides its arguments. It is injected by the gateway and never
+ * part of the schema the model sees.
+ */
+export interface ToolContext {
+  agentId: string
+  executionId: string
+  sessionId: string | undefined
+  /** The tool call's id, as issued by the model. */
+  callId: string
+  logger: Logger
+  /** Aborted when the run is cancelled or times out; pass it to fetch and other I/O. */
+  signal: AbortSignal
+  /** The `context` section of gateway.yaml. */
+  config: Readonly<Record<string, unknown>>
+  /** Who started the run, when known. */
+  principal: { id: string; scopes: readonly string[] } | undefined
+}
+
+/** Returns a JSON-serializable result (or a string); throwing reports the error to the model. */
+export type ToolHandler = (args: Record<string, unknown>, context: ToolContext) => unknown
+
+export type ToolSource = 'code' | 'file' | 'mcp'
+
+/** A tool ready to be offered to agents. */
+export interface RegisteredTool {
+  name: string
+  description: string
+  /** JSON Schema of the arguments object, as the model sees it. */
+  parameters: JsonSchema
+  source: ToolSource
+  /** Agents allowed to call it; `null` means any agent whose skills list it. */
+  allowedAgents: readonly string[] | null
+  requireApproval: boolean
+  timeoutMs: number | undefined
+  /** Extra guidance for the model (TOOL.md body). */
+  instructions: string
+  handler: ToolHandler
+  /** Where it was defined (TOOL.md, relative to the workspace), for file tools. */
+  file: string | undefined
+}
+
+/** The tools of one gateway, by name. */
+export interface ToolRegistry {
+  get(name: string): RegisteredTool | undefined
+  list(): RegisteredTool[]
+}

@@ -1,0 +1,39 @@
+import { createSilentLogger } from '../../src/core/logger.ts'
+import type { GatewayBindings } from '../../src/http/gateway-env.ts'
+import { Gateway, type GatewayOptions } from '../../src/index.ts'
+import { createTempWorkspace, type TempWorkspace } from './temp-workspace.ts'
+
+export interface TestGateway {
+  gateway: Gateway
+  workspace: TempWorkspace
+  /** Sends a request to the gateway in-process. */
+  request(path: string, init?: RequestInit, bindings?: GatewayBindings): Promise<Response>
+  close(): Promise<void>
+}
+
+export const simpleAgent = (body = 'You are a helpful test agent.', front = 'description: A test agent') =>
+  `---\n${front}\n---\n${body}\n`
+
+/** A gateway on a throw-away workspace, open auth, silent logs. */
+export async function createTestGateway(
+  files: Record<string, string> = { 'agents/helper/AGENT.md': simpleAgent() },
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
+  const workspace = await createTempWorkspace(files)
+  const gateway = new Gateway({
+    workspace: workspace.root,
+    logger: createSilentLogger(),
+    auth: { mode: 'none' },
+    ...options,
+  })
+  return {
+    gateway,
+    workspace,
+    request: (path, init, bindings) =>
+      gateway.fetch(new Request(new URL(path, 'http://gateway.test'), init), bindings),
+    async close() {
+      await gateway.stop()
+      await workspace.remove()
+    },
+  }
+}
