@@ -1,0 +1,97 @@
+import pc from 'picocolors'
+import { ConfigError, formatConfigIssue } from '../../core/errors.ts'
+import { createSilentLogger } from '../../core/logger.ts'
+import type { Diagnostic } from '../../core/workspace/model.ts'
+import { Gateway } from '../../gateway.ts'
+
+export interface CheckOptions {
+  workspace: string
+  config?: string
+}
+
+type Write = (text: string) => void
+
+function line(diagnostic: Diagnostic): string {
+  const mark = diagnostic.severity === 'error' ? pc.red('[x]') : pc.yellow('[!]')
+  return `    ${mark} ${formatConfigIssue(diagnostic)}`
+}
+
+/**
+ * Validates config and workspace and prints ok/warnings/errors per agent, skill and tool.
+ * Returns the exit code: 1 when there is any error.
+ */
+export async function runCheck(
+  options: CheckOptions,
+  write: Write = (text) => process.stdout.write(text),
+): Promise<number> {
+  let gateway: Gateway
+  try {
+    gateway = new Gateway({
+      workspace: options.workspace,
+      ...(options.config ? { configFile: options.config } : {}),
+      logger: createSilentLogger(),
+    })
+    await gateway.start()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    write(`${pc.red('[x]')} configuration\n`)
+    for (const issue of error.issues) write(`    ${pc.red('[x]')} ${formatConfigIssue(issue)}\n`)
+    return 1
+  }
+  const { workspace, diagnostics, tools } = gateway.runtime
+  await gateway.stop()
+
+  const about = (kind: string, id: string) =>
+    diagnostics.filter((item) => item.subject?.kind === kind && item.subject.id === id)
+  const section = (title: string, items: { kind: string; id: string; label: string }[]) => {
+    write(`${pc.bold(title)}\n`)
+    if (items.length === 0) write(`    ${pc.dim('(none)')}\n`)
+    for (const item of items) {
+      const found = about(item.kind, item.id)
+      const worst = found.some((entry) => entry.severity === 'error')
+        ? pc.red('[x]')
+        : found.length
+          ? pc.yellow('[!]')
+          : pc.green('[ok]')
+      write(`  ${worst} ${item.label}\n`)
+      for (const diagnostic of found) write(`${line(diagnostic)}\n`)
+    }
+  }
+  const loadedAgentIds = new Set(workspace.agents.map((agent) => agent.id))
+  const subjectsOf = (kind: string) => [
+    ...new Set(
+      diagnostics.filter((item) => item.subject?.kind === kind).map((item) => item.subject?.id as string),
+    ),
+  ]
+  const agentIds = [...new Set([...loadedAgentIds, ...subjectsOf('agent')])].sort()
+  const skillIds = [...new Set([...workspace.skills.map((skill) => skill.id), ...subjectsOf('skill')])].sort()
+  const toolIds = [...new Set([...workspace.tools.map((tool) => tool.id), ...subjectsOf('tool')])].sort()
+
+  write(`${pc.bold('Workspace')} ${workspace.root}\n`)
+  const general = diagnostics.filter((item) => !item.subject || item.subject.kind === 'workspace')
+  for (const diagnostic of general) write(`${line(diagnostic)}\n`)
+  section(
+    'Agents',
+    agentIds.map((id) => ({
+      kind: 'agent',
+      id,
+      label: loadedAgentIds.has(id) ? id : `${id} ${pc.dim('(not loaded)')}`,
+    })),
+  )
+  section(
+    'Skills',
+    skillIds.map((id) => ({ kind: 'skill', id, label: id })),
+  )
+  section(
+    'Tools',
+    toolIds.map((id) => ({
+      kind: 'tool',
+      id,
+      label: tools.get(id) ? id : `${id} ${pc.dim('(not loaded)')}`,
+    })),
+  )
+  const errors = diagnostics.filter((item) => item.severity === 'error').length
+  const warnings = diagnostics.length - errors
+  write(`\n${errors > 0 ? pc.red(`${errors} error(s)`) : pc.green('no errors')}, ${warnings} warning(s)\n`)
+  return errors > 0 ? 1 : 0
+}

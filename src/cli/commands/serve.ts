@@ -1,0 +1,55 @@
+import pc from 'picocolors'
+import { Gateway } from '../../gateway.ts'
+import { createLogger } from '../../runtime/create-logger.ts'
+import { createPrettyLogStream } from '../pretty-log-stream.ts'
+
+export interface ServeOptions {
+  workspace: string
+  config?: string
+  port?: number
+  host?: string
+  logFormat?: 'pretty' | 'json'
+  logLevel?: string
+}
+
+/** `agentgw serve`: standalone server with a graceful drain on SIGTERM/SIGINT. */
+export async function runServe(options: ServeOptions): Promise<void> {
+  const pretty = (options.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json')) === 'pretty'
+  const logger = createLogger({
+    level: options.logLevel ?? process.env.AGW_TELEMETRY__LOG_LEVEL ?? 'info',
+    ...(pretty ? { destination: createPrettyLogStream() } : {}),
+  })
+  const gateway = new Gateway({
+    workspace: options.workspace,
+    ...(options.config ? { configFile: options.config } : {}),
+    logger,
+  })
+  const listening = await gateway.listen({
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host !== undefined ? { host: options.host } : {}),
+  })
+  if (pretty) {
+    process.stderr.write(
+      `\n  ${pc.bold('agentgw')} serving ${pc.cyan(options.workspace)} at ${pc.green(listening.url)}\n`,
+    )
+    process.stderr.write(`  API docs: ${listening.url}/docs\n\n`)
+  }
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without draining')
+      process.exit(1)
+    }
+    stopping = true
+    logger.info({ signal }, 'draining')
+    listening.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}

@@ -1,0 +1,50 @@
+import { Command, InvalidArgumentError } from 'commander'
+import pc from 'picocolors'
+import { ConfigError } from '../core/errors.ts'
+import { version } from '../version.ts'
+import { runCheck } from './commands/check.ts'
+import { runServe } from './commands/serve.ts'
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is 0-65535')
+  return port
+}
+
+const program = new Command()
+  .name('agentgw')
+  .description('Serve AI agents defined in a workspace folder as a REST API.')
+  .version(version)
+  .showHelpAfterError()
+
+program
+  .command('serve')
+  .description('start the gateway on its own HTTP server')
+  .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+  .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+  .option('-p, --port <port>', 'port (default: server.port, 8000)', parsePort)
+  .option('-H, --host <host>', 'interface to bind (default: server.host, 127.0.0.1)')
+  .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+  .action(async (options) => {
+    await runServe(options)
+  })
+
+program
+  .command('check')
+  .description('validate gateway.yaml and the workspace; exit 1 on errors')
+  .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+  .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+  .action(async (options) => {
+    process.exitCode = await runCheck(options)
+  })
+
+try {
+  await program.parseAsync()
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${pc.red('Configuration error')}\n  ${error.message.replace(/\n/g, '\n  ')}\n`)
+    process.exit(1)
+  }
+  throw error
+}
