@@ -2,19 +2,23 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { getRequestListener } from '@hono/node-server'
 import type { Handler } from 'hono'
 import { mergeDeep, resolveConfig } from './core/config/resolve-config.ts'
 import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
 import { ConfigError } from './core/errors.ts'
-import type { Logger } from './core/logger.ts'
+import { createSilentLogger, type Logger } from './core/logger.ts'
 import type { Scope } from './core/scopes.ts'
+import { createHooks, type HookEvent, type HookHandler, type Hooks } from './engine/hooks.ts'
 import { createGatewayApp, type GatewayApp } from './http/create-gateway-app.ts'
 import type { GatewayBindings, GatewayEnv } from './http/gateway-env.ts'
 import { createRouteTable, type RouteIdentity, type RouteTable } from './http/route-table.ts'
 import { createLogger } from './runtime/create-logger.ts'
 import { createRuntime } from './runtime/create-runtime.ts'
 import type { GatewayRuntime } from './runtime/gateway-runtime.ts'
+import type { ChatOptions, ChatOutcome, InvokeOptions, RunOutcome } from './services/agent-runner.ts'
+import { type StreamFrame, streamRun } from './services/run-stream.ts'
 import { type CodeToolOptions, defineTool } from './tools/define-tool.ts'
 import type { RegisteredTool } from './tools/tool-types.ts'
 
@@ -60,6 +64,12 @@ export interface CustomRouteOptions extends Partial<Pick<RouteIdentity, 'surface
   scopes?: Scope[]
 }
 
+/** Options of `gw.stream()`. */
+export interface StreamOptions extends ChatOptions, InvokeOptions {
+  /** `chat` keeps a session; `invoke` is a one-off run. @default 'chat' */
+  mode?: 'chat' | 'invoke'
+}
+
 type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped'
 
 const optionKeys = new Set(['workspace', 'configFile', 'env', 'logger'])
@@ -86,6 +96,8 @@ export class Gateway {
   #overrides: GatewayConfigInput
   #customLogger: Logger | undefined
   #codeTools: RegisteredTool[] = []
+  #customModels = new Map<string, LanguageModelV4>()
+  #hooks: Hooks = createHooks(() => this.#runtime?.logger ?? this.#customLogger ?? createSilentLogger())
   #state: State = 'idle'
   #starting: Promise<GatewayRuntime> | undefined
   #runtime: GatewayRuntime | undefined
@@ -161,6 +173,67 @@ export class Gateway {
     return this
   }
 
+  /**
+   * Registers a hook. Events: `agent.invoke.before|after`, `tool.execute.before|after`,
+   * `llm.call.before|after`, `gateway.startup`, `gateway.shutdown`. A hook that throws is logged
+   * and skipped; it never fails a run.
+   */
+  on<E extends HookEvent>(event: E, handler: HookHandler<E>): this {
+    this.#hooks.on(event, handler)
+    return this
+  }
+
+  /**
+   * Makes a language model (any AI SDK `LanguageModelV4`) available under an id, for agents and
+   * `model.default` to name. Useful for custom providers and test doubles.
+   */
+  useModel(id: string, model: LanguageModelV4): this {
+    this.#assertConfigurable('useModel()')
+    this.#customModels.set(id, model)
+    return this
+  }
+
+  /**
+   * Runs an agent once and waits for the result.
+   *
+   * @example
+   * ```ts
+   * const { result } = await gw.invoke('weather', 'Outlook please', { input: { city: 'Lisbon' } })
+   * ```
+   */
+  async invoke(agentId: string, message: string, options: InvokeOptions = {}): Promise<RunOutcome> {
+    const runtime = await this.#ensureStarted()
+    return runtime.runner.invoke(agentId, message, options)
+  }
+
+  /** Runs one chat turn; pass the returned `sessionId` to continue the conversation. */
+  async chat(agentId: string, message: string, options: ChatOptions = {}): Promise<ChatOutcome> {
+    const runtime = await this.#ensureStarted()
+    return runtime.runner.chat(agentId, message, options)
+  }
+
+  /**
+   * Streams a run as it happens: `session`, `token`, `tool_call`, `tool_result`, `error`, and
+   * always `done` last. Breaking out of the loop cancels the run.
+   *
+   * @example
+   * ```ts
+   * for await (const frame of gw.stream('assistant', 'Hi', { sessionId })) {
+   *   if (frame.event === 'token') process.stdout.write(frame.data.content)
+   * }
+   * ```
+   */
+  async *stream(agentId: string, message: string, options: StreamOptions = {}): AsyncGenerator<StreamFrame> {
+    const runtime = await this.#ensureStarted()
+    const { mode = 'chat', ...rest } = options
+    yield* streamRun(
+      runtime.runner,
+      mode === 'chat'
+        ? { kind: 'chat', agentId, message, options: rest }
+        : { kind: 'invoke', agentId, message, options: rest },
+    )
+  }
+
   /** Merges configuration (camelCase, like the YAML) over everything else. Before start only. */
   configure(config: GatewayConfigInput): this {
     this.#assertConfigurable('configure()')
@@ -183,6 +256,7 @@ export class Gateway {
       this.#stopping = (async () => {
         await this.#starting?.catch(() => undefined)
         this.#state = 'stopping'
+        if (this.#runtime) await this.#hooks.emit('gateway.shutdown', {})
         this.#runtime?.logger.info('gateway stopped')
         this.#state = 'stopped'
       })()
@@ -241,9 +315,10 @@ export class Gateway {
     if (!this.#starting) {
       this.#state = 'starting'
       this.#starting = this.#boot().then(
-        (runtime) => {
+        async (runtime) => {
           this.#runtime = runtime
           this.#state = 'started'
+          await this.#hooks.emit('gateway.startup', {})
           return runtime
         },
         (error: unknown) => {
@@ -272,6 +347,9 @@ export class Gateway {
         configWarnings: warnings,
         workspaceRoot: this.workspaceRoot,
         codeTools: this.#codeTools,
+        customModels: this.#customModels,
+        hooks: this.#hooks,
+        env: this.#env,
         logger,
       })
     } catch (error) {

@@ -101,3 +101,30 @@ describe('Swagger UI', () => {
     expect((await t.request('/docs/assets/secret.js')).status).toBe(404)
   })
 })
+
+describe('typed agent operations', () => {
+  it('documents agents with schemas as typed invoke operations in a valid document', async () => {
+    const typed = await createTestGateway({
+      'agents/weather/AGENT.md':
+        '---\ninput_schema:\n  type: object\n  properties:\n    city: {type: string}\n  required: [city]\noutput_schema:\n  type: object\n  properties:\n    summary: {type: string}\n---\nReport the weather.',
+      'agents/plain/AGENT.md': '---\ndescription: plain\n---\nHello.',
+    })
+    try {
+      const document = (await (await typed.request('/openapi.json')).json()) as {
+        paths: Record<
+          string,
+          { post?: { operationId: string; requestBody: unknown; responses: Record<string, unknown> } }
+        >
+      }
+      const validator = new Validator()
+      expect((await validator.validate(document)).valid).toBe(true)
+      const operation = document.paths['/v1/agents/weather/invoke']?.post
+      expect(operation?.operationId).toBe('invoke_weather')
+      expect(JSON.stringify(operation?.requestBody)).toContain('"city":{"type":"string"}')
+      expect(JSON.stringify(operation?.responses[200])).toContain('"summary":{"type":"string"}')
+      expect(document.paths['/v1/agents/plain/invoke']).toBeUndefined()
+    } finally {
+      await typed.close()
+    }
+  })
+})

@@ -5,8 +5,10 @@ import { requestId } from 'hono/request-id'
 import { getPath } from 'hono/utils/url'
 import { GatewayError } from '../core/errors.ts'
 import { registerAgentRoutes } from '../routes/agents.ts'
+import { registerChatRoutes } from '../routes/chat.ts'
 import { registerDocsRoutes } from '../routes/docs.ts'
 import { registerHealthRoutes } from '../routes/health.ts'
+import { registerInvokeRoutes } from '../routes/invoke.ts'
 import { registerSkillRoutes } from '../routes/skills.ts'
 import { registerToolRoutes } from '../routes/tools.ts'
 import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
@@ -18,6 +20,7 @@ import { resolveRuntime } from './middleware/resolve-runtime.ts'
 import { routeIdentity } from './middleware/route-identity.ts'
 import { stripMountPath } from './mount-path.ts'
 import type { RouteTable } from './route-table.ts'
+import { sseErrorResponse, wantsEventStream } from './stream-run-response.ts'
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>
 
@@ -41,10 +44,8 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
     defaultHook: (result, c) => {
       if (result.success) return
       const where = result.target === 'json' ? '/body' : `/${result.target}`
-      return errorResponse(
-        c,
-        new GatewayError('validation_failed', { details: zodDetails(result.error, where) }),
-      )
+      const error = new GatewayError('validation_failed', { details: zodDetails(result.error, where) })
+      return wantsEventStream(c) ? sseErrorResponse(c, error) : errorResponse(c, error)
     },
   })
 
@@ -67,6 +68,8 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
 
   registerHealthRoutes(app)
   registerAgentRoutes(app)
+  registerInvokeRoutes(app)
+  registerChatRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerDocsRoutes(app, options.routes)

@@ -9,6 +9,7 @@ import type { GatewayEnv } from '../http/gateway-env.ts'
 import type { RouteTable } from '../http/route-table.ts'
 import { absoluteUrl, url } from '../http/url.ts'
 import { version } from '../version.ts'
+import { addAgentInvokePaths } from './agent-openapi-paths.ts'
 
 const swaggerDirectory = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
 const ownAssetsDirectory = path.join(assetsDirectory, 'docs')
@@ -40,15 +41,20 @@ export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
     scheme: 'bearer',
     description: 'An API key or a JWT access token.',
   })
-  app.doc31('/openapi.json', (c) => ({
-    openapi: '3.1.0',
-    info: {
-      title: `${(c as Context<GatewayEnv>).var.runtime.config.dashboard.title} API`,
-      version,
-      description: 'Agents served by agentgw. Errors use the envelope `{"error": {"code", "message"}}`.',
-    },
-    servers: [{ url: absoluteUrl(c as Context<GatewayEnv>, '') || '/' }],
-  }))
+  app.get('/openapi.json', (c) => {
+    const runtime = c.var.runtime
+    const document = app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: `${runtime.config.dashboard.title} API`,
+        version,
+        description: 'Agents served by agentgw. Errors use the envelope `{"error": {"code", "message"}}`.',
+      },
+      servers: [{ url: absoluteUrl(c, '') || '/' }],
+    })
+    addAgentInvokePaths(document, runtime.workspace.agents)
+    return c.json(document)
+  })
   table.add({
     id: 'docs.openapi',
     surface: 'docs',

@@ -34,6 +34,7 @@ export function healthWarnings(runtime: GatewayRuntime): string[] {
   const warnings: string[] = []
   const errors = runtime.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length
   const others = runtime.diagnostics.length - errors
+  warnings.push(...runtime.notices)
   if (errors > 0) warnings.push(`the workspace has ${errors} error(s); run \`agentgw check\` for details`)
   else if (others > 0)
     warnings.push(`the workspace has ${others} warning(s); run \`agentgw check\` for details`)

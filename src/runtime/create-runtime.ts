@@ -1,10 +1,15 @@
+import type { LanguageModelV4 } from '@ai-sdk/provider'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
+import type { Hooks } from '../engine/hooks.ts'
+import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import { createAgentRunner } from '../services/agent-runner.ts'
+import { createMemorySessionStore } from '../services/sessions/create-memory-session-store.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -15,6 +20,9 @@ export interface CreateRuntimeOptions {
   configWarnings: ConfigIssue[]
   workspaceRoot: string
   codeTools: readonly RegisteredTool[]
+  customModels: ReadonlyMap<string, LanguageModelV4>
+  hooks: Hooks
+  env: Readonly<Record<string, string | undefined>>
   logger: Logger
 }
 
@@ -37,9 +45,41 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     ...workspace.diagnostics,
   ]
   const tools = await createToolRegistry({ workspace, codeTools: options.codeTools, logger, diagnostics })
+  const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
+
+  for (const [keyPath, id] of [
+    ['model.default', config.model.default],
+    ['model.fallback', config.model.fallback],
+  ] as const) {
+    const problem = id ? models.check(id) : null
+    if (problem) diagnostics.push({ severity: 'error', file: 'gateway.yaml', keyPath, message: problem })
+  }
+  const mockAgents: string[] = []
+  for (const agent of workspace.agents) {
+    for (const id of [agent.model.name, agent.model.fallback]) {
+      const problem = id ? models.check(id) : null
+      if (problem)
+        diagnostics.push({
+          severity: 'error',
+          file: agent.file,
+          subject: { kind: 'agent', id: agent.id },
+          keyPath: 'model',
+          message: problem,
+        })
+    }
+    if ((agent.model.name ?? config.model.default).startsWith('mock:')) mockAgents.push(agent.id)
+  }
+  const notices: string[] = []
+  if (mockAgents.length > 0) {
+    notices.push(
+      `agents ${mockAgents.join(', ')} use the built-in mock model (set model.default or AGW_MODEL for a real one)`,
+    )
+  }
+
   for (const diagnostic of diagnostics) {
     logger[diagnostic.severity === 'error' ? 'error' : 'warn'](formatConfigIssue(diagnostic))
   }
+  for (const notice of notices) logger.warn(notice)
   logger.info(
     {
       workspace: workspace.root,
@@ -49,5 +89,23 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     },
     'workspace loaded',
   )
-  return { config, workspace, tools, trust, logger, validator, diagnostics }
+
+  const engine = { config, workspace, tools, models, validator, hooks: options.hooks, logger }
+  const sessions = createMemorySessionStore()
+  const runner = createAgentRunner({ engine, sessions })
+  return {
+    config,
+    workspace,
+    tools,
+    trust,
+    logger,
+    validator,
+    models,
+    hooks: options.hooks,
+    engine,
+    sessions,
+    runner,
+    diagnostics,
+    notices,
+  }
 }

@@ -2,7 +2,12 @@ import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { Hooks } from '../engine/hooks.ts'
+import type { ModelRegistry } from '../engine/models/model-registry.ts'
+import type { EngineDependencies } from '../engine/run-agent.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import type { AgentRunner } from '../services/agent-runner.ts'
+import type { SessionStore } from '../services/sessions/session-store.ts'
 import type { ToolRegistry } from '../tools/tool-types.ts'
 
 /**
@@ -16,6 +21,14 @@ export interface GatewayRuntime {
   trust: CompiledTrust
   logger: Logger
   validator: JsonSchemaValidator
+  models: ModelRegistry
+  hooks: Hooks
+  /** What the engine runs with (a view of the fields above). */
+  engine: EngineDependencies
+  sessions: SessionStore
+  runner: AgentRunner
   /** Config warnings, workspace diagnostics and handler problems, in that order. */
   diagnostics: Diagnostic[]
+  /** Notes for operators that are not problems (e.g. agents on the mock model). */
+  notices: string[]
 }

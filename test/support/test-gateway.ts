@@ -37,3 +37,11 @@ export async function createTestGateway(
     },
   }
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON bodies
+export type JsonBody = Record<string, any>
+
+/** The parsed JSON body of a response, for assertions. */
+export async function readJson(response: Response | Promise<Response>): Promise<JsonBody> {
+  return (await (await response).json()) as JsonBody
+}

@@ -1,0 +1,91 @@
+import type { AgentDefinition, SkillDefinition, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
+
+/** Each context file is cut at this many characters before it goes into a prompt. */
+export const maxContextFileChars = 100_000
+/** All context files together are cut at this many characters. */
+export const maxContextTotalChars = 200_000
+
+export interface SystemPromptOptions {
+  agent: AgentDefinition
+  workspace: WorkspaceDefinition
+  /** Skills of the agent (resolved, existing ones only). */
+  skills: readonly SkillDefinition[]
+  outputSchema: JsonSchema | null
+  timezone: string
+  now: Date
+}
+
+function formatNow(now: Date, timezone: string): string {
+  const formatted = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    dateStyle: 'full',
+    timeStyle: 'long',
+  }).format(now)
+  return `Current date and time (${timezone}): ${formatted}`
+}
+
+function contextSection(agent: AgentDefinition): string | null {
+  if (agent.contextFiles.length === 0) return null
+  let budget = maxContextTotalChars
+  const parts: string[] = []
+  for (const file of agent.contextFiles) {
+    if (budget <= 0) break
+    let content = file.content.trim()
+    const limit = Math.min(maxContextFileChars, budget)
+    if (content.length > limit) content = `${content.slice(0, limit)}\n[… truncated]`
+    budget -= content.length
+    parts.push(`### ${file.path}\n\n${content}`)
+  }
+  return `## Reference Material\n\n${parts.join('\n\n')}`
+}
+
+function skillsSection(skills: readonly SkillDefinition[]): string | null {
+  if (skills.length === 0) return null
+  const parts = skills.map((skill) => {
+    const lines = [`### Skill: ${skill.name}`]
+    if (skill.description) lines.push(skill.description)
+    if (skill.steps) lines.push(`Run the whole workflow with the \`workflow-${skill.id}\` tool.`)
+    if (skill.instructions) lines.push(skill.instructions)
+    return lines.join('\n\n')
+  })
+  return `## Available Skills\n\n${parts.join('\n\n')}`
+}
+
+export function outputSchemaInstruction(schema: JsonSchema): string {
+  return [
+    '## Output Format',
+    'Answer with a single JSON value that matches this JSON Schema. Output only the JSON: no prose, no code fences.',
+    '```json',
+    JSON.stringify(schema, null, 2),
+    '```',
+  ].join('\n')
+}
+
+/**
+ * Builds the system prompt, layer by layer: date and time, shared AGENTS.md and BEHAVIOR.md,
+ * the agent's prompt and BEHAVIOR.md, reference material (capped), skills, and the output
+ * format when a schema is set. Layers are separated by `---`.
+ */
+export function assembleSystemPrompt(options: SystemPromptOptions): string {
+  const { agent, workspace } = options
+  const layers = [
+    formatNow(options.now, options.timezone),
+    workspace.sharedPrompt,
+    workspace.sharedBehavior,
+    agent.prompt,
+    agent.behavior,
+    contextSection(agent),
+    skillsSection(options.skills),
+    options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,
+  ]
+  return layers
+    .filter((layer): layer is string => typeof layer === 'string' && layer.trim() !== '')
+    .join('\n\n---\n\n')
+}
+
+/** The user turn: the message, plus the structured input as a JSON block when there is any. */
+export function userMessageContent(message: string, input: Readonly<Record<string, unknown>>): string {
+  if (Object.keys(input).length === 0) return message
+  return `${message}\n\n## Input\n\`\`\`json\n${JSON.stringify(input, null, 2)}\n\`\`\``
+}

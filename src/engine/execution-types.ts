@@ -1,0 +1,100 @@
+import type { ErrorDetail } from '../core/errors.ts'
+
+/** Why a run ended. */
+export type StopReason = 'completed' | 'max_iterations' | 'max_tool_calls' | 'timeout' | 'cancelled' | 'error'
+
+/** Lifecycle of an execution record. */
+export type ExecutionStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timeout'
+
+export const terminalStatuses: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled', 'timeout']
+
+/** Guardrail stops still produced an answer; they count as completed executions. */
+export function statusOf(stopReason: StopReason): ExecutionStatus {
+  switch (stopReason) {
+    case 'timeout':
+      return 'timeout'
+    case 'cancelled':
+      return 'cancelled'
+    case 'error':
+      return 'failed'
+    default:
+      return 'completed'
+  }
+}
+
+export interface Usage {
+  inputTokens: number
+  outputTokens: number
+  costUsd: number
+  llmCalls: number
+  toolCalls: number
+  modelsUsed: string[]
+}
+
+export function emptyUsage(): Usage {
+  return { inputTokens: 0, outputTokens: 0, costUsd: 0, llmCalls: 0, toolCalls: 0, modelsUsed: [] }
+}
+
+/** A failure of a run, safe to show to callers. */
+export interface RunError {
+  code: 'model_error' | 'execution_error' | 'timeout' | 'cancelled' | 'output_validation_failed'
+  message: string
+}
+
+export interface ExecutionResult {
+  /** Parsed JSON when the run had an output schema, else the final text. */
+  output: unknown
+  /** The model's final text, unparsed. */
+  rawText: string
+  stopReason: StopReason
+  usage: Usage
+  error: RunError | null
+  /** Present when the output did not match the output schema after the correction retry. */
+  validationErrors: ErrorDetail[] | null
+  durationMs: number
+}
+
+/** A tool call the model asked for. */
+export interface ToolCall {
+  id: string
+  name: string
+  arguments: Record<string, unknown>
+}
+
+/** Conversation messages as the gateway stores them (provider-neutral, JSON-serializable). */
+export type ChatMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; results: ToolResultMessage[] }
+
+export interface ToolResultMessage {
+  callId: string
+  name: string
+  /** What the model sees: the JSON or text result, truncated. */
+  content: string
+  isError: boolean
+}
+
+/** What happens during a run, in order. Streams and execution traces are built from these. */
+export type EngineEvent =
+  | { type: 'token'; content: string }
+  | { type: 'tool_call'; callId: string; name: string; arguments: Record<string, unknown> }
+  | {
+      type: 'tool_result'
+      callId: string
+      name: string
+      output: unknown
+      isError: boolean
+      durationMs: number
+    }
+  | {
+      type: 'llm_call'
+      model: string
+      durationMs: number
+      inputTokens: number
+      outputTokens: number
+      costUsd: number
+      toolCalls: number
+      text: string
+      error?: string
+    }

@@ -1,0 +1,122 @@
+import { createAnthropic } from '@ai-sdk/anthropic'
+import { createGoogleGenerativeAI } from '@ai-sdk/google'
+import { createOpenAI } from '@ai-sdk/openai'
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
+import type { LanguageModelV4 } from '@ai-sdk/provider'
+import type { GatewayConfig } from '../../core/config/schema.ts'
+import { createMockModel } from './mock-model.ts'
+import { ModelResolutionError } from './model-errors.ts'
+
+/** Turns `provider:model` ids into AI SDK language models, one instance per id. */
+export interface ModelRegistry {
+  /** @throws ModelResolutionError for an unknown provider or a malformed id */
+  resolve(id: string): LanguageModelV4
+  /** The reason an id cannot be resolved, or `null` when it can (for start-up checks). */
+  check(id: string): string | null
+}
+
+export interface CreateModelRegistryOptions {
+  config: GatewayConfig['model']
+  /** Models registered in code with `gw.useModel(id, model)`; matched by exact id first. */
+  custom: ReadonlyMap<string, LanguageModelV4>
+  env: Readonly<Record<string, string | undefined>>
+}
+
+const builtInProviders = ['openai', 'anthropic', 'google', 'mock'] as const
+
+export function createModelRegistry(options: CreateModelRegistryOptions): ModelRegistry {
+  const { config, custom, env } = options
+  const cache = new Map<string, LanguageModelV4>()
+  const compatible = config.providers.openaiCompatible
+  const factories = new Map<string, (name: string) => LanguageModelV4>()
+
+  const lazy = (create: () => (name: string) => LanguageModelV4) => {
+    let made: ((name: string) => LanguageModelV4) | undefined
+    return (name: string) => {
+      made ??= create()
+      return made(name)
+    }
+  }
+  const openai = config.providers.openai
+  factories.set(
+    'openai',
+    lazy(() => {
+      // Chat Completions: the API most OpenAI-style endpoints and proxies speak.
+      const provider = createOpenAI({
+        apiKey: openai?.apiKey || env.OPENAI_API_KEY,
+        ...(openai?.baseUrl ? { baseURL: openai.baseUrl } : {}),
+        ...(openai?.headers ? { headers: openai.headers } : {}),
+      })
+      return (name) => provider.chat(name)
+    }),
+  )
+  const anthropic = config.providers.anthropic
+  factories.set(
+    'anthropic',
+    lazy(() => {
+      const provider = createAnthropic({
+        apiKey: anthropic?.apiKey || env.ANTHROPIC_API_KEY,
+        ...(anthropic?.baseUrl ? { baseURL: anthropic.baseUrl } : {}),
+        ...(anthropic?.headers ? { headers: anthropic.headers } : {}),
+      })
+      return (name) => provider(name)
+    }),
+  )
+  const google = config.providers.google
+  factories.set(
+    'google',
+    lazy(() => {
+      const provider = createGoogleGenerativeAI({
+        apiKey: google?.apiKey || env.GOOGLE_GENERATIVE_AI_API_KEY,
+        ...(google?.baseUrl ? { baseURL: google.baseUrl } : {}),
+        ...(google?.headers ? { headers: google.headers } : {}),
+      })
+      return (name) => provider(name)
+    }),
+  )
+  factories.set('mock', (name) => createMockModel(name))
+  for (const [providerName, settings] of Object.entries(compatible)) {
+    factories.set(
+      providerName,
+      lazy(() => {
+        const provider = createOpenAICompatible({
+          name: providerName,
+          baseURL: settings.baseUrl,
+          ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+          ...(settings.headers ? { headers: settings.headers } : {}),
+          includeUsage: true,
+        })
+        return (name) => provider.chatModel(name)
+      }),
+    )
+  }
+
+  const check = (id: string): string | null => {
+    if (custom.has(id)) return null
+    const separator = id.indexOf(':')
+    if (separator <= 0 || separator === id.length - 1) {
+      return `model "${id}" must look like provider:model (e.g. openai:gpt-4o-mini, mock:assistant)`
+    }
+    const provider = id.slice(0, separator)
+    if (!factories.has(provider)) {
+      const known = [...builtInProviders, ...Object.keys(compatible)].join(', ')
+      return `unknown model provider "${provider}" in "${id}" (known: ${known}; add others under model.providers.openai_compatible)`
+    }
+    return null
+  }
+
+  return {
+    check,
+    resolve(id) {
+      const cached = cache.get(id) ?? custom.get(id)
+      if (cached) return cached
+      const problem = check(id)
+      if (problem) throw new ModelResolutionError(problem)
+      const separator = id.indexOf(':')
+      const factory = factories.get(id.slice(0, separator)) as (name: string) => LanguageModelV4
+      const model = factory(id.slice(separator + 1))
+      cache.set(id, model)
+      return model
+    },
+  }
+}

@@ -1,0 +1,186 @@
+import type { Logger } from '../core/logger.ts'
+import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
+import type { EngineEvent, ToolResultMessage } from './execution-types.ts'
+import type { Hooks } from './hooks.ts'
+import { runWithLimit } from './run-with-limit.ts'
+
+export interface PendingToolCall {
+  id: string
+  name: string
+  /** Arguments as the model sent them (a JSON string). */
+  input: string
+}
+
+export interface ToolRunContext {
+  agentId: string
+  executionId: string
+  sessionId: string | undefined
+  principal: ToolContext['principal']
+  config: Readonly<Record<string, unknown>>
+  logger: Logger
+  /** The run's signal; when it aborts, tool calls stop and the run ends. */
+  signal: AbortSignal
+  tools: ReadonlyMap<string, RegisteredTool>
+  validator: JsonSchemaValidator
+  hooks: Hooks
+  maxParallel: number
+  maxResultBytes: number
+  onEvent: (event: EngineEvent) => void
+}
+
+class ToolFailure extends Error {}
+
+/** JSON of a result, cut to `maxBytes` (UTF-8) with a marker the model can read. */
+export function serializeToolResult(
+  value: unknown,
+  maxBytes: number,
+): { content: string; truncated: boolean } {
+  let content: string
+  if (typeof value === 'string') content = value
+  else {
+    try {
+      content = JSON.stringify(value ?? null) ?? 'null'
+    } catch {
+      throw new ToolFailure('the tool returned a value that cannot be serialized to JSON')
+    }
+  }
+  const bytes = Buffer.byteLength(content)
+  if (bytes <= maxBytes) return { content, truncated: false }
+  const marker = `\n[truncated: the result was ${bytes} bytes; showing the first ${maxBytes}]`
+  const cut = Buffer.from(content)
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')
+  return { content: cut + marker, truncated: true }
+}
+
+function parseArguments(input: string): Record<string, unknown> {
+  if (input.trim() === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(input)
+  } catch {
+    throw new ToolFailure('the arguments are not valid JSON')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ToolFailure('the arguments must be a JSON object')
+  }
+  return parsed as Record<string, unknown>
+}
+
+function withTimeout<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/**
+ * Executes one model turn's tool calls, at most `maxParallel` at once. Unknown tools, invalid
+ * arguments, handler errors and per-tool timeouts become error results the model reads and can
+ * react to; only cancellation of the run itself propagates.
+ */
+export async function runToolCalls(
+  calls: readonly PendingToolCall[],
+  context: ToolRunContext,
+): Promise<ToolResultMessage[]> {
+  return runWithLimit(calls, context.maxParallel, async (call) => {
+    const started = performance.now()
+    let args: Record<string, unknown> = {}
+    let parseProblem: string | undefined
+    try {
+      args = parseArguments(call.input)
+    } catch (error) {
+      parseProblem = (error as Error).message
+    }
+    context.onEvent({ type: 'tool_call', callId: call.id, name: call.name, arguments: args })
+    let output: unknown
+    let isError = false
+    try {
+      if (parseProblem) throw new ToolFailure(parseProblem)
+      const tool = context.tools.get(call.name)
+      if (!tool) {
+        const available = [...context.tools.keys()].join(', ') || 'none'
+        throw new ToolFailure(`unknown tool "${call.name}"; available tools: ${available}`)
+      }
+      const problems = context.validator.compile(tool.parameters)(args)
+      if (problems.length > 0) {
+        const list = problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')
+        throw new ToolFailure(`invalid arguments: ${list}. Fix them and call the tool again.`)
+      }
+      await context.hooks.emit('tool.execute.before', {
+        toolName: tool.name,
+        agentId: context.agentId,
+        executionId: context.executionId,
+        arguments: args,
+      })
+      const signals = [context.signal]
+      if (tool.timeoutMs) signals.push(AbortSignal.timeout(tool.timeoutMs))
+      const signal = AbortSignal.any(signals)
+      const toolContext: ToolContext = {
+        agentId: context.agentId,
+        executionId: context.executionId,
+        sessionId: context.sessionId,
+        callId: call.id,
+        logger: context.logger.child({ tool: tool.name, callId: call.id }),
+        signal,
+        config: context.config,
+        principal: context.principal,
+      }
+      let succeeded = false
+      try {
+        output = await withTimeout(
+          Promise.resolve().then(() => tool.handler(args, toolContext)),
+          signal,
+        )
+        succeeded = true
+      } catch (error) {
+        if (context.signal.aborted) throw error
+        if (signal.aborted) throw new ToolFailure(`the tool did not finish within ${tool.timeoutMs} ms`)
+        throw new ToolFailure(`the tool failed: ${error instanceof Error ? error.message : String(error)}`)
+      } finally {
+        await context.hooks.emit('tool.execute.after', {
+          toolName: tool.name,
+          agentId: context.agentId,
+          executionId: context.executionId,
+          durationMs: performance.now() - started,
+          success: succeeded,
+        })
+      }
+    } catch (error) {
+      if (!(error instanceof ToolFailure)) throw error
+      isError = true
+      output = { error: error.message }
+    }
+    let serialized: { content: string; truncated: boolean }
+    try {
+      serialized = serializeToolResult(output, context.maxResultBytes)
+    } catch (error) {
+      isError = true
+      output = { error: (error as Error).message }
+      serialized = serializeToolResult(output, context.maxResultBytes)
+    }
+    const durationMs = Math.round(performance.now() - started)
+    context.onEvent({
+      type: 'tool_result',
+      callId: call.id,
+      name: call.name,
+      output: serialized.truncated ? serialized.content : output,
+      isError,
+      durationMs,
+    })
+    return { callId: call.id, name: call.name, content: serialized.content, isError }
+  })
+}

@@ -1,0 +1,65 @@
+import type { Context } from 'hono'
+import type { GatewayError } from '../core/errors.ts'
+import type { AgentRunner } from '../services/agent-runner.ts'
+import { failureFrames, type StreamRequest, streamRun } from '../services/run-stream.ts'
+import type { GatewayEnv } from './gateway-env.ts'
+import { sseResponse } from './sse.ts'
+
+function keepaliveMs(c: Context<GatewayEnv>): number {
+  return c.var.runtime.config.server.sseKeepaliveSeconds * 1000
+}
+
+/** Whether the client asked for an event stream (so errors should arrive as events too). */
+export function wantsEventStream(c: Context<GatewayEnv>): boolean {
+  return (c.req.header('accept') ?? '').includes('text/event-stream')
+}
+
+/**
+ * An event stream holding only `error` and `done`, with the error's HTTP status: a streaming
+ * client always gets a parseable stream that ends with `done`, never an empty 200.
+ */
+export function sseErrorResponse(
+  c: Context<GatewayEnv>,
+  error: GatewayError,
+  sessionId?: string | null,
+): Response {
+  return sseResponse({
+    status: error.status,
+    keepaliveMs: keepaliveMs(c),
+    run: async (sink) => {
+      for (const frame of failureFrames(error, {
+        executionId: null,
+        ...(sessionId !== undefined ? { sessionId } : {}),
+      })) {
+        sink.send(frame.event, frame.data)
+      }
+    },
+  })
+}
+
+/** Streams a run as SSE. A client disconnect cancels the run. */
+export function streamRunResponse(
+  c: Context<GatewayEnv>,
+  runner: AgentRunner,
+  request: StreamRequest,
+): Response {
+  const logger = c.var.runtime.logger
+  return sseResponse({
+    keepaliveMs: keepaliveMs(c),
+    requestSignal: c.req.raw.signal,
+    onError: (error) => logger.error({ err: error }, 'stream failed'),
+    run: async (sink) => {
+      const signal = request.options.signal
+        ? AbortSignal.any([request.options.signal, sink.signal])
+        : sink.signal
+      const frames = streamRun(runner, {
+        ...request,
+        options: { ...request.options, signal },
+      } as StreamRequest)
+      for await (const frame of frames) {
+        if (sink.closed) break
+        sink.send(frame.event, frame.data)
+      }
+    },
+  })
+}

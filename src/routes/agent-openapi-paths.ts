@@ -1,0 +1,69 @@
+import type { AgentDefinition } from '../core/workspace/model.ts'
+import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
+
+type OpenApiDocument = { paths?: Record<string, object> }
+
+function embeddable(schema: JsonSchema): JsonSchema {
+  const { $schema: _dialect, $id: _id, ...rest } = schema
+  return rest
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+})
+
+/**
+ * Adds a typed `POST /v1/agents/<id>/invoke` operation for every agent with an input or output
+ * schema, so generated clients get real request and response types. The generic route serves
+ * them; these entries only describe them.
+ */
+export function addAgentInvokePaths(document: OpenApiDocument, agents: readonly AgentDefinition[]): void {
+  document.paths ??= {}
+  for (const agent of agents) {
+    if (!agent.inputSchema && !agent.outputSchema) continue
+    const input = agent.inputSchema ? embeddable(agent.inputSchema) : { type: 'object' }
+    const requestSchema = {
+      type: 'object',
+      properties: {
+        message: { type: 'string', minLength: 1, maxLength: 102_400 },
+        input,
+        options: { $ref: '#/components/schemas/InvokeRequest/properties/options' },
+      },
+      required: agent.inputSchema ? ['message', 'input'] : ['message'],
+      additionalProperties: false,
+    }
+    const responseSchema = agent.outputSchema
+      ? {
+          allOf: [
+            { $ref: '#/components/schemas/InvokeResponse' },
+            {
+              type: 'object',
+              properties: {
+                result: { type: 'object', properties: { output: embeddable(agent.outputSchema) } },
+              },
+            },
+          ],
+        }
+      : { $ref: '#/components/schemas/InvokeResponse' }
+    document.paths[`/v1/agents/${agent.id}/invoke`] = {
+      post: {
+        operationId: `invoke_${agent.id.replace(/-/g, '_')}`,
+        tags: ['Agents'],
+        summary: `Run ${agent.displayName ?? agent.id}`,
+        description: agent.description || undefined,
+        security: [{ bearerAuth: ['agents:invoke'] }],
+        requestBody: { required: true, content: { 'application/json': { schema: requestSchema } } },
+        responses: {
+          200: {
+            description: 'The run finished',
+            content: { 'application/json': { schema: responseSchema } },
+          },
+          401: errorResponse('Missing or invalid credentials'),
+          404: errorResponse('Not found'),
+          422: errorResponse('Validation failed'),
+        },
+      },
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { GatewayError } from '../core/errors.ts'
+import { defineRoute } from '../http/define-route.ts'
+import { errorResponse } from '../http/error-response.ts'
+import type { GatewayEnv } from '../http/gateway-env.ts'
+import { errors } from '../http/openapi-schemas.ts'
+import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
+import { AgentIdParams } from './agents.ts'
+import {
+  maxMessageChars,
+  ResultSchema,
+  RunErrorSchema,
+  StatusSchema,
+  StopReasonSchema,
+  sseContent,
+  toRunBody,
+  UsageSchema,
+} from './run-schemas.ts'
+
+export const InvokeRequestSchema = z
+  .object({
+    message: z.string().min(1).max(maxMessageChars),
+    input: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "Structured input, checked against the agent's input_schema." }),
+    options: z
+      .object({
+        stream: z.boolean().optional().openapi({ description: 'Answer with server-sent events.' }),
+        timeout_ms: z.number().int().min(1000).max(300_000).optional(),
+        output_schema: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .openapi({ description: "A JSON Schema for this call's output, instead of the agent's." }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi('InvokeRequest')
+
+export const InvokeResponseSchema = z
+  .object({
+    execution_id: z.string(),
+    agent_id: z.string(),
+    status: StatusSchema,
+    stop_reason: StopReasonSchema,
+    result: ResultSchema,
+    usage: UsageSchema,
+    error: RunErrorSchema,
+  })
+  .openapi('InvokeResponse')
+
+const invokeRoute = defineRoute(
+  { id: 'agents.invoke', surface: 'api', scopes: ['agents:invoke'] },
+  createRoute({
+    method: 'post',
+    path: '/v1/agents/{agent_id}/invoke',
+    tags: ['Agents'],
+    summary: 'Run an agent once',
+    description:
+      'Runs the agent and returns its result. A run that fails, times out or hits a guardrail still answers 200 with `status` and `error`; request problems use the error envelope.',
+    request: {
+      params: AgentIdParams,
+      body: { required: true, content: { 'application/json': { schema: InvokeRequestSchema } } },
+    },
+    responses: {
+      200: {
+        description: 'The run finished',
+        content: { 'application/json': { schema: InvokeResponseSchema }, ...sseContent },
+      },
+      ...errors(400, 401, 403, 404, 413, 422, 503),
+    },
+  }),
+)
+
+export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(invokeRoute, async (c) => {
+    const runtime = c.var.runtime
+    const agentId = c.req.valid('param').agent_id
+    const body = c.req.valid('json')
+    const options = body.options ?? {}
+    const input = body.input ?? {}
+    try {
+      runtime.runner.prepare(agentId, input)
+      if (options.output_schema) {
+        const problem = runtime.validator.check(options.output_schema)
+        if (problem) {
+          throw new GatewayError('validation_failed', {
+            message: 'options.output_schema is not a valid JSON Schema.',
+            details: [{ path: '/body/options/output_schema', message: problem }],
+          })
+        }
+      }
+    } catch (error) {
+      if (options.stream && error instanceof GatewayError) return sseErrorResponse(c, error)
+      throw error
+    }
+    const runOptions = {
+      input,
+      timeoutMs: options.timeout_ms,
+      outputSchema: options.output_schema,
+      signal: c.req.raw.signal,
+    }
+    if (options.stream) {
+      return streamRunResponse(c, runtime.runner, {
+        kind: 'invoke',
+        agentId,
+        message: body.message,
+        options: runOptions,
+      })
+    }
+    const outcome = await runtime.runner.invoke(agentId, body.message, runOptions)
+    if (c.req.raw.signal.aborted)
+      return errorResponse(c, new GatewayError('bad_request', { message: 'The client went away.' }))
+    return c.json(toRunBody(outcome), 200)
+  })
+}

@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi'
+import type { RunOutcome } from '../services/agent-runner.ts'
+import { toUsageWire } from '../services/run-stream.ts'
+
+export const maxMessageChars = 102_400
+
+export const UsageSchema = z
+  .object({
+    input_tokens: z.number().int(),
+    output_tokens: z.number().int(),
+    cost_usd: z.number(),
+    llm_calls: z.number().int(),
+    tool_calls: z.number().int(),
+    models_used: z.array(z.string()),
+    duration_ms: z.number().int(),
+  })
+  .openapi('Usage')
+
+export const RunErrorSchema = z
+  .object({ code: z.string(), message: z.string() })
+  .nullable()
+  .openapi('RunError', { description: 'Why the run failed, timed out or was cancelled.' })
+
+export const StatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'timeout'])
+export const StopReasonSchema = z.enum([
+  'completed',
+  'max_iterations',
+  'max_tool_calls',
+  'timeout',
+  'cancelled',
+  'error',
+])
+
+export const ResultSchema = z
+  .object({
+    output: z
+      .unknown()
+      .openapi({ description: 'JSON matching the output schema when there is one, else the text.' }),
+    raw_text: z.string(),
+    validation_errors: z.array(z.object({ path: z.string(), message: z.string() })).nullable(),
+  })
+  .openapi('RunResult')
+
+/** The run part shared by invoke and chat responses. */
+export function toRunBody(outcome: RunOutcome) {
+  return {
+    execution_id: outcome.executionId,
+    agent_id: outcome.agentId,
+    status: outcome.status,
+    stop_reason: outcome.result.stopReason,
+    result: {
+      output: outcome.result.output,
+      raw_text: outcome.result.rawText,
+      validation_errors: outcome.result.validationErrors,
+    },
+    usage: toUsageWire(outcome.result),
+    error: outcome.result.error,
+  }
+}
+
+export const sseContent = {
+  'text/event-stream': {
+    schema: z.string().openapi({
+      description:
+        'Server-sent events: `session`, `token`, `tool_call`, `tool_result`, `error`, and always `done` last. See docs/streaming.md.',
+    }),
+  },
+}
