@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander'
 import pc from 'picocolors'
-import { ConfigError } from '../core/errors.ts'
+import { ConfigError, GatewayError } from '../core/errors.ts'
 import { version } from '../version.ts'
 import { runCheck } from './commands/check.ts'
+import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
 import { runServe } from './commands/serve.ts'
 
 function parsePort(value: string): number {
@@ -39,11 +40,42 @@ program
     process.exitCode = await runCheck(options)
   })
 
+program
+  .command('invoke')
+  .description('run an agent once, streaming its answer')
+  .argument('<agent>', 'agent id')
+  .argument('<message>', 'the message')
+  .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+  .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+  .option('-i, --input <json>', 'structured input as a JSON object')
+  .option('-f, --format <format>', 'text (streamed) or json', 'text')
+  .option('-t, --timeout <ms>', 'time limit of the run', (value) => Number(value))
+  .option('--log-level <level>', 'log level on stderr', 'error')
+  .action(async (agent, message, options) => {
+    process.exitCode = await runInvokeCommand(agent, message, options)
+  })
+
+program
+  .command('chat')
+  .description('chat with an agent in the terminal')
+  .argument('<agent>', 'agent id')
+  .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+  .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+  .option('-i, --input <json>', 'structured input sent with every turn')
+  .option('--log-level <level>', 'log level on stderr', 'error')
+  .action(async (agent, options) => {
+    process.exitCode = await runChatCommand(agent, options)
+  })
+
 try {
   await program.parseAsync()
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${pc.red('Configuration error')}\n  ${error.message.replace(/\n/g, '\n  ')}\n`)
+    process.exit(1)
+  }
+  if (error instanceof GatewayError) {
+    process.stderr.write(`${pc.red(error.code)} ${error.message}\n`)
     process.exit(1)
   }
   throw error

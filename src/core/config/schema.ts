@@ -72,7 +72,7 @@ const priceSchema = z.object({
 
 export const modelSchema = z.object({
   /** `provider:model`, e.g. `openai:gpt-4o-mini`, `anthropic:claude-sonnet-4-5`, `mock:echo`. */
-  default: z.string().min(1).default('mock:echo'),
+  default: z.string().min(1).default('mock:assistant'),
   temperature: z.number().min(0).max(2).default(0.1),
   maxTokens: z.number().int().min(1).default(4096),
   /** Model used when the default fails with a retryable error after its retries. */

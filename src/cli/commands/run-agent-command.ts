@@ -1,0 +1,168 @@
+import { createInterface } from 'node:readline/promises'
+import pc from 'picocolors'
+import { Gateway } from '../../gateway.ts'
+import { createLogger } from '../../runtime/create-logger.ts'
+import type { StreamFrame } from '../../services/run-stream.ts'
+import { createPrettyLogStream } from '../pretty-log-stream.ts'
+
+export interface AgentCommandOptions {
+  workspace: string
+  config?: string
+  input?: string
+  logLevel?: string
+}
+
+export interface InvokeCommandOptions extends AgentCommandOptions {
+  format?: 'text' | 'json'
+  timeout?: number
+}
+
+function openGateway(options: AgentCommandOptions): Gateway {
+  return new Gateway({
+    workspace: options.workspace,
+    ...(options.config ? { configFile: options.config } : {}),
+    logger: createLogger({ level: options.logLevel ?? 'error', destination: createPrettyLogStream() }),
+  })
+}
+
+function parseInput(text: string | undefined): Record<string, unknown> {
+  if (!text) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new Error('--input must be a JSON object, e.g. --input \'{"city":"Lisbon"}\'')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('--input must be a JSON object')
+  return value as Record<string, unknown>
+}
+
+/** Writes a stream's frames for a person: tokens as they come, tool activity dimmed. */
+function renderFrame(
+  frame: StreamFrame,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+  writeError: (text: string) => void = (text) => process.stderr.write(text),
+): void {
+  switch (frame.event) {
+    case 'token':
+      write(frame.data.content)
+      break
+    case 'tool_call':
+      write(pc.dim(`\n[tool ${frame.data.name} ${JSON.stringify(frame.data.arguments)}]\n`))
+      break
+    case 'tool_result':
+      write(
+        pc.dim(
+          `[${frame.data.is_error ? 'tool error' : 'result'} ${frame.data.name} in ${frame.data.duration_ms} ms]\n`,
+        ),
+      )
+      break
+    case 'error':
+      writeError(`${pc.red(frame.data.code)} ${frame.data.message}\n`)
+      break
+    default:
+      break
+  }
+}
+
+/** `agentgw invoke <agent> "<message>"`: streams the answer, or prints the result as JSON. Returns the exit code. */
+export async function runInvokeCommand(
+  agentId: string,
+  message: string,
+  options: InvokeCommandOptions,
+): Promise<number> {
+  const gateway = openGateway(options)
+  try {
+    const input = parseInput(options.input)
+    if (options.format === 'json') {
+      const outcome = await gateway.invoke(agentId, message, { input, timeoutMs: options.timeout })
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            execution_id: outcome.executionId,
+            agent_id: outcome.agentId,
+            status: outcome.status,
+            stop_reason: outcome.result.stopReason,
+            output: outcome.result.output,
+            validation_errors: outcome.result.validationErrors,
+            error: outcome.result.error,
+            usage: outcome.result.usage,
+            duration_ms: outcome.result.durationMs,
+          },
+          null,
+          2,
+        )}\n`,
+      )
+      return outcome.status === 'completed' ? 0 : 1
+    }
+    let status = 'failed'
+    for await (const frame of gateway.stream(agentId, message, {
+      mode: 'invoke',
+      input,
+      timeoutMs: options.timeout,
+    })) {
+      renderFrame(frame)
+      if (frame.event === 'done') {
+        status = frame.data.status
+        const output = frame.data.result?.output
+        if (output !== undefined && typeof output !== 'string')
+          process.stdout.write(`\n${JSON.stringify(output, null, 2)}`)
+        process.stdout.write(
+          `\n${pc.dim(`— ${status}${frame.data.usage ? `, ${frame.data.usage.duration_ms} ms` : ''}`)}\n`,
+        )
+      }
+    }
+    return status === 'completed' ? 0 : 1
+  } finally {
+    await gateway.stop()
+  }
+}
+
+/** `agentgw chat <agent>`: an interactive conversation in the terminal. */
+export async function runChatCommand(agentId: string, options: AgentCommandOptions): Promise<number> {
+  const gateway = openGateway(options)
+  await gateway.start()
+  const agent = gateway.runtime.workspace.agents.find((candidate) => candidate.id === agentId)
+  if (!agent) {
+    process.stderr.write(`${pc.red('unknown agent')} "${agentId}"\n`)
+    await gateway.stop()
+    return 1
+  }
+  const input = parseInput(options.input)
+  const terminal = createInterface({ input: process.stdin, output: process.stdout })
+  process.stdout.write(
+    `${pc.bold(agent.displayName ?? agent.id)} — type ${pc.cyan('exit')} or press Ctrl-D to leave.\n`,
+  )
+  let sessionId: string | undefined
+  let closed = false
+  terminal.once('close', () => {
+    closed = true
+  })
+  const ask = () => {
+    if (closed) return
+    terminal.setPrompt(pc.green('you> '))
+    terminal.prompt()
+  }
+  try {
+    ask()
+    // Iterating lines (rather than asking questions) also works when input is piped in.
+    for await (const raw of terminal) {
+      const line = raw.trim()
+      if (line === 'exit' || line === 'quit') break
+      if (line !== '') {
+        process.stdout.write(pc.cyan('agent> '))
+        for await (const frame of gateway.stream(agentId, line, { sessionId, input })) {
+          if (frame.event === 'session' && frame.data.session_id) sessionId = frame.data.session_id
+          renderFrame(frame)
+        }
+        process.stdout.write('\n')
+      }
+      ask()
+    }
+  } finally {
+    terminal.close()
+    await gateway.stop()
+  }
+  return 0
+}
