@@ -1,0 +1,19 @@
+/**
+ * agentgw/testing — the public test kit. Nothing here runs on import.
+ */
+
+export {
+  createFakeOpenAIServer,
+  type FakeErrorResponse,
+  type FakeHangResponse,
+  type FakeOpenAIServer,
+  type FakeOpenAIServerOptions,
+  type FakeRequest,
+  type FakeResponder,
+  type FakeResponse,
+  type FakeResponseSpec,
+  type FakeTextResponse,
+  type FakeToolCall,
+  type FakeToolCallsResponse,
+} from './fake-openai-server.ts'
+export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
