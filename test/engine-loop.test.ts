@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { EngineEvent } from '../src/engine/execution-types.ts'
+import type { EngineEvent } from '../src/core/execution-types.ts'
 import { createScriptedModel, type ScriptedStep } from '../src/testing/scripted-model.ts'
 import { createTestGateway, simpleAgent, type TestGateway } from './support/test-gateway.ts'
 

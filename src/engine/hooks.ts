@@ -1,5 +1,5 @@
+import type { ExecutionResult } from '../core/execution-types.ts'
 import type { Logger } from '../core/logger.ts'
-import type { ExecutionResult } from './execution-types.ts'
 
 /** Payload of each hook event. */
 export interface HookPayloads {

@@ -1,14 +1,6 @@
 import type { LanguageModelV4FunctionTool, LanguageModelV4Prompt } from '@ai-sdk/provider'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ErrorDetail } from '../core/errors.ts'
-import type { Logger } from '../core/logger.ts'
-import type { AgentDefinition, WorkspaceDefinition } from '../core/workspace/model.ts'
-import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
-import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import type { ToolContext, ToolRegistry } from '../tools/tool-types.ts'
-import { agentToolset } from './agent-toolset.ts'
-import { assembleSystemPrompt } from './assemble-system-prompt.ts'
-import { callWithRetries, type ModelCallResult } from './call-model.ts'
 import type {
   ChatMessage,
   EngineEvent,
@@ -17,8 +9,16 @@ import type {
   StopReason,
   ToolCall,
   Usage,
-} from './execution-types.ts'
-import { emptyUsage } from './execution-types.ts'
+} from '../core/execution-types.ts'
+import { emptyUsage } from '../core/execution-types.ts'
+import type { Logger } from '../core/logger.ts'
+import type { AgentDefinition, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
+import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import type { ToolContext, ToolRegistry } from '../tools/tool-types.ts'
+import { agentToolset } from './agent-toolset.ts'
+import { assembleSystemPrompt } from './assemble-system-prompt.ts'
+import { callWithRetries, type ModelCallResult } from './call-model.ts'
 import type { Hooks } from './hooks.ts'
 import { describeModelError, isModelError, isRetryableModelError } from './models/model-errors.ts'
 import type { ModelRegistry } from './models/model-registry.ts'

@@ -1,7 +1,7 @@
+import type { EngineEvent, ToolResultMessage } from '../core/execution-types.ts'
 import type { Logger } from '../core/logger.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
-import type { EngineEvent, ToolResultMessage } from './execution-types.ts'
 import type { Hooks } from './hooks.ts'
 import { runWithLimit } from './run-with-limit.ts'
 

@@ -1,5 +1,5 @@
 import type { LanguageModelV4Prompt } from '@ai-sdk/provider'
-import type { ChatMessage } from './execution-types.ts'
+import type { ChatMessage } from '../core/execution-types.ts'
 
 /** Converts stored conversation messages into the AI SDK provider prompt format. */
 export function toModelPrompt(system: string, messages: readonly ChatMessage[]): LanguageModelV4Prompt {

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
+import type { SessionStore } from '../core/storage/session-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { Hooks } from '../engine/hooks.ts'
@@ -7,7 +8,6 @@ import type { ModelRegistry } from '../engine/models/model-registry.ts'
 import type { EngineDependencies } from '../engine/run-agent.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentRunner } from '../services/agent-runner.ts'
-import type { SessionStore } from '../services/sessions/session-store.ts'
 import type { ToolRegistry } from '../tools/tool-types.ts'
 
 /**

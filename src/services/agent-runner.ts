@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { GatewayError } from '../core/errors.ts'
+import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
+import { statusOf } from '../core/execution-types.ts'
+import type { SessionStore } from '../core/storage/session-store.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
-import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../engine/execution-types.ts'
-import { statusOf } from '../engine/execution-types.ts'
 import { type EngineDependencies, runAgent } from '../engine/run-agent.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { ToolContext } from '../tools/tool-types.ts'
-import { type SessionRecord, type SessionStore, trimHistory } from './sessions/session-store.ts'
 
 /** Who is calling, as far as runs are concerned. */
 export type Principal = NonNullable<ToolContext['principal']>
@@ -157,21 +157,12 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       }
       const id = sessionId
       return sessions.withLock(id, sessionLockWaitMs, async () => {
-        const now = Date.now()
-        const session: SessionRecord = (await sessions.get(id)) ?? {
-          id,
-          agentId,
-          ownerId,
-          messages: [],
-          turnCount: 0,
-          createdAt: now,
-          updatedAt: now,
-        }
+        const session = await sessions.get(id)
         const executionId = newExecutionId()
         runOptions.onStart?.({ executionId, sessionId: id })
         const { result, messages } = await runAgent(engine, {
           agent,
-          history: session.messages,
+          history: session?.messages ?? [],
           userMessage: userMessageContent(message, input),
           input,
           // Chat is conversational: output schemas apply to invoke only.
@@ -184,17 +175,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
           onEvent: runOptions.onEvent,
         })
         const status = statusOf(result.stopReason)
+        const turnCount = session?.turnCount ?? 0
         // A turn that failed, timed out or was cancelled did not happen: the history stays as it was.
-        if (status !== 'completed')
-          return { executionId, agentId, status, result, sessionId: id, turnCount: session.turnCount }
-        const updated: SessionRecord = {
-          ...session,
-          messages: trimHistory([...session.messages, ...messages]),
-          turnCount: session.turnCount + 1,
-          updatedAt: Date.now(),
-        }
-        await sessions.save(updated)
-        return { executionId, agentId, status, result, sessionId: id, turnCount: updated.turnCount }
+        if (status !== 'completed') return { executionId, agentId, status, result, sessionId: id, turnCount }
+        await sessions.appendTurn(id, { agentId, ownerId, messages, at: Date.now() })
+        return { executionId, agentId, status, result, sessionId: id, turnCount: turnCount + 1 }
       })
     },
   }

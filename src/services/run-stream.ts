@@ -1,5 +1,5 @@
 import { GatewayError } from '../core/errors.ts'
-import type { EngineEvent, ExecutionResult } from '../engine/execution-types.ts'
+import type { EngineEvent, ExecutionResult } from '../core/execution-types.ts'
 import type { AgentRunner, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
 import { createEventChannel } from './event-channel.ts'
 

@@ -17,3 +17,4 @@ export {
   type FakeToolCallsResponse,
 } from './fake-openai-server.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'

@@ -1,5 +1,11 @@
 import { GatewayError } from '../../core/errors.ts'
-import type { SessionRecord, SessionStore } from './session-store.ts'
+import type { ChatMessage } from '../../core/execution-types.ts'
+import {
+  type SessionRecord,
+  type SessionStore,
+  type SessionSummary,
+  trimHistory,
+} from '../../core/storage/session-store.ts'
 
 export interface MemorySessionStoreOptions {
   /** Sessions idle longer than this are forgotten. @default 30 minutes */
@@ -7,6 +13,10 @@ export interface MemorySessionStoreOptions {
   /** Least recently used sessions beyond this are evicted. @default 1000 */
   maxSessions?: number
   now?: () => number
+}
+
+interface Entry extends SessionSummary {
+  messages: ChatMessage[]
 }
 
 /**
@@ -17,44 +27,62 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
   const ttlMs = options.ttlMs ?? 30 * 60_000
   const maxSessions = options.maxSessions ?? 1000
   const now = options.now ?? Date.now
-  const sessions = new Map<string, SessionRecord>()
+  const sessions = new Map<string, Entry>()
   const locks = new Map<string, Promise<void>>()
 
-  const fresh = (session: SessionRecord | undefined) =>
-    session && now() - session.updatedAt <= ttlMs ? session : undefined
-  const clone = (session: SessionRecord): SessionRecord => structuredClone(session)
+  const live = (id: string): Entry | undefined => {
+    const entry = sessions.get(id)
+    if (!entry) return undefined
+    if (now() - entry.updatedAt > ttlMs) {
+      sessions.delete(id)
+      return undefined
+    }
+    return entry
+  }
+  const summary = ({ messages: _messages, ...rest }: Entry): SessionSummary => ({ ...rest })
 
   return {
     async get(id) {
-      const session = fresh(sessions.get(id))
-      if (!session) {
-        sessions.delete(id)
-        return undefined
-      }
+      const entry = live(id)
+      if (!entry) return undefined
       // Map order is recency order: re-insert to mark as recently used.
       sessions.delete(id)
-      sessions.set(id, session)
-      return clone(session)
+      sessions.set(id, entry)
+      return structuredClone({ ...entry, messages: trimHistory(entry.messages) }) as SessionRecord
     },
-    async save(session) {
-      sessions.delete(session.id)
-      sessions.set(session.id, clone(session))
-      while (sessions.size > maxSessions) {
-        const oldest = sessions.keys().next().value as string
-        sessions.delete(oldest)
+    async appendTurn(id, turn) {
+      const existing = live(id)
+      const entry: Entry = existing ?? {
+        id,
+        agentId: turn.agentId,
+        ownerId: turn.ownerId,
+        messages: [],
+        messageCount: 0,
+        turnCount: 0,
+        createdAt: turn.at,
+        updatedAt: turn.at,
       }
+      entry.messages = trimHistory([...entry.messages, ...structuredClone(turn.messages)])
+      entry.messageCount += turn.messages.length
+      entry.turnCount += 1
+      entry.updatedAt = turn.at
+      sessions.delete(id)
+      sessions.set(id, entry)
+      while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value as string)
     },
     async delete(id) {
       return sessions.delete(id)
     },
     async list(filter) {
-      return [...sessions.values()]
-        .filter((session) => fresh(session))
-        .filter((session) => filter.agentId === undefined || session.agentId === filter.agentId)
-        .filter((session) => filter.ownerId === undefined || session.ownerId === filter.ownerId)
+      return [...sessions.keys()]
+        .map(live)
+        .filter((entry): entry is Entry => entry !== undefined)
+        .filter((entry) => filter.agentId === undefined || entry.agentId === filter.agentId)
+        .filter((entry) => filter.ownerId === undefined || entry.ownerId === filter.ownerId)
+        .filter((entry) => filter.before === undefined || entry.updatedAt < filter.before)
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .slice(0, filter.limit)
-        .map(clone)
+        .map(summary)
     },
     async withLock(id, waitMs, work) {
       const previous = locks.get(id) ?? Promise.resolve()
@@ -75,7 +103,6 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
       if (!acquired) {
         // Give up our place: the next waiter follows whoever holds the lock now.
         previous.then(release, release)
-        if (locks.get(id) === chained) chained.then(() => locks.get(id) === chained && locks.delete(id))
         throw new GatewayError('session_busy')
       }
       try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { ChatMessage } from '../../engine/execution-types.ts'
+import type { ChatMessage } from '../../core/execution-types.ts'
+import { trimHistory } from '../../core/storage/session-store.ts'
 import { createMemorySessionStore } from './create-memory-session-store.ts'
-import { trimHistory } from './session-store.ts'
 
 describe('trimHistory', () => {
   it('never starts the kept history with a tool result separated from its call', () => {
@@ -19,23 +19,20 @@ describe('trimHistory', () => {
 })
 
 describe('memory session store', () => {
-  const session = (id: string, updatedAt: number) => ({
-    id,
+  const turn = (at: number) => ({
     agentId: 'a',
     ownerId: null,
-    messages: [],
-    turnCount: 0,
-    createdAt: 0,
-    updatedAt,
+    messages: [{ role: 'user' as const, content: 'hi' }],
+    at,
   })
 
   it('forgets idle sessions after the TTL and evicts the least recently used', async () => {
     let now = 1000
     const store = createMemorySessionStore({ ttlMs: 100, maxSessions: 2, now: () => now })
-    await store.save(session('a', now))
-    await store.save(session('b', now))
+    await store.appendTurn('a', turn(now))
+    await store.appendTurn('b', turn(now))
     await store.get('a')
-    await store.save(session('c', now))
+    await store.appendTurn('c', turn(now))
     expect(await store.get('b')).toBeUndefined()
     expect(await store.get('a')).toBeDefined()
     now += 500

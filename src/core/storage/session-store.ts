@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../engine/execution-types.ts'
+import type { ChatMessage } from '../execution-types.ts'
 
 /** A chat session: the conversation of one agent with one caller. */
 export interface SessionRecord {
@@ -6,32 +6,46 @@ export interface SessionRecord {
   agentId: string
   /** The principal that owns it, or `null` for anonymous callers. */
   ownerId: string | null
+  /** The most recent history, trimmed on a safe boundary (see `trimHistory`). */
   messages: ChatMessage[]
+  /** All messages ever stored, including those trimmed away from `messages`. */
+  messageCount: number
   turnCount: number
   /** Epoch milliseconds. */
   createdAt: number
   updatedAt: number
 }
 
+export type SessionSummary = Omit<SessionRecord, 'messages'>
+
 export interface SessionListFilter {
   agentId?: string | undefined
   /** Only sessions of this owner; `undefined` lists everyone's. */
   ownerId?: string | null | undefined
   limit: number
+  /** Sessions updated before this time (epoch ms), for paging. */
+  before?: number | undefined
+}
+
+export interface NewTurn {
+  agentId: string
+  ownerId: string | null
+  messages: ChatMessage[]
+  at: number
 }
 
 /**
- * Where chat sessions live. Implementations: in-memory (LRU + TTL, one process) and the durable
- * stores of the persistence layer (any number of processes).
+ * Where chat sessions live. Implementations: in-memory (LRU + TTL, one process) and the SQL
+ * store (any number of processes). History is append-only; reads return the recent part.
  */
 export interface SessionStore {
   get(id: string): Promise<SessionRecord | undefined>
-  /** Creates or replaces a session. */
-  save(session: SessionRecord): Promise<void>
+  /** Appends one completed turn, creating the session when it does not exist. */
+  appendTurn(id: string, turn: NewTurn): Promise<void>
   /** `true` when it existed. */
   delete(id: string): Promise<boolean>
   /** Most recently updated first. */
-  list(filter: SessionListFilter): Promise<SessionRecord[]>
+  list(filter: SessionListFilter): Promise<SessionSummary[]>
   /**
    * Runs `work` while holding the session's turn lock, so turns on one session never overlap —
    * across processes for durable stores. Waits up to `waitMs` for the lock, then throws

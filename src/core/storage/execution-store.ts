@@ -1,0 +1,87 @@
+import type { ExecutionStatus, RunError, Usage } from '../execution-types.ts'
+
+/** An execution: one run of an agent, whatever started it. */
+export interface ExecutionRecord {
+  id: string
+  agentId: string
+  status: ExecutionStatus
+  /** `invoke` or `chat`. */
+  kind: 'invoke' | 'chat'
+  message: string
+  input: Record<string, unknown>
+  /** What the run needs to be (re)started by a worker: timeout, output schema. */
+  options: { timeoutMs?: number | undefined; outputSchema?: Record<string, unknown> | null | undefined }
+  result: { output: unknown; rawText: string; stopReason: string; validationErrors: unknown } | null
+  error: RunError | null
+  usage: Usage | null
+  sessionId: string | null
+  principalId: string | null
+  parentExecutionId: string | null
+  rootExecutionId: string
+  depth: number
+  /** How many times a worker started it. */
+  attempts: number
+  createdAt: number
+  startedAt: number | null
+  completedAt: number | null
+  cancelRequestedAt: number | null
+}
+
+export type StepType = 'llm_call' | 'tool_call' | 'tool_result'
+
+export interface ExecutionStepRecord {
+  executionId: string
+  /** 1, 2, 3… within the execution. */
+  sequence: number
+  type: StepType
+  data: Record<string, unknown>
+  durationMs: number | null
+  /** The worker attempt that produced it. */
+  attempt: number
+  createdAt: number
+}
+
+export interface ExecutionFilter {
+  agentId?: string | undefined
+  sessionId?: string | undefined
+  status?: ExecutionStatus | undefined
+  rootExecutionId?: string | undefined
+  /** Only executions of this principal; `undefined` for all. */
+  principalId?: string | null | undefined
+  limit: number
+  /** Opaque cursor from a previous page. */
+  cursor?: string | undefined
+}
+
+export interface FinishUpdate {
+  status: ExecutionStatus
+  result: ExecutionRecord['result']
+  error: RunError | null
+  usage: Usage | null
+  at: number
+}
+
+export type CancelOutcome = 'cancelled' | 'cancel_requested' | 'terminal' | 'not_found'
+
+/**
+ * Executions and their steps. Every state change is a conditional update, so concurrent
+ * workers and API calls on several instances agree: a terminal execution never changes again.
+ */
+export interface ExecutionStore {
+  create(record: ExecutionRecord): Promise<void>
+  get(id: string): Promise<ExecutionRecord | undefined>
+  /** Newest first. */
+  list(filter: ExecutionFilter): Promise<{ items: ExecutionRecord[]; nextCursor: string | null }>
+  /** queued|running → running (a retry re-enters running); `false` when it is already terminal. */
+  markRunning(id: string, at: number): Promise<boolean>
+  /** Moves a non-terminal execution to a terminal state; `false` (and no change) if it was already terminal. Idempotent. */
+  finish(id: string, update: FinishUpdate): Promise<boolean>
+  /** A queued execution is cancelled at once; a running one gets a cancel request. */
+  requestCancel(id: string, at: number): Promise<CancelOutcome>
+  /** Appends steps, numbering them after the existing ones; returns them with their sequence. */
+  appendSteps(
+    id: string,
+    steps: Omit<ExecutionStepRecord, 'executionId' | 'sequence'>[],
+  ): Promise<ExecutionStepRecord[]>
+  listSteps(id: string, afterSequence?: number): Promise<ExecutionStepRecord[]>
+}
