@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { getRequestListener } from '@hono/node-server'
 import type { Handler } from 'hono'
 import { type AnyHono, mountToHono } from './adapters/hosts/hono.ts'
+import { toNodeHandler } from './adapters/hosts/node.ts'
 import { type ProxyHeadersOptions, proxyHeadersConfig } from './core/config/proxy-headers.ts'
 import { mergeDeep, resolveConfig } from './core/config/resolve-config.ts'
 import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
@@ -230,11 +230,7 @@ export class Gateway {
     const runtime = await this.#ensureStarted()
     const port = options.port ?? runtime.config.server.port
     const host = options.host ?? runtime.config.server.host
-    const listener = getRequestListener(
-      (request, env) => this.fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
-      { overrideGlobalObjects: false },
-    )
-    const server = createServer(listener)
+    const server = createServer(toNodeHandler(this))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, host, () => {
