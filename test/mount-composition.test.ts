@@ -10,6 +10,7 @@ import { toFastifyPlugin } from '../src/adapters/hosts/fastify.ts'
 import { toHonoApp } from '../src/adapters/hosts/hono.ts'
 import { toNodeHandler } from '../src/adapters/hosts/node.ts'
 import type { GatewayOptions } from '../src/index.ts'
+import { hostKinds, startHost } from '../src/testing/index.ts'
 import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -144,6 +145,17 @@ describe('server.root_path and X-Forwarded-Prefix with nested mounts', () => {
     const url = await listen(createServer(app))
     expect(await publicBase(`${url}/x/ai`, forwarded)).toBe('https://api.example.com/edge/x/ai')
   })
+
+  it.each(hostKinds.filter((kind) => kind !== 'standalone'))(
+    'passes the socket peer to the gateway on %s, so the allowlist can trust it',
+    async (kind) => {
+      const { gateway } = await subject()
+      gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
+      const host = await startHost({ kind, prefix: '/ai', gateway })
+      cleanups.push(() => host.close())
+      expect(await publicBase(host.baseUrl, forwarded)).toBe('https://api.example.com/edge/ai')
+    },
+  )
 
   it('ignores X-Forwarded-* from a peer outside the allowlist', async () => {
     const { gateway } = await subject(undefined, { server: { rootPath: '/public' } })
