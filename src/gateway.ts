@@ -3,8 +3,10 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { LanguageModelV4 } from '@ai-sdk/provider'
-import { getRequestListener } from '@hono/node-server'
 import type { Handler } from 'hono'
+import { type AnyHono, mountToHono } from './adapters/hosts/hono.ts'
+import { toNodeHandler } from './adapters/hosts/node.ts'
+import { type ProxyHeadersOptions, proxyHeadersConfig } from './core/config/proxy-headers.ts'
 import { mergeDeep, resolveConfig } from './core/config/resolve-config.ts'
 import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
 import { ConfigError } from './core/errors.ts'
@@ -234,6 +236,39 @@ export class Gateway {
     )
   }
 
+  /**
+   * Mounts the gateway into a Hono host app under `path` and returns the host. Only routes
+   * under the prefix are added to the host; the prefix of each request is worked out when it
+   * arrives, so nesting the host (`parent.route('/x', host)`, `basePath()`) keeps links right.
+   * Other hosts: `agentgw/node`, `agentgw/express`, `agentgw/fastify`, `agentgw/next`.
+   *
+   * @throws ConfigError for `""` or `/`, or once the gateway has started.
+   * @example
+   * ```ts
+   * const app = new Hono()
+   * app.get('/', (c) => c.json({ message: 'Main application' }))
+   * gw.mountTo(app, '/ai') // the gateway answers under /ai
+   * ```
+   */
+  mountTo<Host extends AnyHono>(host: Host, path: string): Host {
+    this.#assertConfigurable('mountTo()')
+    return mountToHono(this, host, path)
+  }
+
+  /**
+   * Trusts `X-Forwarded-*`/`Forwarded` headers from these peers (sets
+   * `proxy.forwarded_allow_ips`). From anyone else they are ignored. Before start only.
+   *
+   * @example
+   * ```ts
+   * gw.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8'] })
+   * ```
+   */
+  useProxyHeaders(options: ProxyHeadersOptions): this {
+    this.#assertConfigurable('useProxyHeaders()')
+    return this.configure(proxyHeadersConfig(options))
+  }
+
   /** Merges configuration (camelCase, like the YAML) over everything else. Before start only. */
   configure(config: GatewayConfigInput): this {
     this.#assertConfigurable('configure()')
@@ -269,11 +304,7 @@ export class Gateway {
     const runtime = await this.#ensureStarted()
     const port = options.port ?? runtime.config.server.port
     const host = options.host ?? runtime.config.server.host
-    const listener = getRequestListener(
-      (request, env) => this.fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
-      { overrideGlobalObjects: false },
-    )
-    const server = createServer(listener)
+    const server = createServer(toNodeHandler(this))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, host, () => {

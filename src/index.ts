@@ -3,6 +3,7 @@
  * into any Node web app under a path prefix. This entry point has no side effects.
  */
 
+export type { ProxyHeadersOptions } from './core/config/proxy-headers.ts'
 export type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
 export { type ErrorCode, errorCodes } from './core/error-codes.ts'
 export {

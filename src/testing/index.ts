@@ -1,5 +1,7 @@
 /**
- * agentgw/testing — the public test kit. Nothing here runs on import.
+ * agentgw/testing — the public test kit: a fake OpenAI server and scripted models for engine
+ * tests, and a host × prefix matrix to run your gateway on every host framework over real
+ * sockets. Nothing here runs on import.
  */
 
 export {
@@ -18,3 +20,14 @@ export {
 } from './fake-openai-server.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
+export {
+  type HostCell,
+  type HostKind,
+  hostKinds,
+  hostMatrix,
+  hostRoutes,
+  matrixPrefixes,
+  type RunningHost,
+  type StartHostOptions,
+  startHost,
+} from './host-matrix.ts'

@@ -26,9 +26,14 @@ export function normalizePrefix(path: string): string {
   return trimmed === '' ? '' : `/${trimmed}`
 }
 
+/** Whether a path prefix is plain: no query, fragment, whitespace, empty or dot segments. */
+export function isPlainPrefix(value: string): boolean {
+  return !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value)
+}
+
 const prefix = z
   .string()
-  .refine((value) => !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value), {
+  .refine(isPlainPrefix, {
     message: 'must be a plain path prefix like /ai (no query, fragment, spaces, empty or dot segments)',
   })
   .transform(normalizePrefix)

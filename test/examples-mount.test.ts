@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createApp as createExpressApp } from '../examples/mount-express/server.ts'
+import { build as buildFastifyApp } from '../examples/mount-fastify/server.ts'
+import { createApp as createHonoApp } from '../examples/mount-hono/server.ts'
+import { createApp as createNodeApp } from '../examples/mount-node/server.ts'
+import { attachGatewayToServer } from '../src/adapters/hosts/node.ts'
+
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close()
+})
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** What every mount example promises: the host's `/` and the quickstart gateway at `/ai`. */
+async function expectFullExample(url: string): Promise<void> {
+  expect(await (await fetch(`${url}/`)).json()).toEqual({ message: 'Main application' })
+  expect(await (await fetch(`${url}/ai/v1/health`)).json()).toMatchObject({ status: 'ok', agent_count: 4 })
+  const document = (await (await fetch(`${url}/ai/openapi.json`)).json()) as { servers: { url: string }[] }
+  expect(document.servers).toEqual([{ url: `${url}/ai` }])
+}
+
+describe('mount examples', () => {
+  it('examples/mount-hono', async () => {
+    const { app, gateway } = createHonoApp()
+    const url = await listen(
+      attachGatewayToServer(
+        gateway,
+        createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server,
+      ),
+    )
+    await expectFullExample(url)
+  })
+
+  it('examples/mount-express', async () => {
+    const { app, gateway } = createExpressApp()
+    const url = await listen(attachGatewayToServer(gateway, createServer(app)))
+    await expectFullExample(url)
+  })
+
+  it('examples/mount-fastify', async () => {
+    const app = await buildFastifyApp()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    closers.push(() => app.close())
+    await expectFullExample(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`)
+  })
+
+  it('examples/mount-node', async () => {
+    const { server, gateway } = createNodeApp()
+    const url = await listen(server)
+    await expectFullExample(url)
+    expect((await fetch(`${url}/elsewhere`)).status).toBe(404)
+    expect(gateway.started).toBe(true)
+  })
+})

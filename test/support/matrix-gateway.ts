@@ -1,0 +1,47 @@
+import { createSilentLogger } from '../../src/core/logger.ts'
+import { Gateway, type GatewayOptions } from '../../src/index.ts'
+import { addLiveStreamRoute, type LiveStreamProbe } from './live-stream.ts'
+import { createTempWorkspace, type TempWorkspace } from './temp-workspace.ts'
+import { simpleAgent } from './test-gateway.ts'
+
+export interface MatrixGateway {
+  gateway: Gateway
+  workspace: TempWorkspace
+  stream: LiveStreamProbe
+  /** The agent ids in its workspace. */
+  agentIds: string[]
+  /** `server.max_body_bytes` of the gateway. */
+  maxBodyBytes: number
+}
+
+const maxBodyBytes = 64 * 1024
+
+/**
+ * A gateway for host tests: a temp workspace with the given agents, open auth, silent logs, a
+ * 64 KiB body limit,
+ * and three custom routes — `GET /test/hello`, `POST /test/echo` (returns the body it got,
+ * with its content type) and the live-stream probe.
+ */
+export async function createMatrixGateway(
+  agentIds: string[] = ['helper', 'writer'],
+  options: GatewayOptions = {},
+): Promise<MatrixGateway> {
+  const workspace = await createTempWorkspace(
+    Object.fromEntries(agentIds.map((id) => [`agents/${id}/AGENT.md`, simpleAgent()])),
+  )
+  const gateway = new Gateway({
+    workspace: workspace.root,
+    logger: createSilentLogger(),
+    auth: { mode: 'none' },
+    ...options,
+    server: { maxBodyBytes, ...options.server },
+  })
+  gateway.route({ id: 'test.hello', method: 'GET', path: '/test/hello' }, (c) =>
+    c.json({ hello: 'from a custom route', path: c.req.path }),
+  )
+  gateway.route({ id: 'test.echo', method: 'POST', path: '/test/echo' }, async (c) =>
+    c.json({ contentType: c.req.header('content-type') ?? null, body: await c.req.text() }),
+  )
+  const stream = addLiveStreamRoute(gateway)
+  return { gateway, workspace, stream, agentIds, maxBodyBytes: options.server?.maxBodyBytes ?? maxBodyBytes }
+}

@@ -1,0 +1,180 @@
+import { expect } from 'vitest'
+import { type HostCell, hostRoutes, type RunningHost } from '../../src/testing/index.ts'
+import { liveStreamPath } from './live-stream.ts'
+import type { MatrixGateway } from './matrix-gateway.ts'
+
+/** What a scenario gets: the running host cell and the gateway mounted in it. */
+export interface ScenarioContext {
+  host: RunningHost
+  subject: MatrixGateway
+}
+
+/** One HTTP behaviour checked on every host × prefix cell. */
+export interface MatrixScenario {
+  name: string
+  /** Cells the scenario makes sense on; every cell when omitted. */
+  appliesTo?: (cell: HostCell) => boolean
+  run(context: ScenarioContext): Promise<void>
+}
+
+async function json(response: Response): Promise<unknown> {
+  expect(response.headers.get('content-type') ?? '').toContain('application/json')
+  return response.json()
+}
+
+/**
+ * The scenarios of test/mount-matrix.test.ts.
+ *
+ * EXTENSION POINT: features that add routes add their cross-host checks here (invoke, chat SSE,
+ * async 202 + `poll_url`), so they run on every host and prefix. A scenario must assert
+ * observable behaviour through `host.baseUrl`; never add one that passes without a gateway.
+ */
+export const matrixScenarios: MatrixScenario[] = [
+  {
+    name: 'serves health under the prefix',
+    async run({ host, subject }) {
+      const response = await fetch(`${host.baseUrl}/v1/health`)
+      expect(response.status).toBe(200)
+      expect(await json(response)).toMatchObject({ status: 'ok', agent_count: subject.agentIds.length })
+    },
+  },
+  {
+    name: 'lists the agents of its workspace',
+    async run({ host, subject }) {
+      const response = await fetch(`${host.baseUrl}/v1/agents`)
+      expect(response.status).toBe(200)
+      const agents = (await json(response)) as { id: string }[]
+      expect(agents.map((agent) => agent.id).sort()).toEqual([...subject.agentIds].sort())
+    },
+  },
+  {
+    name: 'answers an unknown path under the prefix with the error envelope',
+    async run({ host }) {
+      const response = await fetch(`${host.baseUrl}/v1/no-such-thing`)
+      expect(response.status).toBe(404)
+      expect(await json(response)).toEqual({
+        error: { code: 'route_not_found', message: 'No route for GET /v1/no-such-thing.' },
+      })
+    },
+  },
+  {
+    name: 'puts the external base URL in OpenAPI servers',
+    async run({ host }) {
+      const document = (await json(await fetch(`${host.baseUrl}/openapi.json`))) as {
+        servers: { url: string }[]
+      }
+      expect(document.servers[0]?.url).toBe(host.baseUrl)
+    },
+  },
+  {
+    name: 'serves the docs page with the spec and assets under the prefix',
+    async run({ host }) {
+      const response = await fetch(`${host.baseUrl}/docs`)
+      expect(response.status).toBe(200)
+      const page = await response.text()
+      expect(page).toContain(`data-spec-url="${host.prefix}/openapi.json"`)
+      const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string)
+      expect(assets.length).toBeGreaterThanOrEqual(3)
+      for (const asset of assets) {
+        expect(asset.startsWith(`${host.prefix}/docs/assets/`), asset).toBe(true)
+        const fetched = await fetch(`${host.hostUrl}${asset}`)
+        expect(fetched.status, asset).toBe(200)
+        await fetched.arrayBuffer()
+      }
+      const spec = await fetch(`${host.hostUrl}${host.prefix}/openapi.json`)
+      expect(spec.status).toBe(200)
+      await spec.arrayBuffer()
+    },
+  },
+  {
+    name: 'leaves the host routes to the host',
+    appliesTo: (host) => host.kind !== 'standalone',
+    async run({ host }) {
+      expect(await json(await fetch(`${host.hostUrl}${hostRoutes.root.path}`))).toEqual(hostRoutes.root.body)
+      expect(await json(await fetch(`${host.hostUrl}${hostRoutes.health.path}`))).toEqual(
+        hostRoutes.health.body,
+      )
+    },
+  },
+  {
+    name: 'serves custom routes declared with gw.route under the prefix',
+    async run({ host }) {
+      const hello = await fetch(`${host.baseUrl}/test/hello`)
+      expect(hello.status).toBe(200)
+      expect(await json(hello)).toEqual({ hello: 'from a custom route', path: '/test/hello' })
+      const echo = await fetch(`${host.baseUrl}/test/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ping: 'ü' }),
+      })
+      expect(echo.status).toBe(200)
+      expect(await json(echo)).toEqual({ contentType: 'application/json', body: '{"ping":"ü"}' })
+    },
+  },
+  {
+    name: 'answers HEAD like GET, without a body',
+    async run({ host }) {
+      const response = await fetch(`${host.baseUrl}/v1/health`, { method: 'HEAD' })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toContain('application/json')
+      expect(await response.text()).toBe('')
+    },
+  },
+  {
+    name: 'answers bodiless OPTIONS and DELETE with the envelope, not a crash',
+    async run({ host }) {
+      for (const method of ['OPTIONS', 'DELETE']) {
+        const response = await fetch(`${host.baseUrl}/v1/health`, { method })
+        expect(response.status, method).toBe(404)
+        expect(((await json(response)) as { error: { code: string } }).error.code, method).toBe(
+          'route_not_found',
+        )
+      }
+    },
+  },
+  {
+    name: 'streams a chunked request body (no Content-Length) to the gateway',
+    async run({ host }) {
+      const chunks = ['{"part":', '"one",', '"more":2}']
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk))
+          controller.close()
+        },
+      })
+      const init: RequestInit & { duplex: 'half' } = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      }
+      const response = await fetch(`${host.baseUrl}/test/echo`, init)
+      expect(response.status).toBe(200)
+      expect(await json(response)).toEqual({ contentType: 'application/json', body: chunks.join('') })
+    },
+  },
+  {
+    name: "applies the gateway's body limit, whatever the host's own limits",
+    async run({ host, subject }) {
+      const response = await fetch(`${host.baseUrl}/test/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'x'.repeat(subject.maxBodyBytes) }),
+      })
+      expect(response.status).toBe(413)
+      expect(((await json(response)) as { error: { code: string } }).error.code).toBe('payload_too_large')
+    },
+  },
+  {
+    name: 'streams SSE from a custom route live',
+    async run({ host, subject }) {
+      const key = subject.stream.nextKey()
+      const response = await fetch(`${host.baseUrl}${liveStreamPath}?key=${key}`)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+      const timing = await subject.stream.read(response, key)
+      expect(timing.events).toEqual(['first', 'second'])
+      expect(timing.firstArrivedAt).toBeLessThan(timing.secondSentAt)
+    },
+  },
+]
