@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  // `agentgw/*` self-imports (the examples) resolve to src/ like in tsc and `node --conditions=source`;
+  resolve: { conditions: ['agentgw-source'] },
+  // `agentgw/*` self-imports (the examples) resolve to src/ like in tsc and `node --conditions=agentgw-source`;
   // the rest are Vite's default server conditions, which setting this list replaces.
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
+  ssr: { resolve: { conditions: ['agentgw-source', 'module', 'node', 'development|production'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
