@@ -17,4 +17,10 @@ export {
   type FakeToolCallsResponse,
 } from './fake-openai-server.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export {
+  defineJobQueueConformance,
+  type JobQueueConformanceContext,
+  type JobQueueConformanceOptions,
+  type JobQueueFixture,
+} from './queue-conformance.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
