@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { connect } from 'amqplib'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type BullmqJobQueue, createBullmqQueue } from '../src/adapters/queue/bullmq-queue.ts'
 import { createMemoryQueue } from '../src/adapters/queue/memory-queue.ts'
+import { createRabbitmqQueue, type RabbitmqJobQueue } from '../src/adapters/queue/rabbitmq-queue.ts'
+import { ConfigError } from '../src/core/errors.ts'
 import type { JobQueueConsumer } from '../src/core/storage/job-queue.ts'
 import { defineJobQueueConformance } from '../src/testing/queue-conformance.ts'
 import { requireService } from './support/requirements.ts'
@@ -31,6 +34,12 @@ describe('queue backends fail at start-up when their service is unreachable', ()
   it('bullmq', async () => {
     const options = { name: 'q', redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'agwtest', retry }
     await expect(createBullmqQueue(options)).rejects.toThrow('cannot connect to Redis at 127.0.0.1:1')
+  })
+
+  it('rabbitmq', async () => {
+    await expect(
+      createRabbitmqQueue({ name: 'q', url: 'amqp://guest:guest@127.0.0.1:1', retry }),
+    ).rejects.toThrow('cannot connect to RabbitMQ at 127.0.0.1:1')
   })
 })
 
@@ -96,6 +105,77 @@ describe.skipIf(!redis.available)('bullmq queue', () => {
       await queue.consume(consumer)
       await expect.poll(() => [...seen].sort()).toEqual([...ids].sort())
     } finally {
+      await queue.destroy()
+    }
+  })
+})
+
+const rabbitmq = await requireService('RabbitMQ', 5672)
+
+describe.skipIf(!rabbitmq.available)('rabbitmq queue', () => {
+  const url = 'amqp://guest:guest@127.0.0.1:5672'
+
+  defineJobQueueConformance(
+    'rabbitmq',
+    async ({ name, retry }) => {
+      const settings = { name: `agwtest-queue-${runId}-${name}`, url, retry }
+      const queue = await createRabbitmqQueue(settings)
+      const others: RabbitmqJobQueue[] = []
+      return {
+        queue,
+        connectAnother: async () => {
+          const other = await createRabbitmqQueue(settings)
+          others.push(other)
+          return other
+        },
+        cleanup: async () => {
+          await Promise.all(others.map((other) => other.close()))
+          await queue.destroy()
+        },
+      }
+    },
+    // RabbitMQ cannot deduplicate ids; handlers are idempotent instead.
+    { deduplicates: false, redelivery: true },
+  )
+
+  it('refuses to start when a retry queue exists with another backoff, naming the queue', async () => {
+    const name = `agwtest-queue-${runId}-mismatch`
+    const first = await createRabbitmqQueue({ name, url, retry })
+    try {
+      const changed = createRabbitmqQueue({ name, url, retry: { ...retry, backoffMs: retry.backoffMs + 1 } })
+      await expect(changed).rejects.toBeInstanceOf(ConfigError)
+      await expect(changed).rejects.toThrow(`"${name}.retry.1"`)
+    } finally {
+      await first.destroy()
+    }
+  })
+
+  it('recovers when the broker cancels its consumer, re-declaring the queue and consuming again', async () => {
+    const name = `agwtest-queue-${runId}-recover`
+    const queue = await createRabbitmqQueue({ name, url, retry, maxReconnectDelayMs: 200 })
+    const admin = await connect(url)
+    try {
+      const { ids, consumer } = recording()
+      await queue.consume(consumer)
+      await queue.enqueue({ id: 'before', payload: {} })
+      await expect.poll(() => ids).toEqual(['before'])
+
+      // Deleting the queue under a consumer is the broker-side failure we can cause in a test.
+      const channel = await admin.createChannel()
+      await channel.deleteQueue(name)
+      await expect
+        .poll(async () => {
+          try {
+            await queue.enqueue({ id: 'after', payload: {} })
+            return true
+          } catch {
+            return false
+          }
+        })
+        .toBe(true)
+      await expect.poll(() => ids).toEqual(['before', 'after'])
+    } finally {
+      await admin.close()
       await queue.destroy()
     }
   })
