@@ -3,6 +3,12 @@
  */
 
 export {
+  defineEventBusConformance,
+  type EventBusConformanceContext,
+  type EventBusConformanceOptions,
+  type EventBusFixture,
+} from './event-bus-conformance.ts'
+export {
   createFakeOpenAIServer,
   type FakeErrorResponse,
   type FakeHangResponse,
