@@ -42,7 +42,7 @@ export interface RabbitmqJobQueue extends JobQueue {
 }
 
 /** The connection-scoped state: channels die with their connection and are rebuilt after a reconnect. */
-interface Session {
+interface Link {
   model: ChannelModel
   publisher: ConfirmChannel
   /** Publish ids the broker returned as unroutable (the target queue does not exist). */
@@ -109,7 +109,7 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
   // Channels we close on purpose; any other channel closing means trouble.
   const closingOnPurpose = new WeakSet<Channel>()
   const deliveries = new Set<Promise<void>>()
-  let session: Session | undefined
+  let link: Link | undefined
   let runner: JobRunner | undefined
   let closed = false
   let everDisconnected = false
@@ -140,7 +140,7 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
       log('warn', `${role}-channel`, { error: error.message }, `RabbitMQ ${role} channel error`)
     })
     channel.on('close', () => {
-      if (closed || closingOnPurpose.has(channel) || session?.model !== model) return
+      if (closed || closingOnPurpose.has(channel) || link?.model !== model) return
       // A channel the broker closed while the connection lives (e.g. a queue deleted under us):
       // rebuilding the whole connection keeps one recovery path.
       log('error', `${role}-channel-closed`, {}, `RabbitMQ ${role} channel closed unexpectedly; reconnecting`)
@@ -157,12 +157,12 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
       if (typeof message.properties.correlationId === 'string') returned.add(message.properties.correlationId)
     })
     await declareTopology(publisher)
-    const next: Session = { model, publisher, returned }
-    session = next
+    const next: Link = { model, publisher, returned }
+    link = next
     if (runner && !runner.stopping && !closed) await startConsumer(next, runner)
   }
 
-  async function startConsumer(current: Session, active: JobRunner): Promise<void> {
+  async function startConsumer(current: Link, active: JobRunner): Promise<void> {
     const channel = await current.model.createChannel()
     watch(current.model, channel, 'consumer')
     await channel.prefetch(active.concurrency)
@@ -177,14 +177,14 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
   }
 
   function onMessage(
-    current: Session,
+    current: Link,
     channel: Channel,
     active: JobRunner,
     message: ConsumeMessage | null,
   ): void {
     if (message === null) {
       // The broker cancelled the consumer (the queue was deleted): re-declare and consume again.
-      if (!closed && session === current) {
+      if (!closed && link === current) {
         log('error', 'consumer-cancelled', {}, 'RabbitMQ cancelled the consumer; reconnecting')
         current.model.close().catch(() => {})
       }
@@ -205,7 +205,7 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
     void delivery.finally(() => deliveries.delete(delivery))
   }
 
-  async function deliver(current: Session, channel: Channel, active: JobRunner, message: ConsumeMessage) {
+  async function deliver(current: Link, channel: Channel, active: JobRunner, message: ConsumeMessage) {
     // After close() the connection is gone and the broker has taken the delivery back.
     if (closed) return
     const ack = () => channel.ack(message)
@@ -235,7 +235,7 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
     const job: ReceivedJob = { ...parsed, attempt }
     const outcome = await active.run(job)
     // On another connection (or none) this delivery is void: the broker has requeued it already.
-    if (closed || session !== current) return
+    if (closed || link !== current) return
     if (outcome.kind === 'acked') return ack()
     if (outcome.kind === 'interrupted') return putBack(current, parsed, attempt, ack)
     const delayMs = retryAfterFailure(retry, attempt)
@@ -244,14 +244,14 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
     ack()
   }
 
-  async function putBack(current: Session, parsed: JobMessage, attempt: number, ack: () => void) {
+  async function putBack(current: Link, parsed: JobMessage, attempt: number, ack: () => void) {
     // Not the job's fault (the consumer is stopping): back in line with the same attempt.
     await publish(current, name, parsed, attempt)
     ack()
   }
 
   async function deadLetter(
-    current: Session,
+    current: Link,
     active: JobRunner,
     job: ReceivedJob,
     error: string,
@@ -269,14 +269,14 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
     ack()
   }
 
-  function publish(current: Session, queue: string, message: JobMessage, attempt: number) {
+  function publish(current: Link, queue: string, message: JobMessage, attempt: number) {
     return publishRaw(current, queue, encode(message), { [attemptHeader]: attempt }, message.id)
   }
 
-  function connected(): Session {
+  function connected(): Link {
     if (closed) throw new Error(`queue ${name} is closed`)
-    if (!session) throw new Error(`queue ${name}: the RabbitMQ connection is down; reconnecting`)
-    return session
+    if (!link) throw new Error(`queue ${name}: the RabbitMQ connection is down; reconnecting`)
+    return link
   }
 
   const connection: RecoveringChannelModel = await amqp.connect(options.url, {
@@ -292,7 +292,7 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
   })
   connection.on('disconnect', (error: Error) => {
     everDisconnected = true
-    session = undefined
+    link = undefined
     runner?.interrupt(`queue ${name}: the RabbitMQ connection was lost`)
     if (!closed)
       log('error', 'disconnect', { error: error.message }, 'RabbitMQ connection lost; reconnecting')
@@ -347,12 +347,12 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
       const active = createJobRunner({ queueName: name, consumer, logger })
       runner = active
       // While disconnected, the consumer starts with the next connection (see setup).
-      if (session) await startConsumer(session, active)
+      if (link) await startConsumer(link, active)
     },
     async stop(drainMs) {
       if (!runner) return
       const draining = runner.stop(drainMs)
-      const consumer = session?.consumer
+      const consumer = link?.consumer
       if (consumer) await consumer.channel.cancel(consumer.tag).catch(() => {})
       if (await draining) {
         await Promise.allSettled([...deliveries])
@@ -421,7 +421,7 @@ async function assertQueue(channel: Channel, queue: string, args: Record<string,
 }
 
 function publishRaw(
-  current: Session,
+  current: Link,
   queue: string,
   content: Buffer,
   headers: Record<string, unknown>,
