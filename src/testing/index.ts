@@ -5,6 +5,12 @@
  */
 
 export {
+  defineEventBusConformance,
+  type EventBusConformanceContext,
+  type EventBusConformanceOptions,
+  type EventBusFixture,
+} from './event-bus-conformance.ts'
+export {
   createFakeOpenAIServer,
   type FakeErrorResponse,
   type FakeHangResponse,
@@ -19,6 +25,12 @@ export {
   type FakeToolCallsResponse,
 } from './fake-openai-server.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export {
+  defineJobQueueConformance,
+  type JobQueueConformanceContext,
+  type JobQueueConformanceOptions,
+  type JobQueueFixture,
+} from './queue-conformance.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
 export {
   type HostCell,

@@ -57,3 +57,16 @@ export interface JobQueueRetryPolicy {
 export function retryDelayMs(policy: JobQueueRetryPolicy, retry: number): number {
   return policy.backoffMs * 2 ** (retry - 1)
 }
+
+/** How many times a job is attempted at most: the first delivery plus every retry. */
+export function maxAttempts(policy: JobQueueRetryPolicy): number {
+  return 1 + policy.maxRetries
+}
+
+/**
+ * What follows a failed attempt: the delay before the next one, or `undefined` when `attempt`
+ * was the last allowed and the job must be dead-lettered.
+ */
+export function retryAfterFailure(policy: JobQueueRetryPolicy, attempt: number): number | undefined {
+  return attempt < maxAttempts(policy) ? retryDelayMs(policy, attempt) : undefined
+}
