@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -20,8 +19,10 @@ import { createLogger } from './runtime/create-logger.ts'
 import { createRuntime } from './runtime/create-runtime.ts'
 import type { GatewayRuntime } from './runtime/gateway-runtime.ts'
 import type { ChatOptions, ChatOutcome, InvokeOptions, RunOutcome } from './services/agent-runner.ts'
+import type { CustomAuthFunction } from './services/auth/create-authenticator.ts'
 import { type StreamFrame, streamRun } from './services/run-stream.ts'
 import { type CodeToolOptions, defineTool } from './tools/define-tool.ts'
+import { readGatewayConfigFile } from './workspace/read-gateway-config-file.ts'
 import type { RegisteredTool } from './tools/tool-types.ts'
 
 /** Options of `new Gateway()`: the sections of gateway.yaml (camelCase), plus where things are. */
@@ -99,6 +100,7 @@ export class Gateway {
   #customLogger: Logger | undefined
   #codeTools: RegisteredTool[] = []
   #customModels = new Map<string, LanguageModelV4>()
+  #customAuth: CustomAuthFunction | undefined
   #hooks: Hooks = createHooks(() => this.#runtime?.logger ?? this.#customLogger ?? createSilentLogger())
   #state: State = 'idle'
   #starting: Promise<GatewayRuntime> | undefined
@@ -112,7 +114,7 @@ export class Gateway {
     this.#overrides = Object.fromEntries(
       Object.entries(options).filter(([key]) => !optionKeys.has(key)),
     ) as GatewayConfigInput
-    this.#yaml = readConfigFile(options.configFile, this.workspaceRoot)
+    this.#yaml = readGatewayConfigFile(options.configFile, this.workspaceRoot)
     // Resolve once now so a broken config fails at construction, not on the first request.
     resolveConfig({ yaml: this.#yaml, env: this.#env, overrides: this.#overrides })
     this.routes = createRouteTable()
@@ -276,6 +278,49 @@ export class Gateway {
     return this
   }
 
+  /**
+   * API keys (sets `auth.mode: api_key` unless another mode was chosen). Keys are kept as
+   * SHA-256 digests; pass `keyHash: 'sha256:…'` to avoid having the key in memory at all.
+   *
+   * @example
+   * ```ts
+   * gw.useApiKeys([{ name: 'ci', key: process.env.CI_KEY!, scopes: ['agents:invoke'] }])
+   * ```
+   */
+  useApiKeys(keys: { name: string; key?: string; keyHash?: string; scopes?: Scope[] | ['*'] }[]): this {
+    this.#assertConfigurable('useApiKeys()')
+    return this.configure({ auth: { mode: this.#authModeOr('api_key'), apiKeys: keys } })
+  }
+
+  /** JWT access tokens from an OAuth2/OIDC issuer, verified against its JWKS. */
+  useOAuth2(options: {
+    issuer: string
+    audience?: string | string[]
+    jwksUri?: string
+    algorithms?: string[]
+    scopeClaim?: string
+    clockSkewSeconds?: number
+    docsClientId?: string
+  }): this {
+    this.#assertConfigurable('useOAuth2()')
+    return this.configure({ auth: { mode: this.#authModeOr('oauth2'), oauth2: options } })
+  }
+
+  /**
+   * A function that authenticates requests itself (sets `auth.mode: custom` unless `composite`
+   * was chosen). Return `{ id, scopes }`, or `null` for a request that is not authenticated.
+   */
+  useAuth(authenticate: CustomAuthFunction): this {
+    this.#assertConfigurable('useAuth()')
+    this.#customAuth = authenticate
+    return this.configure({ auth: { mode: this.#authModeOr('custom') } })
+  }
+
+  #authModeOr(mode: 'api_key' | 'oauth2' | 'custom'): 'api_key' | 'oauth2' | 'custom' | 'composite' {
+    const current = this.#overrides.auth?.mode
+    return current === 'composite' ? 'composite' : mode
+  }
+
   /** Loads the workspace and starts background work. Idempotent; concurrent calls share one start. */
   async start(): Promise<void> {
     await this.#ensureStarted()
@@ -291,7 +336,10 @@ export class Gateway {
       this.#stopping = (async () => {
         await this.#starting?.catch(() => undefined)
         this.#state = 'stopping'
-        if (this.#runtime) await this.#hooks.emit('gateway.shutdown', {})
+        if (this.#runtime) {
+          await this.#hooks.emit('gateway.shutdown', {})
+          await this.#runtime.close(this.#runtime.config.queue.drainTimeoutSeconds * 1000)
+        }
         this.#runtime?.logger.info('gateway stopped')
         this.#state = 'stopped'
       })()
@@ -379,6 +427,7 @@ export class Gateway {
         workspaceRoot: this.workspaceRoot,
         codeTools: this.#codeTools,
         customModels: this.#customModels,
+        customAuth: this.#customAuth,
         hooks: this.#hooks,
         env: this.#env,
         logger,
@@ -387,19 +436,5 @@ export class Gateway {
       logger.error({ err: error }, 'gateway failed to start')
       throw error
     }
-  }
-}
-
-function readConfigFile(
-  configFile: string | false | undefined,
-  workspaceRoot: string,
-): { text: string; file: string } | undefined {
-  if (configFile === false) return undefined
-  const file = configFile ? path.resolve(configFile) : path.join(workspaceRoot, 'gateway.yaml')
-  try {
-    return { text: readFileSync(file, 'utf8'), file: path.relative(process.cwd(), file) || file }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT' && configFile === undefined) return undefined
-    throw new ConfigError({ file, message: `cannot read the config file: ${(error as Error).message}` })
   }
 }

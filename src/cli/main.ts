@@ -4,6 +4,7 @@ import { ConfigError, GatewayError } from '../core/errors.ts'
 import { version } from '../version.ts'
 import { runCheck } from './commands/check.ts'
 import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
+import { runDbCommand } from './commands/db.ts'
 import { runServe } from './commands/serve.ts'
 
 function parsePort(value: string): number {
@@ -27,9 +28,25 @@ program
   .option('-H, --host <host>', 'interface to bind (default: server.host, 127.0.0.1)')
   .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+  .option('--worker-only', 'run queued executions without an HTTP server')
   .action(async (options) => {
     await runServe(options)
   })
+
+const db = program.command('db').description('database migrations')
+for (const [action, description] of [
+  ['migrate', 'apply pending migrations'],
+  ['status', 'list migrations and whether they are applied'],
+  ['rollback', 'undo the last applied migration'],
+] as const) {
+  db.command(action)
+    .description(description)
+    .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+    .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+    .action(async (options) => {
+      process.exitCode = await runDbCommand(action, options)
+    })
+}
 
 program
   .command('check')

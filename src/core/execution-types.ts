@@ -39,6 +39,8 @@ export function emptyUsage(): Usage {
 export interface RunError {
   code: 'model_error' | 'execution_error' | 'timeout' | 'cancelled' | 'output_validation_failed'
   message: string
+  /** The failure is transient (rate limit, outage): running again later may succeed. */
+  retryable?: boolean
 }
 
 export interface ExecutionResult {

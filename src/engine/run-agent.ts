@@ -374,7 +374,10 @@ function classifyFailure(
     return { stopReason: 'timeout', runError: { code: 'timeout', message: 'The execution timed out.' } }
   }
   if (isModelError(error)) {
-    return { stopReason: 'error', runError: { code: 'model_error', message: describeModelError(error) } }
+    return {
+      stopReason: 'error',
+      runError: { code: 'model_error', message: describeModelError(error), retryable: isRetryableModelError(error) },
+    }
   }
   return {
     stopReason: 'error',

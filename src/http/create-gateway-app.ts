@@ -7,6 +7,9 @@ import { GatewayError } from '../core/errors.ts'
 import { registerAgentRoutes } from '../routes/agents.ts'
 import { registerChatRoutes } from '../routes/chat.ts'
 import { registerDocsRoutes } from '../routes/docs.ts'
+import { registerExecutionEventRoutes } from '../routes/execution-events.ts'
+import { registerExecutionRoutes } from '../routes/executions.ts'
+import { registerSessionRoutes } from '../routes/sessions.ts'
 import { registerHealthRoutes } from '../routes/health.ts'
 import { registerInvokeRoutes } from '../routes/invoke.ts'
 import { registerSkillRoutes } from '../routes/skills.ts'
@@ -15,9 +18,11 @@ import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
 import { collectRouteIdentities } from './define-route.ts'
 import { errorResponse, toGatewayError, zodDetails } from './error-response.ts'
 import type { GatewayBindings, GatewayEnv } from './gateway-env.ts'
+import { authenticate } from './middleware/authenticate.ts'
 import { requestOrigin } from './middleware/request-origin.ts'
 import { resolveRuntime } from './middleware/resolve-runtime.ts'
 import { routeIdentity } from './middleware/route-identity.ts'
+import { securityHeaders } from './middleware/security-headers.ts'
 import { stripMountPath } from './mount-path.ts'
 import type { RouteTable } from './route-table.ts'
 import { sseErrorResponse, wantsEventStream } from './stream-run-response.ts'
@@ -52,7 +57,13 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   app.use('*', resolveRuntime(options.start))
   app.use('*', requestOrigin())
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', securityHeaders())
+  app.use('*', async function corsForConfig(c, next) {
+    const handler = c.var.runtime.security.cors
+    return handler ? handler(c, next) : next()
+  })
   app.use('*', routeIdentity(options.routes))
+  app.use('*', authenticate())
   const bodyLimits = new WeakMap<GatewayRuntime, MiddlewareHandler<GatewayEnv>>()
   app.use('*', async function limitBody(c, next) {
     let limit = bodyLimits.get(c.var.runtime)
@@ -70,6 +81,9 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerAgentRoutes(app)
   registerInvokeRoutes(app)
   registerChatRoutes(app)
+  registerExecutionRoutes(app)
+  registerExecutionEventRoutes(app)
+  registerSessionRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerDocsRoutes(app, options.routes)

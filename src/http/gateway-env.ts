@@ -1,6 +1,7 @@
 import type { RequestOrigin } from '../core/url/request-origin.ts'
 import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
 import type { RouteEntry } from './route-table.ts'
+import type { Principal } from '../services/agent-runner.ts'
 
 /**
  * What a host adapter tells the gateway about a request, passed as the second argument of
@@ -23,6 +24,13 @@ export interface GatewayVariables {
   route: RouteEntry | undefined
   /** Per-request CSP nonce for HTML surfaces. */
   nonce: string
+  /** The authenticated caller, when there is one. */
+  principal: Principal | undefined
+  /**
+   * Whose executions and sessions this caller sees: `undefined` for everyone's (admins, open
+   * gateways), otherwise one principal id (`null` for anonymous).
+   */
+  visibility: { principalId: string | null | undefined }
 }
 
 export interface GatewayEnv {

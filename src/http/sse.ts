@@ -7,8 +7,11 @@ export const sseHeaders: Readonly<Record<string, string>> = {
 
 /** Writes events into an open stream. */
 export interface SseSink {
-  /** Sends `id: <n>\nevent: <type>\ndata: <json>\n\n`; ignored once the client has gone. */
-  send(event: string, data: unknown): void
+  /**
+   * Sends `id: <n>\nevent: <type>\ndata: <json>\n\n`; ignored once the client has gone. Ids count
+   * up by one unless `id` is given (it must be greater than the last one).
+   */
+  send(event: string, data: unknown, id?: number): void
   /** Aborted when the client disconnects (or the stream is closed). */
   readonly signal: AbortSignal
   readonly closed: boolean
@@ -75,9 +78,9 @@ export function sseResponse(options: SseResponseOptions): Response {
   }
 
   const sink: SseSink = {
-    send(event, data) {
+    send(event, data, id) {
       if (closed) return
-      lastId += 1
+      lastId = id !== undefined && id > lastId ? id : lastId + 1
       write(formatSseFrame(lastId, event, data))
     },
     signal: disconnect.signal,

@@ -1,7 +1,10 @@
+import { scopes } from '../core/scopes.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 
-type OpenApiDocument = { paths?: Record<string, object> }
+type OpenApiDocument = { paths?: Record<string, object>; components?: { securitySchemes?: Record<string, object> } }
+
+type Operation = { security?: Record<string, string[]>[] }
 
 function embeddable(schema: JsonSchema): JsonSchema {
   const { $schema: _dialect, $id: _id, ...rest } = schema
@@ -64,6 +67,31 @@ export function addAgentInvokePaths(document: OpenApiDocument, agents: readonly 
           422: errorResponse('Validation failed'),
         },
       },
+    }
+  }
+}
+
+/**
+ * Offers OAuth2 login in the docs when an issuer is configured: an `authorizationCode` scheme
+ * (from OIDC discovery) next to `bearerAuth` on every protected operation.
+ */
+export function addOAuth2Scheme(document: OpenApiDocument, endpoints: { authorizationUrl: string; tokenUrl: string }): void {
+  document.components ??= {}
+  document.components.securitySchemes ??= {}
+  document.components.securitySchemes.oauth2 = {
+    type: 'oauth2',
+    flows: {
+      authorizationCode: {
+        authorizationUrl: endpoints.authorizationUrl,
+        tokenUrl: endpoints.tokenUrl,
+        scopes: Object.fromEntries(scopes.map((scope) => [scope, `The ${scope} scope`])),
+      },
+    },
+  }
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, Operation>)) {
+      const bearer = operation.security?.find((requirement) => 'bearerAuth' in requirement)
+      if (bearer) operation.security?.push({ oauth2: bearer.bearerAuth ?? [] })
     }
   }
 }

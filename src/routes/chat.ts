@@ -82,7 +82,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const input = body.input ?? {}
     try {
       runtime.runner.prepare(agentId, input)
-      if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, undefined)
+      if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.var.principal)
     } catch (error) {
       if (options.stream && error instanceof GatewayError)
         return sseErrorResponse(c, error, body.session_id ?? null)
@@ -93,6 +93,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       timeoutMs: options.timeout_ms,
       sessionId: body.session_id,
       signal: c.req.raw.signal,
+      principal: c.var.principal,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

@@ -9,7 +9,7 @@ import type { GatewayEnv } from '../http/gateway-env.ts'
 import type { RouteTable } from '../http/route-table.ts'
 import { absoluteUrl, url } from '../http/url.ts'
 import { version } from '../version.ts'
-import { addAgentInvokePaths } from './agent-openapi-paths.ts'
+import { addAgentInvokePaths, addOAuth2Scheme } from './agent-openapi-paths.ts'
 
 const swaggerDirectory = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
 const ownAssetsDirectory = path.join(assetsDirectory, 'docs')
@@ -41,7 +41,7 @@ export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
     scheme: 'bearer',
     description: 'An API key or a JWT access token.',
   })
-  app.get('/openapi.json', (c) => {
+  app.get('/openapi.json', async (c) => {
     const runtime = c.var.runtime
     const document = app.getOpenAPI31Document({
       openapi: '3.1.0',
@@ -53,6 +53,8 @@ export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
       servers: [{ url: absoluteUrl(c, '') || '/' }],
     })
     addAgentInvokePaths(document, runtime.workspace.agents)
+    const oauth = await runtime.security.oauth()
+    if (oauth) addOAuth2Scheme(document, oauth)
     return c.json(document)
   })
   table.add({

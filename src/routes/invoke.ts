@@ -5,6 +5,7 @@ import { errorResponse } from '../http/error-response.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
+import { absoluteUrl, url } from '../http/url.ts'
 import { AgentIdParams } from './agents.ts'
 import {
   maxMessageChars,
@@ -26,6 +27,10 @@ export const InvokeRequestSchema = z
       .openapi({ description: "Structured input, checked against the agent's input_schema." }),
     options: z
       .object({
+        async: z
+          .boolean()
+          .optional()
+          .openapi({ description: 'Queue the run and answer 202 at once (always on for agents with execution_mode async).' }),
         stream: z.boolean().optional().openapi({ description: 'Answer with server-sent events.' }),
         timeout_ms: z.number().int().min(1000).max(300_000).optional(),
         output_schema: z
@@ -65,6 +70,22 @@ const invokeRoute = defineRoute(
       body: { required: true, content: { 'application/json': { schema: InvokeRequestSchema } } },
     },
     responses: {
+      202: {
+        description: 'Queued (async); poll `poll_url` or stream `events_url`. `Location` has the absolute URL.',
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                execution_id: z.string(),
+                agent_id: z.string(),
+                status: z.literal('queued'),
+                poll_url: z.string(),
+                events_url: z.string(),
+              })
+              .openapi('QueuedExecution'),
+          },
+        },
+      },
       200: {
         description: 'The run finished',
         content: { 'application/json': { schema: InvokeResponseSchema }, ...sseContent },
@@ -81,8 +102,15 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const body = c.req.valid('json')
     const options = body.options ?? {}
     const input = body.input ?? {}
+    let queued = false
     try {
-      runtime.runner.prepare(agentId, input)
+      const agent = runtime.runner.prepare(agentId, input)
+      queued = options.async === true || agent.executionMode === 'async'
+      if (queued && options.stream) {
+        throw new GatewayError('streaming_not_supported', {
+          message: 'Queued executions do not stream; follow GET /v1/executions/{id}/events instead.',
+        })
+      }
       if (options.output_schema) {
         const problem = runtime.validator.check(options.output_schema)
         if (problem) {
@@ -96,11 +124,28 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       if (options.stream && error instanceof GatewayError) return sseErrorResponse(c, error)
       throw error
     }
+    if (queued) {
+      const record = await runtime.executions.submit({
+        agentId,
+        message: body.message,
+        input,
+        timeoutMs: options.timeout_ms,
+        outputSchema: options.output_schema,
+        principal: c.var.principal,
+      })
+      const pollUrl = url(c, `/v1/executions/${record.id}`)
+      c.header('Location', absoluteUrl(c, `/v1/executions/${record.id}`))
+      return c.json(
+        { execution_id: record.id, agent_id: agentId, status: 'queued' as const, poll_url: pollUrl, events_url: url(c, `/v1/executions/${record.id}/events`) },
+        202,
+      )
+    }
     const runOptions = {
       input,
       timeoutMs: options.timeout_ms,
       outputSchema: options.output_schema,
       signal: c.req.raw.signal,
+      principal: c.var.principal,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

@@ -9,7 +9,11 @@ import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
-import { createMemorySessionStore } from '../services/sessions/create-memory-session-store.ts'
+import { createExecutionService } from '../services/executions/create-execution-service.ts'
+import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import { createPersistence } from './create-persistence.ts'
+import { createSecurity } from './create-security.ts'
+import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -22,6 +26,7 @@ export interface CreateRuntimeOptions {
   codeTools: readonly RegisteredTool[]
   customModels: ReadonlyMap<string, LanguageModelV4>
   hooks: Hooks
+  customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
   logger: Logger
 }
@@ -91,21 +96,53 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   )
 
   const engine = { config, workspace, tools, models, validator, hooks: options.hooks, logger }
-  const sessions = createMemorySessionStore()
-  const runner = createAgentRunner({ engine, sessions })
-  return {
-    config,
-    workspace,
-    tools,
-    trust,
-    logger,
-    validator,
-    models,
-    hooks: options.hooks,
-    engine,
-    sessions,
-    runner,
-    diagnostics,
-    notices,
+  const security = await createSecurity({ config, customAuth: options.customAuth, logger })
+  const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(async (error: unknown) => {
+    await security.close()
+    throw error
+  })
+  try {
+    const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
+    await tracker.start()
+    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker })
+    const executions = createExecutionService({
+      store: persistence.executions,
+      queue: persistence.queue,
+      bus: persistence.bus,
+      runner,
+      maxRetries: config.queue.maxRetries,
+      logger,
+    })
+    if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
+    return {
+      config,
+      workspace,
+      tools,
+      trust,
+      logger,
+      validator,
+      models,
+      hooks: options.hooks,
+      engine,
+      sessions: persistence.sessions,
+      runner,
+      executions,
+      bus: persistence.bus,
+      audit: persistence.audit,
+      security,
+      database: persistence.database,
+      diagnostics,
+      notices,
+      async close(drainMs) {
+        await executions.stop(drainMs)
+        await tracker.stop()
+        await persistence.close()
+        await security.close()
+      },
+    }
+  } catch (error) {
+    await persistence.close()
+    await security.close()
+    throw error
   }
 }

@@ -1,6 +1,11 @@
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
 import type { SessionStore } from '../core/storage/session-store.ts'
+import type { GatewaySecurity } from './create-security.ts'
+import type { GatewayDatabaseHandle } from '../adapters/storage/open-database.ts'
+import type { AuditLog } from '../core/storage/audit-log.ts'
+import type { EventBus } from '../core/storage/event-bus.ts'
+import type { ExecutionService } from '../services/executions/create-execution-service.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { Hooks } from '../engine/hooks.ts'
@@ -27,6 +32,14 @@ export interface GatewayRuntime {
   engine: EngineDependencies
   sessions: SessionStore
   runner: AgentRunner
+  executions: ExecutionService
+  bus: EventBus
+  audit: AuditLog
+  security: GatewaySecurity
+  /** The open database, when persistence is enabled. */
+  database: GatewayDatabaseHandle | undefined
+  /** Releases connections and stops workers; called by `gw.stop()`. */
+  close(drainMs: number): Promise<void>
   /** Config warnings, workspace diagnostics and handler problems, in that order. */
   diagnostics: Diagnostic[]
   /** Notes for operators that are not problems (e.g. agents on the mock model). */

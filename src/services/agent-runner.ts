@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { GatewayError } from '../core/errors.ts'
 import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
-import { statusOf } from '../core/execution-types.ts'
+import { emptyUsage, statusOf } from '../core/execution-types.ts'
+import type { Principal } from '../core/principal.ts'
 import type { SessionStore } from '../core/storage/session-store.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
-import { type EngineDependencies, runAgent } from '../engine/run-agent.ts'
+import { type EngineDependencies, type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
-import type { ToolContext } from '../tools/tool-types.ts'
+import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
 
-/** Who is calling, as far as runs are concerned. */
-export type Principal = NonNullable<ToolContext['principal']>
+export type { Principal }
 
 export interface RunOptions {
   input?: Record<string, unknown> | undefined
@@ -24,6 +24,16 @@ export interface RunOptions {
   onEvent?: ((event: EngineEvent) => void) | undefined
   /** Called once ids are known, before the model is called (streams send them first). */
   onStart?: ((ids: { executionId: string; sessionId: string | undefined }) => void) | undefined
+  /** Run an execution that already exists (a queued job), instead of creating one. */
+  execution?: ExistingExecution | undefined
+}
+
+export interface ExistingExecution {
+  id: string
+  /** Worker attempt number, 1 for the first delivery. */
+  attempt: number
+  /** When it returns true the execution stays open for another attempt instead of finishing. */
+  keepOpenIf?: (result: ExecutionResult) => boolean
 }
 
 export interface InvokeOptions extends RunOptions {
@@ -41,6 +51,8 @@ export interface RunOutcome {
   agentId: string
   status: ExecutionStatus
   result: ExecutionResult
+  /** The execution was left open for another attempt (see `ExistingExecution.keepOpenIf`). */
+  keptOpen?: boolean
 }
 
 export interface ChatOutcome extends RunOutcome {
@@ -61,6 +73,19 @@ export interface AgentRunner {
 export interface CreateAgentRunnerOptions {
   engine: EngineDependencies
   sessions: SessionStore
+  tracker: ExecutionTracker
+}
+
+function failedResult(): ExecutionResult {
+  return {
+    output: null,
+    rawText: '',
+    stopReason: 'error',
+    usage: emptyUsage(),
+    error: { code: 'execution_error', message: 'The execution failed unexpectedly.' },
+    validationErrors: null,
+    durationMs: 0,
+  }
 }
 
 export function newExecutionId(): string {
@@ -75,7 +100,52 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions } = options
+  const { engine, sessions, tracker } = options
+
+  /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
+  const tracked = async (
+    agent: AgentDefinition,
+    kind: 'invoke' | 'chat',
+    message: string,
+    runOptions: RunOptions,
+    run: (
+      executionId: string,
+      signal: AbortSignal,
+      onEvent: (event: EngineEvent) => void,
+    ) => Promise<RunAgentOutcome>,
+    extra: { sessionId: string | null; outputSchema: JsonSchema | null },
+  ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
+    const executionId = runOptions.execution?.id ?? newExecutionId()
+    const tracking = await tracker.begin({
+      executionId,
+      existing: runOptions.execution !== undefined,
+      agentId: agent.id,
+      kind,
+      message,
+      input: runOptions.input ?? {},
+      options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
+      sessionId: extra.sessionId,
+      principalId: runOptions.principal?.id ?? null,
+      attempt: runOptions.execution?.attempt ?? 1,
+    })
+    runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
+    const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
+    const onEvent = (event: EngineEvent) => {
+      tracking.onEvent(event)
+      runOptions.onEvent?.(event)
+    }
+    let outcome: RunAgentOutcome
+    try {
+      outcome = await run(executionId, signal, onEvent)
+    } catch (error) {
+      // The engine does not throw for run failures; this is a bug or an outage: record it.
+      await tracking.end(failedResult()).catch(() => undefined)
+      throw error
+    }
+    const keptOpen = runOptions.execution?.keepOpenIf?.(outcome.result) ?? false
+    await tracking.end(outcome.result, { keepOpen: keptOpen })
+    return { ...outcome, executionId, keptOpen }
+  }
   const validateInput = new Map<string, ValidateFunction>()
 
   const prepare = (agentId: string, input: Record<string, unknown>): AgentDefinition => {
@@ -127,22 +197,29 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     async invoke(agentId, message, runOptions = {}) {
       const input = runOptions.input ?? {}
       const agent = prepare(agentId, input)
-      const executionId = newExecutionId()
-      runOptions.onStart?.({ executionId, sessionId: undefined })
-      const { result } = await runAgent(engine, {
+      const outputSchema = runOptions.outputSchema ?? agent.outputSchema
+      const { result, executionId, keptOpen } = await tracked(
         agent,
-        history: [],
-        userMessage: userMessageContent(message, input),
-        input,
-        outputSchema: runOptions.outputSchema ?? agent.outputSchema,
-        executionId,
-        sessionId: undefined,
-        principal: runOptions.principal,
-        timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
-        signal: runOptions.signal,
-        onEvent: runOptions.onEvent,
-      })
-      return { executionId, agentId, status: statusOf(result.stopReason), result }
+        'invoke',
+        message,
+        runOptions,
+        (id, signal, onEvent) =>
+          runAgent(engine, {
+            agent,
+            history: [],
+            userMessage: userMessageContent(message, input),
+            input,
+            outputSchema,
+            executionId: id,
+            sessionId: undefined,
+            principal: runOptions.principal,
+            timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
+            signal,
+            onEvent,
+          }),
+        { sessionId: null, outputSchema },
+      )
+      return { executionId, agentId, status: statusOf(result.stopReason), result, keptOpen }
     },
 
     async chat(agentId, message, runOptions = {}) {
@@ -158,22 +235,28 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       const id = sessionId
       return sessions.withLock(id, sessionLockWaitMs, async () => {
         const session = await sessions.get(id)
-        const executionId = newExecutionId()
-        runOptions.onStart?.({ executionId, sessionId: id })
-        const { result, messages } = await runAgent(engine, {
+        const { result, messages, executionId } = await tracked(
           agent,
-          history: session?.messages ?? [],
-          userMessage: userMessageContent(message, input),
-          input,
-          // Chat is conversational: output schemas apply to invoke only.
-          outputSchema: null,
-          executionId,
-          sessionId: id,
-          principal: runOptions.principal,
-          timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
-          signal: runOptions.signal,
-          onEvent: runOptions.onEvent,
-        })
+          'chat',
+          message,
+          runOptions,
+          (executionId, signal, onEvent) =>
+            runAgent(engine, {
+              agent,
+              history: session?.messages ?? [],
+              userMessage: userMessageContent(message, input),
+              input,
+              // Chat is conversational: output schemas apply to invoke only.
+              outputSchema: null,
+              executionId,
+              sessionId: id,
+              principal: runOptions.principal,
+              timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
+              signal,
+              onEvent,
+            }),
+          { sessionId: id, outputSchema: null },
+        )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0
         // A turn that failed, timed out or was cancelled did not happen: the history stays as it was.

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.ts'
+import type { Principal } from '../core/principal.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 
 /**
@@ -17,7 +18,7 @@ export interface ToolContext {
   /** The `context` section of gateway.yaml. */
   config: Readonly<Record<string, unknown>>
   /** Who started the run, when known. */
-  principal: { id: string; scopes: readonly string[] } | undefined
+  principal: Principal | undefined
 }
 
 /** Returns a JSON-serializable result (or a string); throwing reports the error to the model. */

@@ -29,6 +29,9 @@ export async function runCheck(
     gateway = new Gateway({
       workspace: options.workspace,
       ...(options.config ? { configFile: options.config } : {}),
+      // Checking must not touch the database or consume jobs.
+      persistence: { enabled: false },
+      queue: { runWorkers: false },
       logger: createSilentLogger(),
     })
     await gateway.start()

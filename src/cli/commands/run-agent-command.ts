@@ -21,6 +21,8 @@ function openGateway(options: AgentCommandOptions): Gateway {
   return new Gateway({
     workspace: options.workspace,
     ...(options.config ? { configFile: options.config } : {}),
+    // A terminal run is not a worker: queued jobs belong to the serving processes.
+    queue: { runWorkers: false },
     logger: createLogger({ level: options.logLevel ?? 'error', destination: createPrettyLogStream() }),
   })
 }

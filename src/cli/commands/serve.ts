@@ -1,4 +1,5 @@
 import pc from 'picocolors'
+import type { Logger } from '../../core/logger.ts'
 import { Gateway } from '../../gateway.ts'
 import { createLogger } from '../../runtime/create-logger.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
@@ -10,6 +11,8 @@ export interface ServeOptions {
   host?: string
   logFormat?: 'pretty' | 'json'
   logLevel?: string
+  /** Run queued executions only, without an HTTP server. */
+  workerOnly?: boolean
 }
 
 /** `agentgw serve`: standalone server with a graceful drain on SIGTERM/SIGINT. */
@@ -22,8 +25,15 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const gateway = new Gateway({
     workspace: options.workspace,
     ...(options.config ? { configFile: options.config } : {}),
+    ...(options.workerOnly ? { queue: { runWorkers: true } } : {}),
     logger,
   })
+  if (options.workerOnly) {
+    await gateway.start()
+    logger.info({ workers: gateway.config.queue.workers, queue: gateway.config.queue.backend }, 'worker running (no HTTP server)')
+    onShutdownSignal(logger, () => gateway.stop())
+    return
+  }
   const listening = await gateway.listen({
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host !== undefined ? { host: options.host } : {}),
@@ -34,6 +44,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
     )
     process.stderr.write(`  API docs: ${listening.url}/docs\n\n`)
   }
+  onShutdownSignal(logger, () => listening.close())
+}
+
+/** Drains on SIGTERM/SIGINT; a second signal exits at once. */
+function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -42,7 +57,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     }
     stopping = true
     logger.info({ signal }, 'draining')
-    listening.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping')

@@ -182,6 +182,13 @@ export const queueSchema = z.object({
   visibilityTimeoutSeconds: z.number().int().min(5).default(300),
   drainTimeoutSeconds: z.number().int().min(0).default(30),
   defaultExecutionMode: z.enum(['sync', 'async']).default('sync'),
+  /** Whether this process runs queued executions (`false` for API-only instances). */
+  runWorkers: z.boolean().default(true),
+  /**
+   * How live updates and cancel requests reach other instances. `auto`: Redis with the bullmq
+   * backend, Postgres with Postgres persistence, otherwise in-process.
+   */
+  eventBus: z.enum(['auto', 'memory', 'redis', 'postgres']).default('auto'),
 })
 
 export const schedulerSchema = z.object({

@@ -1,0 +1,94 @@
+/** Column types of the gateway's tables. Times are epoch milliseconds; JSON is stored as text. */
+export interface ExecutionsTable {
+  id: string
+  agent_id: string
+  status: string
+  kind: string
+  message: string
+  input: string
+  options: string
+  result: string | null
+  error: string | null
+  usage: string | null
+  session_id: string | null
+  principal_id: string | null
+  parent_execution_id: string | null
+  root_execution_id: string
+  depth: number
+  attempts: number
+  created_at: number
+  started_at: number | null
+  completed_at: number | null
+  cancel_requested_at: number | null
+  updated_at: number
+}
+
+export interface ExecutionStepsTable {
+  execution_id: string
+  sequence: number
+  type: string
+  data: string
+  duration_ms: number | null
+  attempt: number
+  created_at: number
+}
+
+export interface ConversationsTable {
+  id: string
+  agent_id: string
+  owner_id: string | null
+  title: string | null
+  message_count: number
+  turn_count: number
+  created_at: number
+  updated_at: number
+}
+
+export interface ConversationMessagesTable {
+  conversation_id: string
+  sequence: number
+  role: string
+  data: string
+  created_at: number
+}
+
+export interface JobsTable {
+  id: string
+  queue: string
+  payload: string
+  status: string
+  attempts: number
+  run_at: number
+  locked_by: string | null
+  locked_until: number | null
+  last_error: string | null
+  created_at: number
+  updated_at: number
+}
+
+export interface LeasesTable {
+  name: string
+  holder: string
+  expires_at: number
+}
+
+export interface AuditLogTable {
+  id: string
+  event_type: string
+  actor: string | null
+  resource_type: string | null
+  resource_id: string | null
+  metadata: string
+  ip_address: string | null
+  created_at: number
+}
+
+export interface GatewayDatabase {
+  executions: ExecutionsTable
+  execution_steps: ExecutionStepsTable
+  conversations: ConversationsTable
+  conversation_messages: ConversationMessagesTable
+  jobs: JobsTable
+  leases: LeasesTable
+  audit_log: AuditLogTable
+}

@@ -1,0 +1,104 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { terminalStatuses } from '../core/execution-types.ts'
+import { defineRoute } from '../http/define-route.ts'
+import type { GatewayEnv } from '../http/gateway-env.ts'
+import { errors } from '../http/openapi-schemas.ts'
+import { sseResponse } from '../http/sse.ts'
+import { executionChannel } from '../services/executions/create-execution-tracker.ts'
+import { requireExecution, toStepBody } from './executions.ts'
+
+/** Fallback re-read of storage when no wake-up arrived (the bus is best effort). */
+const pollMs = 1000
+
+const eventsRoute = defineRoute(
+  { id: 'executions.events', surface: 'api', scopes: ['executions:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/executions/{execution_id}/events',
+    tags: ['Executions'],
+    summary: 'Stream an execution',
+    description:
+      'Server-sent events of the execution: stored steps first (after `Last-Event-ID`, if sent), then live ones, then `done` with the final status. Event ids are step sequence numbers, so a reconnect resumes where it left off, on any instance.',
+    request: {
+      params: z.object({
+        execution_id: z
+          .string()
+          .min(1)
+          .max(128)
+          .openapi({ param: { name: 'execution_id', in: 'path' } }),
+      }),
+      headers: z.object({
+        'last-event-id': z
+          .string()
+          .regex(/^\d{1,9}$/)
+          .optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: '`llm_call`, `tool_call`, `tool_result` events, then `done`',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
+export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(eventsRoute, async (c) => {
+    const runtime = c.var.runtime
+    const id = c.req.valid('param').execution_id
+    await requireExecution(runtime, id, c.var.visibility.principalId)
+    const after = Number(c.req.valid('header')['last-event-id'] ?? 0)
+    const store = runtime.executions.store
+    return sseResponse({
+      keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
+      requestSignal: c.req.raw.signal,
+      startId: after,
+      onError: (error) =>
+        runtime.logger.error({ err: error, executionId: id }, 'execution event stream failed'),
+      run: async (sink) => {
+        let wake: (() => void) | undefined
+        const unsubscribe = await runtime.bus.subscribe(executionChannel(id), () => wake?.())
+        try {
+          let last = after
+          while (!sink.closed) {
+            // Read the status before the steps: a terminal status seen first guarantees every step is already stored.
+            const record = await store.get(id)
+            for (const step of await store.listSteps(id, last)) {
+              // Event ids are step sequences (not a running count) so Last-Event-ID resumes exactly.
+              sink.send(step.type, toStepBody(step), step.sequence)
+              last = step.sequence
+            }
+            if (!record || terminalStatuses.includes(record.status)) {
+              sink.send(
+                'done',
+                {
+                  execution_id: id,
+                  status: record?.status ?? 'failed',
+                  stop_reason: record?.result?.stopReason ?? null,
+                  output: record?.result?.output ?? null,
+                  error: record?.error ?? null,
+                },
+                last + 1,
+              )
+              return
+            }
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, pollMs)
+              const done = () => {
+                clearTimeout(timer)
+                wake = undefined
+                resolve()
+              }
+              wake = done
+              sink.signal.addEventListener('abort', done, { once: true })
+            })
+          }
+        } finally {
+          await unsubscribe()
+        }
+      },
+    })
+  })
+}

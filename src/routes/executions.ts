@@ -1,0 +1,258 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { GatewayError } from '../core/errors.ts'
+import type { ExecutionRecord, ExecutionStepRecord } from '../core/storage/execution-store.ts'
+import { defineRoute } from '../http/define-route.ts'
+import type { GatewayEnv } from '../http/gateway-env.ts'
+import { errors } from '../http/openapi-schemas.ts'
+import { url } from '../http/url.ts'
+import { RunErrorSchema, StatusSchema } from './run-schemas.ts'
+
+export const ExecutionSchema = z
+  .object({
+    execution_id: z.string(),
+    agent_id: z.string(),
+    status: StatusSchema,
+    kind: z.enum(['invoke', 'chat']),
+    message: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    result: z
+      .object({
+        output: z.unknown(),
+        raw_text: z.string(),
+        stop_reason: z.string(),
+        validation_errors: z.unknown(),
+      })
+      .nullable(),
+    error: RunErrorSchema,
+    usage: z.record(z.string(), z.unknown()).nullable(),
+    session_id: z.string().nullable(),
+    parent_execution_id: z.string().nullable(),
+    root_execution_id: z.string(),
+    delegation_depth: z.number().int(),
+    attempts: z.number().int(),
+    created_at: z.number().int().openapi({ description: 'Epoch milliseconds.' }),
+    started_at: z.number().int().nullable(),
+    completed_at: z.number().int().nullable(),
+    cancel_requested_at: z.number().int().nullable(),
+    events_url: z.string().openapi({ description: 'Server-sent events of this execution (prefixed path).' }),
+  })
+  .openapi('Execution')
+
+const StepSchema = z
+  .object({
+    sequence: z.number().int(),
+    type: z.enum(['llm_call', 'tool_call', 'tool_result']),
+    data: z.record(z.string(), z.unknown()),
+    duration_ms: z.number().nullable(),
+    attempt: z.number().int(),
+    created_at: z.number().int(),
+  })
+  .openapi('ExecutionStep')
+
+export function toStepBody(step: ExecutionStepRecord): z.infer<typeof StepSchema> {
+  return {
+    sequence: step.sequence,
+    type: step.type,
+    data: step.data,
+    duration_ms: step.durationMs,
+    attempt: step.attempt,
+    created_at: step.createdAt,
+  }
+}
+
+export function toExecutionBody(record: ExecutionRecord, eventsUrl: string): z.infer<typeof ExecutionSchema> {
+  return {
+    execution_id: record.id,
+    agent_id: record.agentId,
+    status: record.status,
+    kind: record.kind,
+    message: record.message,
+    input: record.input,
+    result: record.result
+      ? {
+          output: record.result.output,
+          raw_text: record.result.rawText,
+          stop_reason: record.result.stopReason,
+          validation_errors: record.result.validationErrors,
+        }
+      : null,
+    error: record.error,
+    usage: record.usage
+      ? {
+          input_tokens: record.usage.inputTokens,
+          output_tokens: record.usage.outputTokens,
+          cost_usd: record.usage.costUsd,
+          llm_calls: record.usage.llmCalls,
+          tool_calls: record.usage.toolCalls,
+          models_used: record.usage.modelsUsed,
+        }
+      : null,
+    session_id: record.sessionId,
+    parent_execution_id: record.parentExecutionId,
+    root_execution_id: record.rootExecutionId,
+    delegation_depth: record.depth,
+    attempts: record.attempts,
+    created_at: record.createdAt,
+    started_at: record.startedAt,
+    completed_at: record.completedAt,
+    cancel_requested_at: record.cancelRequestedAt,
+    events_url: eventsUrl,
+  }
+}
+
+const ExecutionIdParams = z.object({
+  execution_id: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'execution_id', in: 'path' } }),
+})
+
+const listRoute = defineRoute(
+  { id: 'executions.list', surface: 'api', scopes: ['executions:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/executions',
+    tags: ['Executions'],
+    summary: 'List executions, newest first',
+    request: {
+      query: z.object({
+        agent_id: z.string().optional(),
+        session_id: z.string().optional(),
+        status: StatusSchema.optional(),
+        root_execution_id: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        cursor: z.string().optional().openapi({ description: '`next_cursor` of the previous page.' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'A page of executions',
+        content: {
+          'application/json': {
+            schema: z
+              .object({ items: z.array(ExecutionSchema), next_cursor: z.string().nullable() })
+              .openapi('ExecutionPage'),
+          },
+        },
+      },
+      ...errors(400, 401, 403, 422),
+    },
+  }),
+)
+
+const getRoute = defineRoute(
+  { id: 'executions.get', surface: 'api', scopes: ['executions:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/executions/{execution_id}',
+    tags: ['Executions'],
+    summary: 'Get an execution with its steps',
+    request: { params: ExecutionIdParams },
+    responses: {
+      200: {
+        description: 'The execution and its trace',
+        content: {
+          'application/json': {
+            schema: ExecutionSchema.extend({ steps: z.array(StepSchema) }).openapi('ExecutionDetail'),
+          },
+        },
+      },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
+const cancelRoute = defineRoute(
+  { id: 'executions.cancel', surface: 'api', scopes: ['executions:cancel'] },
+  createRoute({
+    method: 'post',
+    path: '/v1/executions/{execution_id}/cancel',
+    tags: ['Executions'],
+    summary: 'Cancel an execution',
+    description:
+      'A queued execution is cancelled at once (200 `cancelled`); a running one is asked to stop (202 `cancel_requested`) wherever it runs. A finished one answers 409.',
+    request: { params: ExecutionIdParams },
+    responses: {
+      200: {
+        description: 'Cancelled',
+        content: {
+          'application/json': {
+            schema: z.object({ execution_id: z.string(), status: z.literal('cancelled') }),
+          },
+        },
+      },
+      202: {
+        description: 'Cancel requested',
+        content: {
+          'application/json': {
+            schema: z.object({ execution_id: z.string(), status: z.literal('cancel_requested') }),
+          },
+        },
+      },
+      ...errors(401, 403, 404, 409),
+    },
+  }),
+)
+
+/** The execution, if the caller may see it; otherwise a 404 (its existence is not theirs to learn). */
+export async function requireExecution(
+  runtime: GatewayEnv['Variables']['runtime'],
+  id: string,
+  principalId: string | null | undefined,
+) {
+  const record = await runtime.executions.store.get(id)
+  if (!record || (principalId !== undefined && record.principalId !== principalId)) {
+    throw new GatewayError('execution_not_found', { message: `Execution "${id}" not found.` })
+  }
+  return record
+}
+
+export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(listRoute, async (c) => {
+    const query = c.req.valid('query')
+    const page = await c.var.runtime.executions.store.list({
+      agentId: query.agent_id,
+      sessionId: query.session_id,
+      status: query.status,
+      rootExecutionId: query.root_execution_id,
+      principalId: c.var.visibility.principalId,
+      limit: query.limit,
+      cursor: query.cursor,
+    })
+    return c.json(
+      {
+        items: page.items.map((record) =>
+          toExecutionBody(record, url(c, `/v1/executions/${record.id}/events`)),
+        ),
+        next_cursor: page.nextCursor,
+      },
+      200,
+    )
+  })
+
+  app.openapi(getRoute, async (c) => {
+    const id = c.req.valid('param').execution_id
+    const record = await requireExecution(c.var.runtime, id, c.var.visibility.principalId)
+    const steps = await c.var.runtime.executions.store.listSteps(id)
+    return c.json(
+      { ...toExecutionBody(record, url(c, `/v1/executions/${id}/events`)), steps: steps.map(toStepBody) },
+      200,
+    )
+  })
+
+  app.openapi(cancelRoute, async (c) => {
+    const id = c.req.valid('param').execution_id
+    await requireExecution(c.var.runtime, id, c.var.visibility.principalId)
+    const outcome = await c.var.runtime.executions.cancel(id)
+    if (outcome === 'not_found') throw new GatewayError('execution_not_found')
+    if (outcome === 'terminal') {
+      throw new GatewayError('invalid_state', {
+        message: 'The execution has already finished.',
+        executionId: id,
+      })
+    }
+    if (outcome === 'cancelled') return c.json({ execution_id: id, status: 'cancelled' as const }, 200)
+    return c.json({ execution_id: id, status: 'cancel_requested' as const }, 202)
+  })
+}

@@ -1,0 +1,179 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { GatewayError } from '../core/errors.ts'
+import type { ChatMessage } from '../core/execution-types.ts'
+import type { SessionSummary } from '../core/storage/session-store.ts'
+import { defineRoute } from '../http/define-route.ts'
+import type { GatewayEnv } from '../http/gateway-env.ts'
+import { errors } from '../http/openapi-schemas.ts'
+
+const SessionSchema = z
+  .object({
+    session_id: z.string(),
+    agent_id: z.string(),
+    turn_count: z.number().int(),
+    message_count: z.number().int(),
+    created_at: z.number().int().openapi({ description: 'Epoch milliseconds.' }),
+    updated_at: z.number().int(),
+  })
+  .openapi('SessionInfo')
+
+const MessageSchema = z
+  .object({
+    role: z.enum(['user', 'assistant', 'tool']),
+    content: z.string().optional(),
+    tool_calls: z
+      .array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) }))
+      .optional(),
+    tool_results: z
+      .array(z.object({ call_id: z.string(), name: z.string(), content: z.string(), is_error: z.boolean() }))
+      .optional(),
+  })
+  .openapi('SessionMessage')
+
+function toSessionBody(session: SessionSummary): z.infer<typeof SessionSchema> {
+  return {
+    session_id: session.id,
+    agent_id: session.agentId,
+    turn_count: session.turnCount,
+    message_count: session.messageCount,
+    created_at: session.createdAt,
+    updated_at: session.updatedAt,
+  }
+}
+
+function toMessageBody(message: ChatMessage): z.infer<typeof MessageSchema> {
+  if (message.role === 'user') return { role: 'user', content: message.content }
+  if (message.role === 'assistant') {
+    return {
+      role: 'assistant',
+      content: message.content,
+      ...(message.toolCalls?.length ? { tool_calls: message.toolCalls.map((call) => ({ ...call })) } : {}),
+    }
+  }
+  return {
+    role: 'tool',
+    tool_results: message.results.map((result) => ({
+      call_id: result.callId,
+      name: result.name,
+      content: result.content,
+      is_error: result.isError,
+    })),
+  }
+}
+
+const SessionIdParams = z.object({
+  session_id: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'session_id', in: 'path' } }),
+})
+
+const listRoute = defineRoute(
+  { id: 'sessions.list', surface: 'api', scopes: ['sessions:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/sessions',
+    tags: ['Sessions'],
+    summary: 'List chat sessions, most recently active first',
+    request: {
+      query: z.object({
+        agent_id: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        before: z.coerce
+          .number()
+          .int()
+          .optional()
+          .openapi({ description: 'Only sessions updated before this time (epoch ms), for paging.' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'Sessions',
+        content: { 'application/json': { schema: z.object({ items: z.array(SessionSchema) }) } },
+      },
+      ...errors(401, 403, 422),
+    },
+  }),
+)
+
+const getRoute = defineRoute(
+  { id: 'sessions.get', surface: 'api', scopes: ['sessions:read'] },
+  createRoute({
+    method: 'get',
+    path: '/v1/sessions/{session_id}',
+    tags: ['Sessions'],
+    summary: 'Get a session with its recent history',
+    request: { params: SessionIdParams },
+    responses: {
+      200: {
+        description: 'The session',
+        content: {
+          'application/json': {
+            schema: SessionSchema.extend({ messages: z.array(MessageSchema) }).openapi('SessionDetail'),
+          },
+        },
+      },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
+const deleteRoute = defineRoute(
+  { id: 'sessions.delete', surface: 'api', scopes: ['sessions:manage'] },
+  createRoute({
+    method: 'delete',
+    path: '/v1/sessions/{session_id}',
+    tags: ['Sessions'],
+    summary: 'Delete a session and its history',
+    request: { params: SessionIdParams },
+    responses: {
+      200: {
+        description: 'Deleted',
+        content: { 'application/json': { schema: z.object({ deleted: z.literal(true) }) } },
+      },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
+export function registerSessionRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  const visible = async (c: { var: GatewayEnv['Variables'] }, id: string) => {
+    const session = await c.var.runtime.sessions.get(id)
+    const principalId = c.var.visibility.principalId
+    if (!session || (principalId !== undefined && session.ownerId !== principalId)) {
+      throw new GatewayError('session_not_found', { message: `Session "${id}" not found.` })
+    }
+    return session
+  }
+
+  app.openapi(listRoute, async (c) => {
+    const query = c.req.valid('query')
+    const sessions = await c.var.runtime.sessions.list({
+      agentId: query.agent_id,
+      ownerId: c.var.visibility.principalId,
+      limit: query.limit,
+      before: query.before,
+    })
+    return c.json({ items: sessions.map(toSessionBody) }, 200)
+  })
+
+  app.openapi(getRoute, async (c) => {
+    const session = await visible(c, c.req.valid('param').session_id)
+    return c.json({ ...toSessionBody(session), messages: session.messages.map(toMessageBody) }, 200)
+  })
+
+  app.openapi(deleteRoute, async (c) => {
+    const id = c.req.valid('param').session_id
+    await visible(c, id)
+    await c.var.runtime.sessions.delete(id)
+    await c.var.runtime.audit.record({
+      eventType: 'session.deleted',
+      actor: c.var.principal?.id ?? null,
+      resourceType: 'session',
+      resourceId: id,
+      ipAddress: c.var.origin.clientIp ?? null,
+    })
+    return c.json({ deleted: true as const }, 200)
+  })
+}

@@ -1,0 +1,234 @@
+import type { EngineEvent, ExecutionResult } from '../../core/execution-types.ts'
+import { statusOf } from '../../core/execution-types.ts'
+import type { Logger } from '../../core/logger.ts'
+import type { EventBus } from '../../core/storage/event-bus.ts'
+import type {
+  ExecutionRecord,
+  ExecutionStepRecord,
+  ExecutionStore,
+} from '../../core/storage/execution-store.ts'
+
+/** Channel with live updates of one execution (wake-ups; the data is in storage). */
+export const executionChannel = (id: string) => `execution:${id}`
+/** Channel on which cancel requests reach whichever instance runs the execution. */
+export const cancelChannel = 'executions:cancel'
+
+/** Step payloads are cut to this many characters of JSON, to keep traces small. */
+const maxStepDataChars = 2048
+
+export interface BeginRun {
+  executionId: string
+  /** The record already exists (a queued job being run); otherwise it is created as running. */
+  existing: boolean
+  agentId: string
+  kind: 'invoke' | 'chat'
+  message: string
+  input: Record<string, unknown>
+  options: ExecutionRecord['options']
+  sessionId: string | null
+  principalId: string | null
+  attempt: number
+}
+
+export interface RunTracking {
+  /** Aborts when a cancel request for this execution arrives (from any instance). */
+  signal: AbortSignal
+  onEvent(event: EngineEvent): void
+  /**
+   * Records the outcome. With `keepOpen` the execution stays running (a queued job will try
+   * again); otherwise it moves to its terminal state — once, whatever happens elsewhere.
+   */
+  end(result: ExecutionResult, options?: { keepOpen?: boolean }): Promise<void>
+}
+
+/** Thrown when a job would run an execution that already reached a terminal state. */
+export class ExecutionFinishedError extends Error {
+  constructor(id: string) {
+    super(`execution ${id} has already finished`)
+    this.name = 'ExecutionFinishedError'
+  }
+}
+
+export interface ExecutionTracker {
+  begin(run: BeginRun): Promise<RunTracking>
+  /** Starts listening for cancel requests from other instances. */
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+function clip(value: unknown): unknown {
+  const text = JSON.stringify(value ?? null) ?? 'null'
+  return text.length <= maxStepDataChars ? value : `${text.slice(0, maxStepDataChars)}…`
+}
+
+function toStep(
+  event: EngineEvent,
+  attempt: number,
+): Omit<ExecutionStepRecord, 'executionId' | 'sequence'> | undefined {
+  const createdAt = Date.now()
+  switch (event.type) {
+    case 'llm_call':
+      return {
+        type: 'llm_call',
+        data: {
+          model: event.model,
+          input_tokens: event.inputTokens,
+          output_tokens: event.outputTokens,
+          cost_usd: event.costUsd,
+          tool_calls: event.toolCalls,
+          text: event.text.slice(0, maxStepDataChars),
+          ...(event.error ? { error: event.error } : {}),
+        },
+        durationMs: event.durationMs,
+        attempt,
+        createdAt,
+      }
+    case 'tool_call':
+      return {
+        type: 'tool_call',
+        data: { call_id: event.callId, name: event.name, arguments: clip(event.arguments) },
+        durationMs: null,
+        attempt,
+        createdAt,
+      }
+    case 'tool_result':
+      return {
+        type: 'tool_result',
+        data: {
+          call_id: event.callId,
+          name: event.name,
+          output: clip(event.output),
+          is_error: event.isError,
+        },
+        durationMs: event.durationMs,
+        attempt,
+        createdAt,
+      }
+    default:
+      return undefined
+  }
+}
+
+export interface CreateExecutionTrackerOptions {
+  store: ExecutionStore
+  bus: EventBus
+  logger: Logger
+  /** How often a running execution checks storage for a cancel request the bus may have missed. */
+  cancelPollMs?: number
+}
+
+/**
+ * Records every run (sync or queued) as an execution with its steps, publishes live updates,
+ * and turns cancel requests — by bus message or by the stored flag — into an abort.
+ */
+export function createExecutionTracker(options: CreateExecutionTrackerOptions): ExecutionTracker {
+  const { store, bus, logger } = options
+  const cancelPollMs = options.cancelPollMs ?? 1000
+  const active = new Map<string, AbortController>()
+  let unsubscribe: (() => Promise<void>) | undefined
+
+  const publish = (id: string, message: Record<string, unknown>) => {
+    bus
+      .publish(executionChannel(id), message)
+      .catch((error: unknown) => logger.warn({ err: error }, 'publishing an execution update failed'))
+  }
+
+  return {
+    async start() {
+      unsubscribe ??= await bus.subscribe(cancelChannel, (message) => {
+        const id = typeof message.executionId === 'string' ? message.executionId : undefined
+        if (id) active.get(id)?.abort(new Error('cancel requested'))
+      })
+    },
+    async stop() {
+      await unsubscribe?.()
+      unsubscribe = undefined
+    },
+    async begin(run) {
+      const now = Date.now()
+      if (run.existing) {
+        if (!(await store.markRunning(run.executionId, now)))
+          throw new ExecutionFinishedError(run.executionId)
+      } else {
+        await store.create({
+          id: run.executionId,
+          agentId: run.agentId,
+          status: 'running',
+          kind: run.kind,
+          message: run.message,
+          input: run.input,
+          options: run.options,
+          result: null,
+          error: null,
+          usage: null,
+          sessionId: run.sessionId,
+          principalId: run.principalId,
+          parentExecutionId: null,
+          rootExecutionId: run.executionId,
+          depth: 0,
+          attempts: 1,
+          createdAt: now,
+          startedAt: now,
+          completedAt: null,
+          cancelRequestedAt: null,
+        })
+      }
+      publish(run.executionId, { type: 'status', status: 'running' })
+      const controller = new AbortController()
+      active.set(run.executionId, controller)
+      const poll = setInterval(() => {
+        store
+          .get(run.executionId)
+          .then((record) => {
+            if (record?.cancelRequestedAt) controller.abort(new Error('cancel requested'))
+          })
+          .catch(() => undefined)
+      }, cancelPollMs)
+      poll.unref?.()
+
+      // Steps are written in order, one batch after the other.
+      let writes: Promise<unknown> = Promise.resolve()
+      const pending: Omit<ExecutionStepRecord, 'executionId' | 'sequence'>[] = []
+      const flush = () => {
+        const batch = pending.splice(0)
+        if (batch.length === 0) return
+        writes = writes
+          .then(() => store.appendSteps(run.executionId, batch))
+          .then((saved) => publish(run.executionId, { type: 'steps', last: saved.at(-1)?.sequence ?? 0 }))
+          .catch((error: unknown) =>
+            logger.error({ err: error, executionId: run.executionId }, 'recording steps failed'),
+          )
+      }
+
+      return {
+        signal: controller.signal,
+        onEvent(event) {
+          const step = toStep(event, run.attempt)
+          if (!step) return
+          pending.push(step)
+          queueMicrotask(flush)
+        },
+        async end(result, endOptions) {
+          clearInterval(poll)
+          active.delete(run.executionId)
+          flush()
+          await writes
+          if (endOptions?.keepOpen) return
+          const finished = await store.finish(run.executionId, {
+            status: statusOf(result.stopReason),
+            result: {
+              output: result.output,
+              rawText: result.rawText,
+              stopReason: result.stopReason,
+              validationErrors: result.validationErrors,
+            },
+            error: result.error,
+            usage: result.usage,
+            at: Date.now(),
+          })
+          if (finished) publish(run.executionId, { type: 'status', status: statusOf(result.stopReason) })
+        },
+      }
+    },
+  }
+}

@@ -1,0 +1,108 @@
+import { GatewayError } from '../../core/errors.ts'
+import { terminalStatuses } from '../../core/execution-types.ts'
+import type {
+  ExecutionRecord,
+  ExecutionStepRecord,
+  ExecutionStore,
+} from '../../core/storage/execution-store.ts'
+
+/**
+ * Executions kept in this process (persistence disabled): the newest `maxExecutions` only, lost
+ * on restart, invisible to other processes.
+ */
+export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore {
+  const executions = new Map<string, ExecutionRecord>()
+  const steps = new Map<string, ExecutionStepRecord[]>()
+  const isTerminal = (record: ExecutionRecord) => terminalStatuses.includes(record.status)
+  const copy = <T>(value: T): T => structuredClone(value)
+
+  return {
+    async create(record) {
+      executions.set(record.id, copy(record))
+      while (executions.size > maxExecutions) {
+        const oldest = executions.keys().next().value as string
+        executions.delete(oldest)
+        steps.delete(oldest)
+      }
+    },
+    async get(id) {
+      const record = executions.get(id)
+      return record ? copy(record) : undefined
+    },
+    async list(filter) {
+      let offset = 0
+      if (filter.cursor !== undefined) {
+        offset = Number(filter.cursor)
+        if (!Number.isInteger(offset) || offset < 0)
+          throw new GatewayError('bad_request', { message: 'The cursor is invalid.' })
+      }
+      const matching = [...executions.values()]
+        .filter((record) => filter.agentId === undefined || record.agentId === filter.agentId)
+        .filter((record) => filter.sessionId === undefined || record.sessionId === filter.sessionId)
+        .filter((record) => filter.status === undefined || record.status === filter.status)
+        .filter(
+          (record) =>
+            filter.rootExecutionId === undefined || record.rootExecutionId === filter.rootExecutionId,
+        )
+        .filter((record) => filter.principalId === undefined || record.principalId === filter.principalId)
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+      const items = matching.slice(offset, offset + filter.limit).map(copy)
+      return {
+        items,
+        nextCursor: offset + filter.limit < matching.length ? String(offset + filter.limit) : null,
+      }
+    },
+    async markRunning(id, at) {
+      const record = executions.get(id)
+      if (!record || isTerminal(record)) return false
+      record.status = 'running'
+      record.startedAt ??= at
+      record.attempts += 1
+      return true
+    },
+    async finish(id, update) {
+      const record = executions.get(id)
+      if (!record || isTerminal(record)) return false
+      Object.assign(record, {
+        status: update.status,
+        result: copy(update.result),
+        error: copy(update.error),
+        usage: copy(update.usage),
+        completedAt: update.at,
+      })
+      return true
+    },
+    async requestCancel(id, at) {
+      const record = executions.get(id)
+      if (!record) return 'not_found'
+      if (record.status === 'queued') {
+        Object.assign(record, {
+          status: 'cancelled',
+          completedAt: at,
+          cancelRequestedAt: at,
+          error: { code: 'cancelled', message: 'The execution was cancelled before it started.' },
+        })
+        return 'cancelled'
+      }
+      if (record.status === 'running') {
+        record.cancelRequestedAt = at
+        return 'cancel_requested'
+      }
+      return 'terminal'
+    },
+    async appendSteps(id, newSteps) {
+      const list = steps.get(id) ?? []
+      const records = newSteps.map((step, index) => ({
+        ...copy(step),
+        executionId: id,
+        sequence: list.length + index + 1,
+      }))
+      list.push(...records)
+      steps.set(id, list)
+      return records.map(copy)
+    },
+    async listSteps(id, afterSequence = 0) {
+      return (steps.get(id) ?? []).filter((step) => step.sequence > afterSequence).map(copy)
+    },
+  }
+}
