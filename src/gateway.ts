@@ -22,8 +22,8 @@ import type { ChatOptions, ChatOutcome, InvokeOptions, RunOutcome } from './serv
 import type { CustomAuthFunction } from './services/auth/create-authenticator.ts'
 import { type StreamFrame, streamRun } from './services/run-stream.ts'
 import { type CodeToolOptions, defineTool } from './tools/define-tool.ts'
-import { readGatewayConfigFile } from './workspace/read-gateway-config-file.ts'
 import type { RegisteredTool } from './tools/tool-types.ts'
+import { readGatewayConfigFile } from './workspace/read-gateway-config-file.ts'
 
 /** Options of `new Gateway()`: the sections of gateway.yaml (camelCase), plus where things are. */
 export interface GatewayOptions extends GatewayConfigInput {

@@ -188,8 +188,8 @@ describe('two gateways in one host', () => {
       app.use('/b', expressHandler(b.gateway))
       url = await listen(createServer(app))
     }
-    expect(await agentIds(`${url}/a`)).toEqual(['alpha'])
-    expect(await agentIds(`${url}/b`)).toEqual(['beta', 'gamma'])
+    expect(await agentIds(`${url}/a`)).toEqual(['alpha', 'later'])
+    expect(await agentIds(`${url}/b`)).toEqual(['beta', 'gamma', 'later'])
     expect(await publicBase(`${url}/a`)).toBe(`${url}/a`)
     expect(await publicBase(`${url}/b`)).toBe(`${url}/b`)
     // Independent state: stopping one leaves the other serving.

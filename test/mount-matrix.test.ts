@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { hostMatrix, type RunningHost, startHost } from '../src/testing/index.ts'
-import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
+import { createMatrixGateway, type MatrixGateway, matrixAuth } from './support/matrix-gateway.ts'
 import { matrixScenarios } from './support/matrix-scenarios.ts'
 
 // Every scenario on every host × prefix cell, over real sockets. Standalone runs at "" only:
@@ -10,7 +10,7 @@ for (const cell of hostMatrix()) {
     let subject: MatrixGateway
     let host: RunningHost
     beforeAll(async () => {
-      subject = await createMatrixGateway()
+      subject = await createMatrixGateway(undefined, { auth: matrixAuth })
       host = await startHost({ ...cell, gateway: subject.gateway })
     })
     afterAll(async () => {

@@ -3,8 +3,8 @@ import pc from 'picocolors'
 import { ConfigError, GatewayError } from '../core/errors.ts'
 import { version } from '../version.ts'
 import { runCheck } from './commands/check.ts'
-import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
 import { runDbCommand } from './commands/db.ts'
+import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
 import { runServe } from './commands/serve.ts'
 
 function parsePort(value: string): number {

@@ -376,7 +376,11 @@ function classifyFailure(
   if (isModelError(error)) {
     return {
       stopReason: 'error',
-      runError: { code: 'model_error', message: describeModelError(error), retryable: isRetryableModelError(error) },
+      runError: {
+        code: 'model_error',
+        message: describeModelError(error),
+        retryable: isRetryableModelError(error),
+      },
     }
   }
   return {

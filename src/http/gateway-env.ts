@@ -1,7 +1,7 @@
 import type { RequestOrigin } from '../core/url/request-origin.ts'
 import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
-import type { RouteEntry } from './route-table.ts'
 import type { Principal } from '../services/agent-runner.ts'
+import type { RouteEntry } from './route-table.ts'
 
 /**
  * What a host adapter tells the gateway about a request, passed as the second argument of

@@ -2,7 +2,10 @@ import { scopes } from '../core/scopes.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 
-type OpenApiDocument = { paths?: Record<string, object>; components?: { securitySchemes?: Record<string, object> } }
+type OpenApiDocument = {
+  paths?: Record<string, object>
+  components?: { securitySchemes?: Record<string, object> }
+}
 
 type Operation = { security?: Record<string, string[]>[] }
 
@@ -75,7 +78,10 @@ export function addAgentInvokePaths(document: OpenApiDocument, agents: readonly 
  * Offers OAuth2 login in the docs when an issuer is configured: an `authorizationCode` scheme
  * (from OIDC discovery) next to `bearerAuth` on every protected operation.
  */
-export function addOAuth2Scheme(document: OpenApiDocument, endpoints: { authorizationUrl: string; tokenUrl: string }): void {
+export function addOAuth2Scheme(
+  document: OpenApiDocument,
+  endpoints: { authorizationUrl: string; tokenUrl: string },
+): void {
   document.components ??= {}
   document.components.securitySchemes ??= {}
   document.components.securitySchemes.oauth2 = {

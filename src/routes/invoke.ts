@@ -27,10 +27,10 @@ export const InvokeRequestSchema = z
       .openapi({ description: "Structured input, checked against the agent's input_schema." }),
     options: z
       .object({
-        async: z
-          .boolean()
-          .optional()
-          .openapi({ description: 'Queue the run and answer 202 at once (always on for agents with execution_mode async).' }),
+        async: z.boolean().optional().openapi({
+          description:
+            'Queue the run and answer 202 at once (always on for agents with execution_mode async).',
+        }),
         stream: z.boolean().optional().openapi({ description: 'Answer with server-sent events.' }),
         timeout_ms: z.number().int().min(1000).max(300_000).optional(),
         output_schema: z
@@ -71,7 +71,8 @@ const invokeRoute = defineRoute(
     },
     responses: {
       202: {
-        description: 'Queued (async); poll `poll_url` or stream `events_url`. `Location` has the absolute URL.',
+        description:
+          'Queued (async); poll `poll_url` or stream `events_url`. `Location` has the absolute URL.',
         content: {
           'application/json': {
             schema: z
@@ -136,7 +137,13 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       const pollUrl = url(c, `/v1/executions/${record.id}`)
       c.header('Location', absoluteUrl(c, `/v1/executions/${record.id}`))
       return c.json(
-        { execution_id: record.id, agent_id: agentId, status: 'queued' as const, poll_url: pollUrl, events_url: url(c, `/v1/executions/${record.id}/events`) },
+        {
+          execution_id: record.id,
+          agent_id: agentId,
+          status: 'queued' as const,
+          poll_url: pollUrl,
+          events_url: url(c, `/v1/executions/${record.id}/events`),
+        },
         202,
       )
     }

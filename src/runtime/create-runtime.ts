@@ -9,14 +9,14 @@ import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
+import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
-import { createPersistence } from './create-persistence.ts'
-import { createSecurity } from './create-security.ts'
-import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
+import { createPersistence } from './create-persistence.ts'
+import { createSecurity } from './create-security.ts'
 import type { GatewayRuntime } from './gateway-runtime.ts'
 
 export interface CreateRuntimeOptions {
@@ -97,10 +97,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
 
   const engine = { config, workspace, tools, models, validator, hooks: options.hooks, logger }
   const security = await createSecurity({ config, customAuth: options.customAuth, logger })
-  const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(async (error: unknown) => {
-    await security.close()
-    throw error
-  })
+  const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
+    async (error: unknown) => {
+      await security.close()
+      throw error
+    },
+  )
   try {
     const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
     await tracker.start()

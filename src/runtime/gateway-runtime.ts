@@ -1,11 +1,9 @@
+import type { GatewayDatabaseHandle } from '../adapters/storage/open-database.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
-import type { SessionStore } from '../core/storage/session-store.ts'
-import type { GatewaySecurity } from './create-security.ts'
-import type { GatewayDatabaseHandle } from '../adapters/storage/open-database.ts'
 import type { AuditLog } from '../core/storage/audit-log.ts'
 import type { EventBus } from '../core/storage/event-bus.ts'
-import type { ExecutionService } from '../services/executions/create-execution-service.ts'
+import type { SessionStore } from '../core/storage/session-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { Hooks } from '../engine/hooks.ts'
@@ -13,7 +11,9 @@ import type { ModelRegistry } from '../engine/models/model-registry.ts'
 import type { EngineDependencies } from '../engine/run-agent.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentRunner } from '../services/agent-runner.ts'
+import type { ExecutionService } from '../services/executions/create-execution-service.ts'
 import type { ToolRegistry } from '../tools/tool-types.ts'
+import type { GatewaySecurity } from './create-security.ts'
 
 /**
  * Everything a started gateway holds. Built once by `start()`; route handlers read it from the

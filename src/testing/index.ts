@@ -24,14 +24,6 @@ export {
   type FakeToolCall,
   type FakeToolCallsResponse,
 } from './fake-openai-server.ts'
-export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
-export {
-  defineJobQueueConformance,
-  type JobQueueConformanceContext,
-  type JobQueueConformanceOptions,
-  type JobQueueFixture,
-} from './queue-conformance.ts'
-export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
 export {
   type HostCell,
   type HostKind,
@@ -43,3 +35,11 @@ export {
   type StartHostOptions,
   startHost,
 } from './host-matrix.ts'
+export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export {
+  defineJobQueueConformance,
+  type JobQueueConformanceContext,
+  type JobQueueConformanceOptions,
+  type JobQueueFixture,
+} from './queue-conformance.ts'
+export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'

@@ -12,13 +12,22 @@ export interface MatrixGateway {
   agentIds: string[]
   /** `server.max_body_bytes` of the gateway. */
   maxBodyBytes: number
+  /** Adds the gateway's API key to a request (the matrix gateway requires one). */
+  authorized(init?: RequestInit): RequestInit
 }
+
+/** The key `matrixAuth` accepts (all scopes). */
+export const matrixApiKey = 'matrix-api-key-0123456789'
+
+/** API-key auth for matrix gateways, so scenarios also prove auth works under every host and prefix. */
+export const matrixAuth = { mode: 'api_key' as const, apiKeys: [{ name: 'matrix', key: matrixApiKey }] }
 
 const maxBodyBytes = 64 * 1024
 
 /**
- * A gateway for host tests: a temp workspace with the given agents, open auth, silent logs, a
- * 64 KiB body limit,
+ * A gateway for host tests: a temp workspace with the given agents (plus an async `later`), open
+ * auth unless `options.auth` says otherwise (`matrixAuth` requires `matrixApiKey`), silent logs,
+ * a 64 KiB body limit,
  * and three custom routes — `GET /test/hello`, `POST /test/echo` (returns the body it got,
  * with its content type) and the live-stream probe.
  */
@@ -26,9 +35,15 @@ export async function createMatrixGateway(
   agentIds: string[] = ['helper', 'writer'],
   options: GatewayOptions = {},
 ): Promise<MatrixGateway> {
-  const workspace = await createTempWorkspace(
-    Object.fromEntries(agentIds.map((id) => [`agents/${id}/AGENT.md`, simpleAgent()])),
-  )
+  const workspace = await createTempWorkspace({
+    ...Object.fromEntries(
+      agentIds.map((id) => [`agents/${id}/AGENT.md`, simpleAgent('You help.', 'model: mock:echo')]),
+    ),
+    'agents/later/AGENT.md': simpleAgent(
+      'You work in the background.',
+      'execution_mode: async\nmodel: mock:echo',
+    ),
+  })
   const gateway = new Gateway({
     workspace: workspace.root,
     logger: createSilentLogger(),
@@ -43,5 +58,15 @@ export async function createMatrixGateway(
     c.json({ contentType: c.req.header('content-type') ?? null, body: await c.req.text() }),
   )
   const stream = addLiveStreamRoute(gateway)
-  return { gateway, workspace, stream, agentIds, maxBodyBytes: options.server?.maxBodyBytes ?? maxBodyBytes }
+  return {
+    gateway,
+    workspace,
+    stream,
+    agentIds: [...agentIds, 'later'],
+    maxBodyBytes: options.server?.maxBodyBytes ?? maxBodyBytes,
+    authorized: (init = {}) => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${matrixApiKey}` },
+    }),
+  }
 }

@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import { type HostCell, hostRoutes, type RunningHost } from '../../src/testing/index.ts'
 import { liveStreamPath } from './live-stream.ts'
 import type { MatrixGateway } from './matrix-gateway.ts'
+import { readSse } from './read-sse.ts'
 
 /** What a scenario gets: the running host cell and the gateway mounted in it. */
 export interface ScenarioContext {
@@ -25,8 +26,8 @@ async function json(response: Response): Promise<unknown> {
 /**
  * The scenarios of test/mount-matrix.test.ts.
  *
- * EXTENSION POINT: features that add routes add their cross-host checks here (invoke, chat SSE,
- * async 202 + `poll_url`), so they run on every host and prefix. A scenario must assert
+ * Features that add routes add their cross-host checks here, so they run on every host and
+ * prefix. A scenario must assert
  * observable behaviour through `host.baseUrl`; never add one that passes without a gateway.
  */
 export const matrixScenarios: MatrixScenario[] = [
@@ -41,7 +42,7 @@ export const matrixScenarios: MatrixScenario[] = [
   {
     name: 'lists the agents of its workspace',
     async run({ host, subject }) {
-      const response = await fetch(`${host.baseUrl}/v1/agents`)
+      const response = await fetch(`${host.baseUrl}/v1/agents`, subject.authorized())
       expect(response.status).toBe(200)
       const agents = (await json(response)) as { id: string }[]
       expect(agents.map((agent) => agent.id).sort()).toEqual([...subject.agentIds].sort())
@@ -98,15 +99,18 @@ export const matrixScenarios: MatrixScenario[] = [
   },
   {
     name: 'serves custom routes declared with gw.route under the prefix',
-    async run({ host }) {
-      const hello = await fetch(`${host.baseUrl}/test/hello`)
+    async run({ host, subject }) {
+      const hello = await fetch(`${host.baseUrl}/test/hello`, subject.authorized())
       expect(hello.status).toBe(200)
       expect(await json(hello)).toEqual({ hello: 'from a custom route', path: '/test/hello' })
-      const echo = await fetch(`${host.baseUrl}/test/echo`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ping: 'ü' }),
-      })
+      const echo = await fetch(
+        `${host.baseUrl}/test/echo`,
+        subject.authorized({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ping: 'ü' }),
+        }),
+      )
       expect(echo.status).toBe(200)
       expect(await json(echo)).toEqual({ contentType: 'application/json', body: '{"ping":"ü"}' })
     },
@@ -134,7 +138,7 @@ export const matrixScenarios: MatrixScenario[] = [
   },
   {
     name: 'streams a chunked request body (no Content-Length) to the gateway',
-    async run({ host }) {
+    async run({ host, subject }) {
       const chunks = ['{"part":', '"one",', '"more":2}']
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
@@ -148,7 +152,7 @@ export const matrixScenarios: MatrixScenario[] = [
         body,
         duplex: 'half',
       }
-      const response = await fetch(`${host.baseUrl}/test/echo`, init)
+      const response = await fetch(`${host.baseUrl}/test/echo`, subject.authorized(init))
       expect(response.status).toBe(200)
       expect(await json(response)).toEqual({ contentType: 'application/json', body: chunks.join('') })
     },
@@ -156,11 +160,14 @@ export const matrixScenarios: MatrixScenario[] = [
   {
     name: "applies the gateway's body limit, whatever the host's own limits",
     async run({ host, subject }) {
-      const response = await fetch(`${host.baseUrl}/test/echo`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'x'.repeat(subject.maxBodyBytes) }),
-      })
+      const response = await fetch(
+        `${host.baseUrl}/test/echo`,
+        subject.authorized({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'x'.repeat(subject.maxBodyBytes) }),
+        }),
+      )
       expect(response.status).toBe(413)
       expect(((await json(response)) as { error: { code: string } }).error.code).toBe('payload_too_large')
     },
@@ -169,12 +176,88 @@ export const matrixScenarios: MatrixScenario[] = [
     name: 'streams SSE from a custom route live',
     async run({ host, subject }) {
       const key = subject.stream.nextKey()
-      const response = await fetch(`${host.baseUrl}${liveStreamPath}?key=${key}`)
+      const response = await fetch(`${host.baseUrl}${liveStreamPath}?key=${key}`, subject.authorized())
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
       const timing = await subject.stream.read(response, key)
       expect(timing.events).toEqual(['first', 'second'])
       expect(timing.firstArrivedAt).toBeLessThan(timing.secondSentAt)
+    },
+  },
+  {
+    name: 'requires credentials for gateway routes but leaves host routes alone',
+    async run({ host }) {
+      const refused = await fetch(`${host.baseUrl}/v1/agents`)
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer')
+      if (host.kind !== 'standalone') {
+        const hostRoute = await fetch(`${host.hostUrl}${hostRoutes.health.path}`)
+        expect(hostRoute.status).toBe(200)
+        expect(hostRoute.headers.get('content-security-policy')).toBeNull()
+      }
+    },
+  },
+  {
+    name: 'invokes an agent',
+    async run({ host, subject }) {
+      const response = await fetch(
+        `${host.baseUrl}/v1/agents/helper/invoke`,
+        subject.authorized({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"ping"}',
+        }),
+      )
+      expect(response.status).toBe(200)
+      expect(await json(response)).toMatchObject({ status: 'completed', result: { output: 'Echo: ping' } })
+    },
+  },
+  {
+    name: 'streams a chat turn as SSE that ends with done',
+    async run({ host, subject }) {
+      const response = await fetch(
+        `${host.baseUrl}/v1/agents/helper/chat`,
+        subject.authorized({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ message: 'hello stream', options: { stream: true } }),
+        }),
+      )
+      expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+      const { events } = await readSse(response)
+      expect(events[0]?.event).toBe('session')
+      const text = events
+        .filter((event) => event.event === 'token')
+        .map((event) => (event.data as { content: string }).content)
+        .join('')
+      expect(text).toBe('Echo: hello stream')
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { status: 'completed' } })
+    },
+  },
+  {
+    name: 'queues an async run with a prefixed poll_url that leads to the result',
+    async run({ host, subject }) {
+      const accepted = await fetch(
+        `${host.baseUrl}/v1/agents/later/invoke`,
+        subject.authorized({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"later"}',
+        }),
+      )
+      expect(accepted.status).toBe(202)
+      const body = (await json(accepted)) as { execution_id: string; poll_url: string }
+      expect(body.poll_url).toBe(`${host.prefix}/v1/executions/${body.execution_id}`)
+      expect(accepted.headers.get('location')).toBe(`${host.hostUrl}${body.poll_url}`)
+      const deadline = Date.now() + 10_000
+      let record: { status: string; result?: { output: unknown } } = { status: 'queued' }
+      while (Date.now() < deadline && !['completed', 'failed'].includes(record.status)) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        record = (await json(
+          await fetch(`${host.hostUrl}${body.poll_url}`, subject.authorized()),
+        )) as typeof record
+      }
+      expect(record).toMatchObject({ status: 'completed', result: { output: 'Echo: later' } })
     },
   },
 ]

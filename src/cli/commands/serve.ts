@@ -30,7 +30,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   })
   if (options.workerOnly) {
     await gateway.start()
-    logger.info({ workers: gateway.config.queue.workers, queue: gateway.config.queue.backend }, 'worker running (no HTTP server)')
+    logger.info(
+      { workers: gateway.config.queue.workers, queue: gateway.config.queue.backend },
+      'worker running (no HTTP server)',
+    )
     onShutdownSignal(logger, () => gateway.stop())
     return
   }

@@ -61,10 +61,11 @@ function sampleString(schema: JsonSchema, name: string | undefined, hints: Sampl
   if (name && textLikeNames.test(name)) {
     value = text || 'example'
   } else {
-    // A proper noun from the text is the best guess for names, cities, destinations…
-    const properNoun = /(?:^|\s)(?!I\b)([A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)/.exec(
-      text.split('\n')[0] ?? '',
-    )?.[1]
+    // A proper noun from the text is the best guess for names, cities, destinations… A
+    // capitalized word that starts a sentence is only a fallback.
+    const line = text.split('\n')[0] ?? ''
+    const nouns = [...line.matchAll(/(^|[.!?]\s+|\s)(?!I\b)([A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)/g)]
+    const properNoun = (nouns.find((match) => !/^$|[.!?]/.test(match[1] ?? '')) ?? nouns[0])?.[2]
     value = properNoun ?? (text.split(' ').slice(0, 4).join(' ') || 'example')
   }
   if (value.length > maxLength) value = value.slice(0, maxLength)

@@ -1,0 +1,34 @@
+import type { Scope } from './scopes.ts'
+
+/** Who is calling. Handlers, tools and records see this, never the credential itself. */
+export interface Principal {
+  /** Stable id, e.g. `key:ci`, `jwt:<sub>`, `user:alice`, `anonymous`. */
+  id: string
+  kind: 'api_key' | 'jwt' | 'custom' | 'anonymous' | 'user'
+  /** Granted scopes; `*` grants all. */
+  scopes: readonly string[]
+  /** A display name, when known (key name, JWT name/email). */
+  name?: string | undefined
+}
+
+/** Whether a principal holds every required scope. */
+export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {
+  if (principal.scopes.includes('*')) return true
+  return required.every((scope) => principal.scopes.includes(scope))
+}
+
+/** Admins and holders of `executions:read_all` see every caller's executions and sessions. */
+export function seesEverything(principal: Principal): boolean {
+  return (
+    principal.scopes.includes('*') ||
+    principal.scopes.includes('admin') ||
+    principal.scopes.includes('executions:read_all')
+  )
+}
+
+/** The principal of an open gateway (`auth.mode: none`): everything is allowed. */
+export const anonymousPrincipal: Principal = Object.freeze({
+  id: 'anonymous',
+  kind: 'anonymous',
+  scopes: Object.freeze(['*']),
+})

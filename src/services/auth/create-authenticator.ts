@@ -1,0 +1,101 @@
+import type { GatewayConfig } from '../../core/config/schema.ts'
+import { ConfigError } from '../../core/errors.ts'
+import type { Logger } from '../../core/logger.ts'
+import type { Principal } from '../../core/principal.ts'
+import { createApiKeyAuthenticator } from './api-key-authenticator.ts'
+import type { Authenticator, AuthOutcome } from './authenticator.ts'
+import { asymmetricAlgorithms, createJwtAuthenticator } from './jwt-authenticator.ts'
+
+/** What a custom auth function returns: a principal, or `null` when the request is not authenticated. */
+export type CustomPrincipal = { id: string; scopes: readonly string[]; name?: string }
+export type CustomAuthFunction = (
+  request: Request,
+) => CustomPrincipal | null | undefined | Promise<CustomPrincipal | null | undefined>
+
+export interface CreateAuthenticatorOptions {
+  config: GatewayConfig['auth']
+  custom: CustomAuthFunction | undefined
+  logger: Logger
+}
+
+function customAuthenticator(fn: CustomAuthFunction): Authenticator {
+  return {
+    async authenticate(request) {
+      const result = await fn(request)
+      if (!result) {
+        const presented = request.headers.has('authorization') || request.headers.has('x-api-key')
+        return presented
+          ? { kind: 'invalid', reason: 'the custom auth function refused the credentials' }
+          : { kind: 'missing' }
+      }
+      const principal: Principal = {
+        id: `custom:${result.id}`,
+        kind: 'custom',
+        scopes: result.scopes,
+        name: result.name,
+      }
+      return { kind: 'authenticated', principal }
+    },
+  }
+}
+
+/**
+ * Builds the authenticator for `auth.mode`, refusing configurations that would leave the API
+ * open by accident: `api_key` without keys, `oauth2` without an issuer, `custom` without a
+ * function. Returns `undefined` only for an explicit `mode: none`.
+ */
+export function createAuthenticator(options: CreateAuthenticatorOptions): Authenticator | undefined {
+  const { config, custom, logger } = options
+  const fail = (keyPath: string, message: string): never => {
+    throw new ConfigError({ keyPath, message })
+  }
+  for (const algorithm of config.oauth2.algorithms) {
+    if (!asymmetricAlgorithms.includes(algorithm)) {
+      fail(
+        'auth.oauth2.algorithms',
+        `"${algorithm}" is not allowed: use asymmetric algorithms (${asymmetricAlgorithms.join(', ')})`,
+      )
+    }
+  }
+  const apiKeys = () => (config.apiKeys.length > 0 ? createApiKeyAuthenticator(config.apiKeys) : undefined)
+  const jwt = () => (config.oauth2.issuer ? createJwtAuthenticator(config.oauth2, logger) : undefined)
+  switch (config.mode) {
+    case 'none':
+      return undefined
+    case 'api_key':
+      return (
+        apiKeys() ??
+        fail(
+          'auth.api_keys',
+          'auth.mode is api_key but no keys are configured; add keys, or set auth.mode: none explicitly for an open API',
+        )
+      )
+    case 'oauth2':
+      return jwt() ?? fail('auth.oauth2.issuer', 'auth.mode is oauth2 but auth.oauth2.issuer is not set')
+    case 'custom':
+      return custom
+        ? customAuthenticator(custom)
+        : fail('auth.mode', 'auth.mode is custom but no function was given to gw.useAuth()')
+    case 'composite': {
+      const members = [apiKeys(), jwt(), custom ? customAuthenticator(custom) : undefined].filter(
+        (member): member is Authenticator => member !== undefined,
+      )
+      if (members.length === 0)
+        fail(
+          'auth.mode',
+          'auth.mode is composite but no api_keys, oauth2 issuer or custom function is configured',
+        )
+      return {
+        async authenticate(request) {
+          let outcome: AuthOutcome = { kind: 'missing' }
+          for (const member of members) {
+            const result = await member.authenticate(request)
+            if (result.kind === 'authenticated') return result
+            if (result.kind === 'invalid') outcome = result
+          }
+          return outcome
+        },
+      }
+    }
+  }
+}
