@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { GatewayError } from '../core/errors.ts'
 import { defineRoute } from '../http/define-route.ts'
-import { errorResponse } from '../http/error-response.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
@@ -163,8 +162,6 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       })
     }
     const outcome = await runtime.runner.invoke(agentId, body.message, runOptions)
-    if (c.req.raw.signal.aborted)
-      return errorResponse(c, new GatewayError('bad_request', { message: 'The client went away.' }))
     return c.json(toRunBody(outcome), 200)
   })
 }

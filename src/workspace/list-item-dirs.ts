@@ -1,4 +1,6 @@
+import type { z } from 'zod'
 import type { Diagnostic } from '../core/workspace/model.ts'
+import { parseMarkdownWithSchema } from '../core/workspace/parse-markdown.ts'
 import { idPattern } from '../core/workspace/schemas.ts'
 import type { DirectoryEntry, WorkspaceFiles } from './workspace-files.ts'
 
@@ -55,4 +57,61 @@ export async function readItemFile(
     return undefined
   }
   return result.text
+}
+
+/** One item folder whose Markdown file parsed: its frontmatter data and body. */
+export interface ItemDocument<T> {
+  id: string
+  /** The folder, relative to the workspace. */
+  folder: string
+  /** The Markdown file, relative to the workspace. */
+  file: string
+  subject: NonNullable<Diagnostic['subject']>
+  data: T
+  body: string
+}
+
+/**
+ * Reads `<folder>/<id>/<fileName>` for every valid item folder and parses its frontmatter with
+ * `schema`. Missing files and parse problems become diagnostics; only items that parsed are
+ * returned.
+ */
+export async function readItemDocuments<S extends z.ZodType>(
+  files: WorkspaceFiles,
+  folder: 'agents' | 'skills' | 'tools',
+  fileName: string,
+  schema: S,
+  diagnostics: Diagnostic[],
+): Promise<ItemDocument<z.output<S>>[]> {
+  const kind = ({ agents: 'agent', skills: 'skill', tools: 'tool' } as const)[folder]
+  const documents: ItemDocument<z.output<S>>[] = []
+  for (const entry of await listItemDirectories(files, folder, diagnostics)) {
+    const subject = { kind, id: entry.name }
+    const file = `${entry.relative}/${fileName}`
+    const text = await readItemFile(files, file, diagnostics, subject)
+    if (text === undefined) {
+      if (!diagnostics.some((diagnostic) => diagnostic.file === file)) {
+        diagnostics.push({
+          severity: 'warning',
+          file: entry.relative,
+          subject,
+          message: `no ${fileName}; folder skipped`,
+        })
+      }
+      continue
+    }
+    const parsed = parseMarkdownWithSchema(text, file, schema)
+    diagnostics.push(...parsed.diagnostics.map((diagnostic) => ({ ...diagnostic, subject })))
+    if (parsed.data !== undefined) {
+      documents.push({
+        id: entry.name,
+        folder: entry.relative,
+        file,
+        subject,
+        data: parsed.data,
+        body: parsed.body,
+      })
+    }
+  }
+  return documents
 }

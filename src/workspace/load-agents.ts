@@ -1,8 +1,7 @@
 import type { AgentDefinition, ContextFile, Diagnostic } from '../core/workspace/model.ts'
-import { parseMarkdownWithSchema } from '../core/workspace/parse-markdown.ts'
-import { agentFrontmatterSchema } from '../core/workspace/schemas.ts'
+import { type AgentFrontmatter, agentFrontmatterSchema } from '../core/workspace/schemas.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import { listItemDirectories, readItemFile } from './list-item-dirs.ts'
+import { type ItemDocument, readItemDocuments, readItemFile } from './list-item-dirs.ts'
 import type { WorkspaceFiles } from './workspace-files.ts'
 
 export async function loadAgents(
@@ -11,8 +10,14 @@ export async function loadAgents(
   diagnostics: Diagnostic[],
 ): Promise<AgentDefinition[]> {
   const agents: AgentDefinition[] = []
-  for (const entry of await listItemDirectories(files, 'agents', diagnostics)) {
-    const agent = await loadAgent(files, entry.name, entry.relative, validator, diagnostics)
+  for (const document of await readItemDocuments(
+    files,
+    'agents',
+    'AGENT.md',
+    agentFrontmatterSchema,
+    diagnostics,
+  )) {
+    const agent = await loadAgent(files, document, validator, diagnostics)
     if (agent) agents.push(agent)
   }
   return agents
@@ -20,25 +25,12 @@ export async function loadAgents(
 
 async function loadAgent(
   files: WorkspaceFiles,
-  id: string,
-  folder: string,
+  document: ItemDocument<AgentFrontmatter>,
   validator: JsonSchemaValidator,
   diagnostics: Diagnostic[],
 ): Promise<AgentDefinition | undefined> {
-  const subject = { kind: 'agent' as const, id }
-  const file = `${folder}/AGENT.md`
-  const text = await readItemFile(files, file, diagnostics, subject)
-  if (text === undefined) {
-    if (!diagnostics.some((diagnostic) => diagnostic.file === file)) {
-      diagnostics.push({ severity: 'warning', file: folder, subject, message: 'no AGENT.md; folder skipped' })
-    }
-    return undefined
-  }
-  const parsed = parseMarkdownWithSchema(text, file, agentFrontmatterSchema)
-  diagnostics.push(...parsed.diagnostics.map((diagnostic) => ({ ...diagnostic, subject })))
-  const data = parsed.data
-  if (!data) return undefined
-  const prompt = parsed.body.trim()
+  const { id, folder, file, subject, data } = document
+  const prompt = document.body.trim()
   if (prompt === '') {
     diagnostics.push({
       severity: 'error',

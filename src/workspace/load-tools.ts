@@ -1,9 +1,8 @@
 import type { Diagnostic, ToolDefinition } from '../core/workspace/model.ts'
-import { parseMarkdownWithSchema } from '../core/workspace/parse-markdown.ts'
 import { toolFrontmatterSchema } from '../core/workspace/schemas.ts'
 import { toParametersSchema } from '../core/workspace/tool-parameters.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import { listItemDirectories, readItemFile } from './list-item-dirs.ts'
+import { readItemDocuments } from './list-item-dirs.ts'
 import type { WorkspaceFiles } from './workspace-files.ts'
 
 /** Handler modules looked for next to TOOL.md, in this order. */
@@ -15,25 +14,13 @@ export async function loadTools(
   diagnostics: Diagnostic[],
 ): Promise<ToolDefinition[]> {
   const tools: ToolDefinition[] = []
-  for (const entry of await listItemDirectories(files, 'tools', diagnostics)) {
-    const subject = { kind: 'tool' as const, id: entry.name }
-    const file = `${entry.relative}/TOOL.md`
-    const text = await readItemFile(files, file, diagnostics, subject)
-    if (text === undefined) {
-      if (!diagnostics.some((diagnostic) => diagnostic.file === file)) {
-        diagnostics.push({
-          severity: 'warning',
-          file: entry.relative,
-          subject,
-          message: 'no TOOL.md; folder skipped',
-        })
-      }
-      continue
-    }
-    const parsed = parseMarkdownWithSchema(text, file, toolFrontmatterSchema)
-    diagnostics.push(...parsed.diagnostics.map((diagnostic) => ({ ...diagnostic, subject })))
-    const data = parsed.data
-    if (!data) continue
+  for (const { id, folder, file, subject, data, body } of await readItemDocuments(
+    files,
+    'tools',
+    'TOOL.md',
+    toolFrontmatterSchema,
+    diagnostics,
+  )) {
     const parameters = toParametersSchema(data.parameters)
     const problem = validator.check(parameters)
     if (problem) {
@@ -48,7 +35,7 @@ export async function loadTools(
     }
     let handlerFile: string | null = null
     for (const name of handlerFileNames) {
-      const candidate = `${entry.relative}/${name}`
+      const candidate = `${folder}/${name}`
       const safe = await files.resolve(candidate)
       if (!safe.ok) {
         if (safe.reason.includes('symlink')) {
@@ -62,15 +49,15 @@ export async function loadTools(
       }
     }
     tools.push({
-      id: entry.name,
+      id,
       file,
-      name: data.name ?? entry.name,
+      name: data.name ?? id,
       description: data.description,
       parameters,
       allowedAgents: data.permissions.allowedAgents ?? null,
       requireApproval: data.permissions.requireApproval,
       timeoutMs: data.timeoutMs,
-      instructions: parsed.body.trim(),
+      instructions: body.trim(),
       handlerFile,
     })
   }
