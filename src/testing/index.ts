@@ -43,3 +43,4 @@ export {
   type JobQueueFixture,
 } from './queue-conformance.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
+export { defineStorageConformance, type StorageUnderTest } from './storage-conformance.ts'
