@@ -146,6 +146,46 @@ describe('executions', () => {
   })
 })
 
+describe('abandoned executions', () => {
+  it('fails a sync execution whose process died, and leaves queued ones to their queue', async () => {
+    const store = t.gateway.runtime.executions.store
+    const base = {
+      agentId: 'helper',
+      status: 'running' as const,
+      kind: 'invoke' as const,
+      message: 'x',
+      input: {},
+      result: null,
+      error: null,
+      usage: null,
+      sessionId: null,
+      principalId: null,
+      parentExecutionId: null,
+      depth: 0,
+      attempts: 1,
+      createdAt: 1000,
+      startedAt: 1000,
+      completedAt: null,
+      cancelRequestedAt: null,
+    }
+    await store.create({ ...base, id: 'exec_sync_orphan', rootExecutionId: 'exec_sync_orphan', options: {} })
+    await store.create({
+      ...base,
+      id: 'exec_queued_orphan',
+      rootExecutionId: 'exec_queued_orphan',
+      options: { queued: true },
+    })
+    const reaped = await t.gateway.runtime.executions.reapAbandoned()
+    expect(reaped).toContain('exec_sync_orphan')
+    expect(reaped).not.toContain('exec_queued_orphan')
+    expect(await store.get('exec_sync_orphan')).toMatchObject({
+      status: 'failed',
+      error: { code: 'execution_error' },
+    })
+    expect((await store.get('exec_queued_orphan'))?.status).toBe('running')
+  })
+})
+
 describe('sessions API', () => {
   it('lists, reads and deletes sessions', async () => {
     const first = await readJson(post('/v1/agents/helper/chat', { message: 'hello there' }))

@@ -77,7 +77,7 @@ export function defineStorageConformance(name: string, factory: () => Promise<St
       it('round-trips a record with its JSON fields', async () => {
         const record = execution({ principalId: 'key:ci', sessionId: 'sess_1' })
         await storage.executions.create(record)
-        expect(await storage.executions.get(record.id)).toEqual(record)
+        expect(await storage.executions.get(record.id)).toEqual({ ...record, updatedAt: record.createdAt })
         expect(await storage.executions.get('exec_missing')).toBeUndefined()
       })
 
@@ -169,6 +169,19 @@ export function defineStorageConformance(name: string, factory: () => Promise<St
         })
         expect(await storage.executions.requestCancel(done.id, 30)).toBe('terminal')
         expect(await storage.executions.requestCancel('exec_missing', 40)).toBe('not_found')
+      })
+
+      it('lists running executions not touched recently, and touching keeps one off the list', async () => {
+        const stale = execution({ status: 'running', createdAt: 1000 })
+        const fresh = execution({ status: 'running', createdAt: 1000 })
+        const done = execution({ status: 'completed', createdAt: 1000 })
+        for (const record of [stale, fresh, done]) await storage.executions.create(record)
+        await storage.executions.touch(fresh.id, 5000)
+        await storage.executions.touch(done.id, 5000)
+        const ids = (await storage.executions.listStale(2000, 1000)).map((record) => record.id)
+        expect(ids).toContain(stale.id)
+        expect(ids).not.toContain(fresh.id)
+        expect(ids).not.toContain(done.id)
       })
 
       it('numbers steps in order and lists those after a sequence', async () => {

@@ -31,6 +31,7 @@ function toRecord(row: Selectable<ExecutionsTable>): ExecutionRecord {
     startedAt: row.started_at,
     completedAt: row.completed_at,
     cancelRequestedAt: row.cancel_requested_at,
+    updatedAt: row.updated_at,
   }
 }
 
@@ -221,6 +222,27 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
         attempt: row.attempt,
         createdAt: row.created_at,
       }))
+    },
+
+    async touch(id, at) {
+      await db
+        .updateTable('executions')
+        .set({ updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .execute()
+    },
+
+    async listStale(before, limit) {
+      const rows = await db
+        .selectFrom('executions')
+        .selectAll()
+        .where('status', '=', 'running')
+        .where('updated_at', '<', before)
+        .orderBy('updated_at')
+        .limit(limit)
+        .execute()
+      return rows.map(toRecord)
     },
   }
 }

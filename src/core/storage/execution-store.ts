@@ -10,7 +10,12 @@ export interface ExecutionRecord {
   message: string
   input: Record<string, unknown>
   /** What the run needs to be (re)started by a worker: timeout, output schema. */
-  options: { timeoutMs?: number | undefined; outputSchema?: Record<string, unknown> | null | undefined }
+  options: {
+    timeoutMs?: number | undefined
+    outputSchema?: Record<string, unknown> | null | undefined
+    /** Run by a queue worker (the queue redelivers it when its worker dies). */
+    queued?: boolean | undefined
+  }
   result: { output: unknown; rawText: string; stopReason: string; validationErrors: unknown } | null
   error: RunError | null
   usage: Usage | null
@@ -25,6 +30,8 @@ export interface ExecutionRecord {
   startedAt: number | null
   completedAt: number | null
   cancelRequestedAt: number | null
+  /** Last change or heartbeat (epoch ms); set by stores, ignored on create. */
+  updatedAt?: number | undefined
 }
 
 export type StepType = 'llm_call' | 'tool_call' | 'tool_result'
@@ -83,5 +90,9 @@ export interface ExecutionStore {
     id: string,
     steps: Omit<ExecutionStepRecord, 'executionId' | 'sequence'>[],
   ): Promise<ExecutionStepRecord[]>
+  /** Marks a running execution as alive (its `updatedAt`), so it is not taken for abandoned. */
+  touch(id: string, at: number): Promise<void>
+  /** Running executions not touched since `before`, oldest first (candidates for the reaper). */
+  listStale(before: number, limit: number): Promise<ExecutionRecord[]>
   listSteps(id: string, afterSequence?: number): Promise<ExecutionStepRecord[]>
 }

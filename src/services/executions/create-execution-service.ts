@@ -5,7 +5,12 @@ import type { EventBus } from '../../core/storage/event-bus.ts'
 import type { CancelOutcome, ExecutionRecord, ExecutionStore } from '../../core/storage/execution-store.ts'
 import type { JobQueue, ReceivedJob } from '../../core/storage/job-queue.ts'
 import { type AgentRunner, newExecutionId, type Principal } from '../agent-runner.ts'
-import { cancelChannel, ExecutionFinishedError, executionChannel } from './create-execution-tracker.ts'
+import {
+  cancelChannel,
+  ExecutionFinishedError,
+  executionChannel,
+  heartbeatMs,
+} from './create-execution-tracker.ts'
 
 export interface SubmitRequest {
   agentId: string
@@ -27,7 +32,15 @@ export interface ExecutionService {
   startWorkers(concurrency: number): Promise<void>
   /** Stops taking jobs and waits up to `drainMs` for running ones (they are handed back, not lost). */
   stop(drainMs: number): Promise<void>
+  /**
+   * Fails sync executions whose process died mid-run (no heartbeat for `staleAfterMs`). Queued
+   * ones are left to their queue, which redelivers them. Safe to run on every instance.
+   */
+  reapAbandoned(now?: number): Promise<string[]>
 }
+
+/** A running execution without a heartbeat for this long is taken for abandoned. */
+export const staleAfterMs = 6 * heartbeatMs
 
 export interface CreateExecutionServiceOptions {
   store: ExecutionStore
@@ -42,6 +55,38 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
   const { store, queue, bus, runner, logger } = options
   const maxAttempts = 1 + options.maxRetries
   let consuming = false
+
+  const reapAbandoned = async (now = Date.now()) => {
+    const reaped: string[] = []
+    for (const record of await store.listStale(now - staleAfterMs, 100)) {
+      if (record.options.queued) continue
+      const finished = await store.finish(record.id, {
+        status: 'failed',
+        result: null,
+        error: {
+          code: 'execution_error',
+          message: 'The process running this execution stopped before it finished.',
+        },
+        usage: null,
+        at: now,
+      })
+      if (finished) {
+        reaped.push(record.id)
+        await bus
+          .publish(executionChannel(record.id), { type: 'status', status: 'failed' })
+          .catch(() => undefined)
+      }
+    }
+    if (reaped.length > 0) logger.warn({ executions: reaped }, 'marked abandoned executions as failed')
+    return reaped
+  }
+  // Every instance sweeps now and then; finishing is conditional, so overlapping sweeps agree.
+  const reaper = setInterval(() => {
+    reapAbandoned().catch((error: unknown) =>
+      logger.warn({ err: error }, 'sweeping abandoned executions failed'),
+    )
+  }, 60_000)
+  reaper.unref?.()
 
   const handle = async (job: ReceivedJob, signal: AbortSignal) => {
     const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
@@ -106,7 +151,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         kind: 'invoke',
         message: request.message,
         input: request.input,
-        options: { timeoutMs: request.timeoutMs, outputSchema: request.outputSchema ?? null },
+        options: { timeoutMs: request.timeoutMs, outputSchema: request.outputSchema ?? null, queued: true },
         result: null,
         error: null,
         usage: null,
@@ -172,9 +217,12 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     },
 
     async stop(drainMs) {
+      clearInterval(reaper)
       if (!consuming) return
       consuming = false
       await queue.stop(drainMs)
     },
+
+    reapAbandoned,
   }
 }

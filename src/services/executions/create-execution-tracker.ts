@@ -13,6 +13,9 @@ export const executionChannel = (id: string) => `execution:${id}`
 /** Channel on which cancel requests reach whichever instance runs the execution. */
 export const cancelChannel = 'executions:cancel'
 
+/** How often a running execution records that it is alive. */
+export const heartbeatMs = 15_000
+
 /** Step payloads are cut to this many characters of JSON, to keep traces small. */
 const maxStepDataChars = 2048
 
@@ -185,6 +188,11 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           .catch(() => undefined)
       }, cancelPollMs)
       poll.unref?.()
+      // A heartbeat, so the reaper can tell a long run from one whose process died.
+      const heartbeat = setInterval(() => {
+        store.touch(run.executionId, Date.now()).catch(() => undefined)
+      }, heartbeatMs)
+      heartbeat.unref?.()
 
       // Steps are written in order, one batch after the other.
       let writes: Promise<unknown> = Promise.resolve()
@@ -210,6 +218,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
         },
         async end(result, endOptions) {
           clearInterval(poll)
+          clearInterval(heartbeat)
           active.delete(run.executionId)
           flush()
           await writes

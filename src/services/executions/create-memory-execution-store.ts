@@ -18,7 +18,7 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
 
   return {
     async create(record) {
-      executions.set(record.id, copy(record))
+      executions.set(record.id, { ...copy(record), updatedAt: record.createdAt })
       while (executions.size > maxExecutions) {
         const oldest = executions.keys().next().value as string
         executions.delete(oldest)
@@ -57,6 +57,7 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
       if (!record || isTerminal(record)) return false
       record.status = 'running'
       record.startedAt ??= at
+      record.updatedAt = at
       record.attempts += 1
       return true
     },
@@ -69,6 +70,7 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
         error: copy(update.error),
         usage: copy(update.usage),
         completedAt: update.at,
+        updatedAt: update.at,
       })
       return true
     },
@@ -103,6 +105,17 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
     },
     async listSteps(id, afterSequence = 0) {
       return (steps.get(id) ?? []).filter((step) => step.sequence > afterSequence).map(copy)
+    },
+    async touch(id, at) {
+      const record = executions.get(id)
+      if (record?.status === 'running') record.updatedAt = at
+    },
+    async listStale(before, limit) {
+      return [...executions.values()]
+        .filter((record) => record.status === 'running' && (record.updatedAt ?? record.createdAt) < before)
+        .sort((a, b) => (a.updatedAt ?? a.createdAt) - (b.updatedAt ?? b.createdAt))
+        .slice(0, limit)
+        .map(copy)
     },
   }
 }
