@@ -9,6 +9,7 @@ import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
+import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
@@ -106,7 +107,14 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   try {
     const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
     await tracker.start()
-    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker })
+    const agents = createAgentCatalog({
+      workspace,
+      store: persistence.agentOverrides,
+      bus: persistence.bus,
+      logger,
+    })
+    await agents.start()
+    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker, agents })
     const executions = createExecutionService({
       store: persistence.executions,
       queue: persistence.queue,
@@ -127,6 +135,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       hooks: options.hooks,
       engine,
       sessions: persistence.sessions,
+      agents,
       runner,
       executions,
       bus: persistence.bus,
@@ -137,6 +146,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       notices,
       async close(drainMs) {
         await executions.stop(drainMs)
+        await agents.stop()
         await tracker.stop()
         await persistence.close()
         await security.close()

@@ -11,6 +11,7 @@ import type { ModelRegistry } from '../engine/models/model-registry.ts'
 import type { EngineDependencies } from '../engine/run-agent.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentRunner } from '../services/agent-runner.ts'
+import type { AgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { ExecutionService } from '../services/executions/create-execution-service.ts'
 import type { ToolRegistry } from '../tools/tool-types.ts'
 import type { GatewaySecurity } from './create-security.ts'
@@ -31,6 +32,8 @@ export interface GatewayRuntime {
   /** What the engine runs with (a view of the fields above). */
   engine: EngineDependencies
   sessions: SessionStore
+  /** Agents as served: the workspace with dashboard overrides applied. */
+  agents: AgentCatalog
   runner: AgentRunner
   executions: ExecutionService
   bus: EventBus
