@@ -5,6 +5,7 @@ import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
+import { createDashboardService } from '../dashboard/create-dashboard-service.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
@@ -114,6 +115,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
     })
     await agents.start()
+    const dashboard = config.dashboard.enabled
+      ? await createDashboardService({
+          config: config.dashboard,
+          sessions: persistence.dashboardSessions,
+          secrets: persistence.secrets,
+          loginFailures: persistence.loginFailures,
+          inMemory: persistence.database === undefined,
+          logger,
+        })
+      : undefined
     const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker, agents })
     const executions = createExecutionService({
       store: persistence.executions,
@@ -141,6 +152,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       bus: persistence.bus,
       audit: persistence.audit,
       security,
+      dashboard,
       database: persistence.database,
       diagnostics,
       notices,

@@ -6,6 +6,7 @@ import type { EventBus } from '../core/storage/event-bus.ts'
 import type { SessionStore } from '../core/storage/session-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { DashboardService } from '../dashboard/create-dashboard-service.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import type { ModelRegistry } from '../engine/models/model-registry.ts'
 import type { EngineDependencies } from '../engine/run-agent.ts'
@@ -39,6 +40,8 @@ export interface GatewayRuntime {
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity
+  /** The dashboard's logins and sessions, when `dashboard.enabled`. */
+  dashboard: DashboardService | undefined
   /** The open database, when persistence is enabled. */
   database: GatewayDatabaseHandle | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */
