@@ -86,7 +86,8 @@ describe('agent overrides across instances', () => {
         1500,
         20,
       )
-      expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe('agent_disabled')
+      const body = (await (refused as Response).json()) as { error: { code: string } }
+      expect(body.error.code).toBe('agent_disabled')
       const listed = (await (await b.fetch(new Request('http://gateway.test/v1/agents'))).json()) as {
         id: string
         enabled: boolean
