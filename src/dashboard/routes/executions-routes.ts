@@ -105,12 +105,14 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
       const runtime = c.var.runtime
       const record = await requireVisibleExecution(runtime, c.req.param('id') ?? '', user)
       const steps = await runtime.executions.store.listSteps(record.id)
+      const sessionStored =
+        record.sessionId !== null && (await runtime.sessions.get(record.sessionId)) !== undefined
       return c.html(
         renderPage(c, {
           user,
           title: `Execution ${record.id}`,
           active: 'executions',
-          body: executionDetailBody(c, { record, steps, user }),
+          body: executionDetailBody(c, { record, steps, user, sessionStored }),
         }),
       )
     },
@@ -144,7 +146,12 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
                 last = step.sequence
               }
               if (!current || terminalStatuses.includes(current.status)) {
-                if (current) sink.sendText('summary', String(await executionSummary(c, current)))
+                if (current) {
+                  const sessionStored =
+                    current.sessionId !== null &&
+                    (await runtime.sessions.get(current.sessionId)) !== undefined
+                  sink.sendText('summary', String(await executionSummary(c, current, sessionStored)))
+                }
                 sink.sendText('done', '')
                 return
               }

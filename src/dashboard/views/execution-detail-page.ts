@@ -37,16 +37,22 @@ export interface ExecutionDetailOptions {
   record: ExecutionRecord
   steps: ExecutionStepRecord[]
   user: DashboardUser
+  /** Whether the execution's chat session is stored (a failed first turn leaves none to link to). */
+  sessionStored: boolean
 }
 
-/** The execution header: status, timings, usage, cost, error. */
-export function executionSummary(c: Context<GatewayEnv>, record: ExecutionRecord): Html {
+/** The execution header: status, timings, usage, cost, error and result (re-sent live when it finishes). */
+export function executionSummary(
+  c: Context<GatewayEnv>,
+  record: ExecutionRecord,
+  sessionStored: boolean,
+): Html {
   const usage = record.usage
   return html`<dl class="facts wide" id="execution-summary">
     <dt>Status</dt><dd>${statusBadge(record.status)}</dd>
     <dt>Agent</dt><dd><code>${record.agentId}</code> (${record.kind})</dd>
     <dt>Principal</dt><dd><code>${record.principalId ?? 'anonymous'}</code></dd>
-    <dt>Session</dt><dd>${record.sessionId ? html`<a href="${url(c, `/dashboard/conversations/${encodeURIComponent(record.sessionId)}`)}"><code>${record.sessionId}</code></a>` : '—'}</dd>
+    <dt>Session</dt><dd>${record.sessionId && sessionStored ? html`<a href="${url(c, `/dashboard/conversations/${encodeURIComponent(record.sessionId)}`)}"><code>${record.sessionId}</code></a>` : record.sessionId ? html`<code>${record.sessionId}</code>` : '—'}</dd>
     <dt>Created</dt><dd>${formatTime(record.createdAt)}</dd>
     <dt>Duration</dt><dd>${formatDuration(record.completedAt !== null && record.startedAt !== null ? record.completedAt - record.startedAt : null)}</dd>
     <dt>Tokens</dt><dd>${usage ? `${usage.inputTokens} in / ${usage.outputTokens} out` : '—'}</dd>
@@ -54,7 +60,8 @@ export function executionSummary(c: Context<GatewayEnv>, record: ExecutionRecord
     <dt>Cost</dt><dd>${formatCost(usage?.costUsd)}</dd>
     <dt>Attempts</dt><dd>${record.attempts}</dd>
   </dl>
-  ${record.error ? html`<p class="alert" data-testid="execution-error"><strong>${record.error.code}</strong>: ${record.error.message}</p>` : ''}`
+  ${record.error ? html`<p class="alert" data-testid="execution-error"><strong>${record.error.code}</strong>: ${record.error.message}</p>` : ''}
+  ${record.result ? html`<h2>Result</h2><pre data-testid="execution-output">${formatJson(record.result.output)}</pre>` : ''}`
 }
 
 /**
@@ -82,13 +89,12 @@ export function executionDetailBody(c: Context<GatewayEnv>, options: ExecutionDe
     </header>
     <div class="execution" ${liveAttributes}>
       <section class="card">
-        <div sse-swap="summary" hx-swap="innerHTML">${executionSummary(c, record)}</div>
+        <div sse-swap="summary" hx-swap="innerHTML">${executionSummary(c, record, options.sessionStored)}</div>
       </section>
       <section class="card">
         <h2>Message</h2>
         <pre>${record.message}</pre>
         ${Object.keys(record.input).length > 0 ? html`<h3>Input</h3><pre>${formatJson(record.input)}</pre>` : ''}
-        ${record.result ? html`<h2>Result</h2><pre data-testid="execution-output">${formatJson(record.result.output)}</pre>` : ''}
       </section>
       <section class="card">
         <h2>Trace</h2>
