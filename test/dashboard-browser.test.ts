@@ -227,6 +227,12 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         const requests: string[] = []
         const redirects: string[] = []
         const failures: string[] = []
+        // CSP violations and script errors show up here: the pages must run without any.
+        const consoleErrors: string[] = []
+        page.on('console', (message) => {
+          if (message.type() === 'error') consoleErrors.push(message.text())
+        })
+        page.on('pageerror', (error) => consoleErrors.push(error.message))
         page.on('request', (request) => requests.push(request.url()))
         page.on('response', (response) => {
           const location = response.headers().location
@@ -237,6 +243,16 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           await page.goto(`${dashboard}/login`)
           await signInWithBreakGlass(page, 'root', 'root-password')
           await page.waitForURL(`${dashboard}/`)
+
+          // The theme toggle cycles auto → light → dark, and the choice survives a reload.
+          const mode = () => page.locator('html').getAttribute('data-theme-mode')
+          expect(await mode()).toBe('auto')
+          await page.locator('[data-theme-toggle]').click()
+          await page.locator('[data-theme-toggle]').click()
+          expect(await mode()).toBe('dark')
+          await page.reload()
+          expect(await mode()).toBe('dark')
+          await browser.screenshot(`${name}-8-dark`)
 
           const inside = (url: URL) => url.origin === origin && url.pathname.startsWith(`${prefix}/dashboard`)
           const seen = new Set<string>()
@@ -271,6 +287,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           expect(redirects.filter((url) => !inside(new URL(url)))).toEqual([])
           expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([])
           expect(failures).toEqual([])
+          expect(consoleErrors).toEqual([])
         } finally {
           await browser.close()
         }

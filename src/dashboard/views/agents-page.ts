@@ -29,7 +29,7 @@ export function agentCard(c: Context<GatewayEnv>, options: AgentCardOptions): Ht
     <header class="agent-head">
       <div>
         <h2>${agent.displayName ?? agent.id}</h2>
-        <code class="muted">${agent.id}</code>
+        ${agent.displayName ? html`<code class="muted">${agent.id}</code>` : ''}
       </div>
       <span class="status status-${status}" data-testid="agent-status">${statusLabels[status]}</span>
     </header>

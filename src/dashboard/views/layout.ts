@@ -3,6 +3,7 @@ import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import { url } from '../../http/url.ts'
+import { version } from '../../version.ts'
 import type { DashboardUser } from '../dashboard-user.ts'
 import { brandUrl } from './brand-url.ts'
 import { icon } from './icons.ts'
@@ -20,6 +21,14 @@ const sections = [
 
 export type SectionKey = (typeof sections)[number]['key']
 
+/**
+ * A static file's URL with the package version as a cache buster: assets are cached for a
+ * week, and an upgrade must not leave browsers on old scripts.
+ */
+export function assetUrl(c: Context<GatewayEnv>, path: string): string {
+  return `${url(c, path)}?v=${version}`
+}
+
 /** `<head>` shared by every dashboard page: no inline script or style, everything from the gateway. */
 export function pageHead(c: Context<GatewayEnv>, title: string, csrfToken: string | undefined): Html {
   const config = c.var.runtime.config.dashboard
@@ -35,12 +44,12 @@ export function pageHead(c: Context<GatewayEnv>, title: string, csrfToken: strin
     />
     <title>${title} · ${config.title}</title>
     <link rel="icon" href="${favicon}" />
-    <link rel="stylesheet" href="${url(c, '/dashboard/static/dashboard.css')}" />
+    <link rel="stylesheet" href="${assetUrl(c, '/dashboard/static/dashboard.css')}" />
     <link rel="stylesheet" href="${url(c, '/dashboard/static/theme.css')}" />
-    <script src="${url(c, '/dashboard/static/theme-init.js')}"></script>
-    <script src="${url(c, '/dashboard/static/vendor/htmx.min.js')}" defer></script>
-    <script src="${url(c, '/dashboard/static/vendor/htmx-ext-sse.js')}" defer></script>
-    <script src="${url(c, '/dashboard/static/dashboard.js')}" defer></script>`
+    <script src="${assetUrl(c, '/dashboard/static/theme-init.js')}"></script>
+    <script src="${assetUrl(c, '/dashboard/static/vendor/htmx.min.js')}" defer></script>
+    <script src="${assetUrl(c, '/dashboard/static/vendor/htmx-ext-sse.js')}" defer></script>
+    <script src="${assetUrl(c, '/dashboard/static/dashboard.js')}" defer></script>`
 }
 
 /** The logo and title block of the sidebar and the login card. */
@@ -80,7 +89,7 @@ export function renderPage(c: Context<GatewayEnv>, options: PageOptions): Html {
 <html lang="en" data-theme-mode="auto">
   <head>
     ${pageHead(c, options.title, user.csrfToken)}
-    ${(options.scripts ?? []).map((path) => html`<script src="${url(c, path)}" defer></script>`)}
+    ${(options.scripts ?? []).map((path) => html`<script src="${assetUrl(c, path)}" defer></script>`)}
   </head>
   <body>
     <div class="shell">
