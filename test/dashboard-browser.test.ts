@@ -155,6 +155,14 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           await page.locator('button[type=submit]').click()
           await page.waitForURL(`${dashboard}/`)
           await expect.poll(() => page.locator('.user-name').textContent()).toBe('dana')
+          // The session cookie is scoped to the public dashboard path, and Secure behind the TLS proxy.
+          const session = (await browser.context.cookies()).find((cookie) => cookie.name === 'agw_session')
+          expect(session).toMatchObject({
+            path: `${prefix}/dashboard`,
+            httpOnly: true,
+            sameSite: 'Lax',
+            secure: name === 'mounted',
+          })
           expect(await page.locator('a.nav-link[href$="/dashboard/analytics"]').count()).toBe(0)
           await browser.screenshot(`${name}-2-agents`)
 
@@ -234,6 +242,14 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         })
         page.on('pageerror', (error) => consoleErrors.push(error.message))
         page.on('request', (request) => requests.push(request.url()))
+        // Anything addressed to another origin is recorded and never leaves the browser.
+        const external: string[] = []
+        await page.route('**/*', (route) => {
+          const url = route.request().url()
+          if (new URL(url).origin === origin) return route.continue()
+          external.push(url)
+          return route.abort()
+        })
         page.on('response', (response) => {
           const location = response.headers().location
           if (location) redirects.push(new URL(location, response.url()).href)
@@ -286,6 +302,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           expect(outside).toEqual([])
           expect(redirects.filter((url) => !inside(new URL(url)))).toEqual([])
           expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([])
+          expect(external).toEqual([])
           expect(failures).toEqual([])
           expect(consoleErrors).toEqual([])
         } finally {
