@@ -67,6 +67,7 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
       const runtime = c.var.runtime
       const filters = readFilters(c)
       const to = parseDateInput(filters.to)
+      const cursor = c.req.query('cursor') || undefined
       const { items, nextCursor } = await runtime.executions.store.list({
         agentId: filters.agent_id || undefined,
         status: (executionStatuses as readonly string[]).includes(filters.status)
@@ -80,9 +81,15 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
         maxCostUsd: parseNumberInput(filters.max_cost),
         principalId: visibleTo(user),
         limit: pageSize,
-        cursor: c.req.query('cursor') || undefined,
+        cursor,
       })
-      const list = executionList(c, { items, nextCursor, filters, showPrincipal: user.role === 'admin' })
+      const list = executionList(c, {
+        items,
+        cursor,
+        nextCursor,
+        filters,
+        showPrincipal: user.role === 'admin',
+      })
       if (isHtmx(c)) return c.html(list)
       const agentIds = runtime.workspace.agents.map((agent) => agent.id)
       return c.html(

@@ -38,6 +38,8 @@ function query(filters: ExecutionFilterForm, cursor?: string): string {
 
 export interface ExecutionListOptions {
   items: ExecutionRecord[]
+  /** The page shown (so the live refresh stays on it) and the next one. */
+  cursor: string | undefined
   nextCursor: string | null
   filters: ExecutionFilterForm
   /** Admins see whose execution it was. */
@@ -49,7 +51,7 @@ export interface ExecutionListOptions {
  * itself every two seconds, so statuses update live; once all are finished the polling stops.
  */
 export function executionList(c: Context<GatewayEnv>, options: ExecutionListOptions): Html {
-  const self = `${url(c, '/dashboard/executions')}${query(options.filters)}`
+  const self = `${url(c, '/dashboard/executions')}${query(options.filters, options.cursor)}`
   const live = options.items.some(isActive)
   const rows = options.items.map(
     (record) => html`<tr data-execution="${record.id}">
