@@ -49,6 +49,15 @@ export async function startTestOidcProvider(options: TestOidcProviderOptions): P
       },
     ],
     pkce: { required: () => true },
+    // Explicit lifetimes (seconds), so the provider does not log a notice for each default.
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      Grant: 3600,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 3600,
+    },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     cookies: { keys: ['test-only-cookie-signing-key'] },
     features: { devInteractions: { enabled: true } },
