@@ -11,6 +11,7 @@ import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
 import { ConfigError } from './core/errors.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
 import type { Scope } from './core/scopes.ts'
+import { type DashboardOptions, toDashboardConfig } from './dashboard/dashboard-options.ts'
 import { createHooks, type HookEvent, type HookHandler, type Hooks } from './engine/hooks.ts'
 import { createGatewayApp, type GatewayApp } from './http/create-gateway-app.ts'
 import type { GatewayBindings, GatewayEnv } from './http/gateway-env.ts'
@@ -319,6 +320,27 @@ export class Gateway {
   #authModeOr(mode: 'api_key' | 'oauth2' | 'custom'): 'api_key' | 'oauth2' | 'custom' | 'composite' {
     const current = this.#overrides.auth?.mode
     return current === 'composite' ? 'composite' : mode
+  }
+
+  /**
+   * Turns the dashboard on (`dashboard.enabled: true`) with these settings — branding, theme,
+   * password and SSO logins, session cookies. Before start only; YAML's `dashboard:` section
+   * works the same.
+   *
+   * @example
+   * ```ts
+   * gw.useDashboard({
+   *   title: 'Acme agents',
+   *   authUsername: 'ops',
+   *   authPassword: process.env.DASHBOARD_PASSWORD,
+   *   adminUsername: 'admin',
+   *   adminPassword: process.env.DASHBOARD_ADMIN_PASSWORD,
+   * })
+   * ```
+   */
+  useDashboard(options: DashboardOptions = {}): this {
+    this.#assertConfigurable('useDashboard()')
+    return this.configure({ dashboard: toDashboardConfig(options) })
   }
 
   /** Loads the workspace and starts background work. Idempotent; concurrent calls share one start. */

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { hostMatrix, type RunningHost, startHost } from '../src/testing/index.ts'
-import { createMatrixGateway, type MatrixGateway, matrixAuth } from './support/matrix-gateway.ts'
+import {
+  createMatrixGateway,
+  type MatrixGateway,
+  matrixAuth,
+  matrixDashboard,
+} from './support/matrix-gateway.ts'
 import { matrixScenarios } from './support/matrix-scenarios.ts'
 
 // Every scenario on every host × prefix cell, over real sockets. Standalone runs at "" only:
@@ -10,7 +15,7 @@ for (const cell of hostMatrix()) {
     let subject: MatrixGateway
     let host: RunningHost
     beforeAll(async () => {
-      subject = await createMatrixGateway(undefined, { auth: matrixAuth })
+      subject = await createMatrixGateway(undefined, { auth: matrixAuth, dashboard: matrixDashboard })
       host = await startHost({ ...cell, gateway: subject.gateway })
     })
     afterAll(async () => {

@@ -1,92 +1,32 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { Server } from 'node:http'
 import { get as httpsGet } from 'node:https'
-import { type AddressInfo, connect } from 'node:net'
-import { tmpdir, userInfo } from 'node:os'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { closeServer, listenOnLoopback } from './support/http-server.ts'
 import { addLiveStreamRoute, type LiveStreamProbe, liveStreamPath } from './support/live-stream.ts'
 import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
 import { requireBinary } from './support/requirements.ts'
+import {
+  createSelfSignedCertificate,
+  forwardingDirectives,
+  freePort,
+  nginxBinary,
+  type RunningNginx,
+  startNginx,
+  tlsNginxConfig,
+} from './support/tls-nginx.ts'
 
-const nginxBinary = '/usr/sbin/nginx'
 const nginx = requireBinary('nginx', nginxBinary, ['-v'])
 const openssl = requireBinary('openssl', 'openssl', ['version'])
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function listen(app: express.Express): Promise<{ server: Server; port: number }> {
-  const server = createServer(app)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, port: (server.address() as AddressInfo).port }
-}
-
-function closeServer(server: Server | undefined): Promise<void> {
-  if (!server) return Promise.resolve()
-  server.closeAllConnections()
-  return new Promise((resolve) => server.close(() => resolve()))
-}
-
-async function waitForPort(port: number, child: ChildProcess, errorLog: string): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(
-        `nginx exited with ${child.exitCode}:\n${await readFile(errorLog, 'utf8').catch(() => '')}`,
-      )
-    }
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (open) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`nginx did not listen on ${port} within 5 s`)
-}
-
-function nginxConfig(options: { dir: string; port: number; backendPort: number }): string {
-  const { dir, port, backendPort } = options
-  // Workers of a root master default to `nobody`, which cannot use this user's temp folder.
-  const user = process.getuid?.() === 0 ? `user ${userInfo().username} root;` : ''
-  const forwarding = `
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Host $http_host;
-      proxy_set_header X-Forwarded-Prefix /public;`
+function locations(backendPort: number): string {
+  const forwarding = forwardingDirectives('/public')
   return `
-${user}
-worker_processes 1;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy_temp;
-  fastcgi_temp_path ${dir}/fastcgi_temp;
-  uwsgi_temp_path ${dir}/uwsgi_temp;
-  scgi_temp_path ${dir}/scgi_temp;
-  server {
-    listen 127.0.0.1:${port} ssl;
-    ssl_certificate ${dir}/cert.pem;
-    ssl_certificate_key ${dir}/key.pem;
     # Default proxy_buffering: the gateway's X-Accel-Buffering: no keeps SSE live.
     location /public/ai/ {
       proxy_pass http://127.0.0.1:${backendPort}/ai/;${forwarding}
@@ -95,16 +35,13 @@ http {
     location /control/ai/ {
       proxy_pass http://127.0.0.1:${backendPort}/ai/;${forwarding}
       proxy_ignore_headers X-Accel-Buffering;
-    }
-  }
-}
-`
+    }`
 }
 
 describe.skipIf(!nginx.available || !openssl.available)('behind nginx with TLS and a stripped prefix', () => {
   let dir: string
   let ca: Buffer
-  let child: ChildProcess | undefined
+  let proxy: RunningNginx | undefined
   let origin: string
   let trusted: MatrixGateway
   let untrusted: MatrixGateway
@@ -115,30 +52,7 @@ describe.skipIf(!nginx.available || !openssl.available)('behind nginx with TLS a
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'agw-nginx-'))
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore', timeout: 10_000 },
-    )
-    ca = await readFile(path.join(dir, 'cert.pem'))
+    ca = await createSelfSignedCertificate(dir)
 
     trusted = await createMatrixGateway()
     trusted.gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
@@ -149,7 +63,7 @@ describe.skipIf(!nginx.available || !openssl.available)('behind nginx with TLS a
     })
     const app = express()
     app.use('/ai', expressHandler(trusted.gateway))
-    const started = await listen(app)
+    const started = await listenOnLoopback(app)
     backend = started.server
 
     // The same set-up, but its allowlist does not contain the loopback peer.
@@ -157,39 +71,21 @@ describe.skipIf(!nginx.available || !openssl.available)('behind nginx with TLS a
     untrusted.gateway.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8'] })
     const directApp = express()
     directApp.use('/ai', expressHandler(untrusted.gateway))
-    const directStarted = await listen(directApp)
+    const directStarted = await listenOnLoopback(directApp)
     direct = directStarted.server
     directUrl = `http://127.0.0.1:${directStarted.port}`
 
     const port = await freePort()
-    await writeFile(path.join(dir, 'nginx.conf'), nginxConfig({ dir, port, backendPort: started.port }))
-    const errorLog = path.join(dir, 'error.log')
-    child = spawn(
-      nginxBinary,
-      [
-        '-p',
-        dir,
-        '-e',
-        errorLog,
-        '-c',
-        path.join(dir, 'nginx.conf'),
-        '-g',
-        `daemon off; pid ${dir}/nginx.pid;`,
-      ],
-      { stdio: 'ignore' },
-    )
-    await waitForPort(port, child, errorLog)
-    origin = `https://127.0.0.1:${port}`
+    proxy = await startNginx({
+      dir,
+      port,
+      config: tlsNginxConfig({ dir, port, locations: locations(started.port) }),
+    })
+    origin = proxy.origin
   })
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child?.once('exit', resolve))
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 3000)
-      await exited
-      clearTimeout(timer)
-    }
+    await proxy?.stop()
     await closeServer(backend)
     await closeServer(direct)
     for (const subject of [trusted, untrusted]) {

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { getPath } from 'hono/utils/url'
 import { GatewayError } from '../core/errors.ts'
+import { registerDashboardRoutes } from '../dashboard/register-dashboard-routes.ts'
 import { registerAgentRoutes } from '../routes/agents.ts'
 import { registerChatRoutes } from '../routes/chat.ts'
 import { registerDocsRoutes } from '../routes/docs.ts'
@@ -87,6 +88,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerDocsRoutes(app, options.routes)
+  registerDashboardRoutes(app, options.routes)
   collectRouteIdentities(app, options.routes)
 
   app.notFound((c) =>

@@ -12,6 +12,11 @@ export interface SseSink {
    * up by one unless `id` is given (it must be greater than the last one).
    */
   send(event: string, data: unknown, id?: number): void
+  /**
+   * Sends text as is (one `data:` line per line), for consumers that want HTML rather than JSON
+   * (the dashboard's htmx SSE extension).
+   */
+  sendText(event: string, text: string, id?: number): void
   /** Aborted when the client disconnects (or the stream is closed). */
   readonly signal: AbortSignal
   readonly closed: boolean
@@ -35,6 +40,12 @@ export interface SseResponseOptions {
 }
 
 const encoder = new TextEncoder()
+
+/** Formats one SSE frame whose data is text: each line of it becomes a `data:` line. */
+export function formatSseTextFrame(id: number, event: string, text: string): string {
+  const lines = text.split(/\r\n|\r|\n/).map((line) => `data: ${line}`)
+  return `id: ${id}\nevent: ${event}\n${lines.join('\n')}\n\n`
+}
 
 /** Formats one SSE frame. JSON never holds a raw newline, so `data` is always a single line. */
 export function formatSseFrame(id: number, event: string, data: unknown): string {
@@ -82,6 +93,11 @@ export function sseResponse(options: SseResponseOptions): Response {
       if (closed) return
       lastId = id !== undefined && id > lastId ? id : lastId + 1
       write(formatSseFrame(lastId, event, data))
+    },
+    sendText(event, text, id) {
+      if (closed) return
+      lastId = id !== undefined && id > lastId ? id : lastId + 1
+      write(formatSseTextFrame(lastId, event, text))
     },
     signal: disconnect.signal,
     get closed() {

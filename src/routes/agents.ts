@@ -40,15 +40,14 @@ export const AgentIdParams = z.object({
   agent_id: z.string().openapi({ param: { name: 'agent_id', in: 'path' }, example: 'assistant' }),
 })
 
-/** Finds an agent or throws the 404 envelope. */
-export function requireAgent(runtime: GatewayRuntime, id: string): AgentDefinition {
-  const agent = idPattern.test(id)
-    ? runtime.workspace.agents.find((candidate) => candidate.id === id)
-    : undefined
+/** Finds an agent (dashboard overrides applied) or throws the 404 envelope. */
+export async function requireAgent(runtime: GatewayRuntime, id: string): Promise<AgentDefinition> {
+  const agent = idPattern.test(id) ? await runtime.agents.get(id) : undefined
   if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${id}" not found.` })
   return agent
 }
 
+/** The API's view of an agent; pass the definition from `runtime.agents` so overrides show. */
 export function toAgentInfo(
   agent: AgentDefinition,
   runtime: GatewayRuntime,
@@ -107,15 +106,15 @@ const getAgentRoute = defineRoute(
 )
 
 export function registerAgentRoutes(app: OpenAPIHono<GatewayEnv>): void {
-  app.openapi(listAgentsRoute, (c) => {
+  app.openapi(listAgentsRoute, async (c) => {
     const runtime = c.var.runtime
     return c.json(
-      runtime.workspace.agents.map((agent) => toAgentInfo(agent, runtime)),
+      (await runtime.agents.list()).map((agent) => toAgentInfo(agent, runtime)),
       200,
     )
   })
-  app.openapi(getAgentRoute, (c) => {
+  app.openapi(getAgentRoute, async (c) => {
     const runtime = c.var.runtime
-    return c.json(toAgentInfo(requireAgent(runtime, c.req.valid('param').agent_id), runtime), 200)
+    return c.json(toAgentInfo(await requireAgent(runtime, c.req.valid('param').agent_id), runtime), 200)
   })
 }

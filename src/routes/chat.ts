@@ -81,7 +81,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const options = body.options ?? {}
     const input = body.input ?? {}
     try {
-      runtime.runner.prepare(agentId, input)
+      await runtime.runner.prepare(agentId, input)
       if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.var.principal)
     } catch (error) {
       if (options.stream && error instanceof GatewayError)

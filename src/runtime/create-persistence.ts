@@ -10,20 +10,29 @@ import {
   type GatewayDatabaseHandle,
   openDatabase,
 } from '../adapters/storage/open-database.ts'
+import { createSqlAgentOverrideStore } from '../adapters/storage/sql-agent-override-store.ts'
 import { createSqlAuditLog } from '../adapters/storage/sql-audit-log.ts'
+import { createSqlDashboardSessionStore } from '../adapters/storage/sql-dashboard-session-store.ts'
 import { createSqlExecutionStore } from '../adapters/storage/sql-execution-store.ts'
+import { createSqlLoginFailureStore } from '../adapters/storage/sql-login-failure-store.ts'
+import { createSqlSecretStore } from '../adapters/storage/sql-secret-store.ts'
 import { createSqlSessionStore } from '../adapters/storage/sql-session-store.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import { ConfigError } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
+import type { AgentOverrideStore } from '../core/storage/agent-override-store.ts'
 import type { AuditLog } from '../core/storage/audit-log.ts'
+import type { DashboardSessionStore } from '../core/storage/dashboard-session-store.ts'
 import type { EventBus } from '../core/storage/event-bus.ts'
 import type { ExecutionStore } from '../core/storage/execution-store.ts'
 import type { JobQueue } from '../core/storage/job-queue.ts'
+import type { LoginFailureStore } from '../core/storage/login-failure-store.ts'
+import type { SecretStore } from '../core/storage/secret-store.ts'
 import type { SessionStore } from '../core/storage/session-store.ts'
 import { createLogAuditLog } from '../services/create-log-audit-log.ts'
 import { createMemoryExecutionStore } from '../services/executions/create-memory-execution-store.ts'
 import { createMemorySessionStore } from '../services/sessions/create-memory-session-store.ts'
+import { createMemoryDashboardStores } from '../services/state/create-memory-dashboard-stores.ts'
 
 /** Where a gateway keeps its state, chosen from `persistence` and `queue`. */
 export interface Persistence {
@@ -33,6 +42,10 @@ export interface Persistence {
   audit: AuditLog
   queue: JobQueue
   bus: EventBus
+  dashboardSessions: DashboardSessionStore
+  secrets: SecretStore
+  agentOverrides: AgentOverrideStore
+  loginFailures: LoginFailureStore
   close(): Promise<void>
 }
 
@@ -143,8 +156,18 @@ export async function createPersistence(options: CreatePersistenceOptions): Prom
     }
     closers.push(() => bus.close())
 
+    const dashboardStores = database
+      ? {
+          dashboardSessions: createSqlDashboardSessionStore(database.db),
+          secrets: createSqlSecretStore(database.db),
+          agentOverrides: createSqlAgentOverrideStore(database.db),
+          loginFailures: createSqlLoginFailureStore(database.db),
+        }
+      : createMemoryDashboardStores()
+
     return {
       database,
+      ...dashboardStores,
       executions: database ? createSqlExecutionStore(database.db) : createMemoryExecutionStore(),
       sessions: database ? createSqlSessionStore(database.db) : createMemorySessionStore(),
       audit: database ? createSqlAuditLog(database.db, logger) : createLogAuditLog(logger),

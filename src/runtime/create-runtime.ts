@@ -5,10 +5,12 @@ import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
+import { createDashboardService } from '../dashboard/create-dashboard-service.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
+import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
@@ -106,7 +108,24 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   try {
     const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
     await tracker.start()
-    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker })
+    const agents = createAgentCatalog({
+      workspace,
+      store: persistence.agentOverrides,
+      bus: persistence.bus,
+      logger,
+    })
+    await agents.start()
+    const dashboard = config.dashboard.enabled
+      ? await createDashboardService({
+          config: config.dashboard,
+          sessions: persistence.dashboardSessions,
+          secrets: persistence.secrets,
+          loginFailures: persistence.loginFailures,
+          inMemory: persistence.database === undefined,
+          logger,
+        })
+      : undefined
+    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker, agents })
     const executions = createExecutionService({
       store: persistence.executions,
       queue: persistence.queue,
@@ -127,16 +146,19 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       hooks: options.hooks,
       engine,
       sessions: persistence.sessions,
+      agents,
       runner,
       executions,
       bus: persistence.bus,
       audit: persistence.audit,
       security,
+      dashboard,
       database: persistence.database,
       diagnostics,
       notices,
       async close(drainMs) {
         await executions.stop(drainMs)
+        await agents.stop()
         await tracker.stop()
         await persistence.close()
         await security.close()

@@ -6,11 +6,13 @@ import type { EventBus } from '../core/storage/event-bus.ts'
 import type { SessionStore } from '../core/storage/session-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { DashboardService } from '../dashboard/create-dashboard-service.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import type { ModelRegistry } from '../engine/models/model-registry.ts'
 import type { EngineDependencies } from '../engine/run-agent.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentRunner } from '../services/agent-runner.ts'
+import type { AgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { ExecutionService } from '../services/executions/create-execution-service.ts'
 import type { ToolRegistry } from '../tools/tool-types.ts'
 import type { GatewaySecurity } from './create-security.ts'
@@ -31,11 +33,15 @@ export interface GatewayRuntime {
   /** What the engine runs with (a view of the fields above). */
   engine: EngineDependencies
   sessions: SessionStore
+  /** Agents as served: the workspace with dashboard overrides applied. */
+  agents: AgentCatalog
   runner: AgentRunner
   executions: ExecutionService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity
+  /** The dashboard's logins and sessions, when `dashboard.enabled`. */
+  dashboard: DashboardService | undefined
   /** The open database, when persistence is enabled. */
   database: GatewayDatabaseHandle | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */

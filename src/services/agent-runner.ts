@@ -9,6 +9,7 @@ import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
 import { type EngineDependencies, type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
+import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
 
 export type { Principal }
@@ -62,8 +63,11 @@ export interface ChatOutcome extends RunOutcome {
 
 /** Runs agents for the HTTP routes and the programmatic API. */
 export interface AgentRunner {
-  /** Checks that a run may start (agent exists and is enabled, input is valid); throws the envelope error. */
-  prepare(agentId: string, input: Record<string, unknown>): AgentDefinition
+  /**
+   * Checks that a run may start (agent exists and is enabled — dashboard overrides included —
+   * and the input is valid) and returns the agent as it runs; throws the envelope error.
+   */
+  prepare(agentId: string, input: Record<string, unknown>): Promise<AgentDefinition>
   /** Checks that a session may be continued by this caller for this agent; throws the envelope error. */
   checkSession(agentId: string, sessionId: string, principal: Principal | undefined): Promise<void>
   invoke(agentId: string, message: string, options?: InvokeOptions): Promise<RunOutcome>
@@ -72,6 +76,8 @@ export interface AgentRunner {
 
 export interface CreateAgentRunnerOptions {
   engine: EngineDependencies
+  /** Where agents come from, with the dashboard's overrides applied. */
+  agents: AgentCatalog
   sessions: SessionStore
   tracker: ExecutionTracker
 }
@@ -100,7 +106,7 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, tracker } = options
+  const { engine, sessions, tracker, agents } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -148,8 +154,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
   }
   const validateInput = new Map<string, ValidateFunction>()
 
-  const prepare = (agentId: string, input: Record<string, unknown>): AgentDefinition => {
-    const agent = engine.workspace.agents.find((candidate) => candidate.id === agentId)
+  const prepare = async (agentId: string, input: Record<string, unknown>): Promise<AgentDefinition> => {
+    const agent = await agents.get(agentId)
     if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${agentId}" not found.` })
     if (!agent.enabled)
       throw new GatewayError('agent_disabled', { message: `Agent "${agentId}" is disabled.` })
@@ -196,7 +202,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async invoke(agentId, message, runOptions = {}) {
       const input = runOptions.input ?? {}
-      const agent = prepare(agentId, input)
+      const agent = await prepare(agentId, input)
       const outputSchema = runOptions.outputSchema ?? agent.outputSchema
       const { result, executionId, keptOpen } = await tracked(
         agent,
@@ -224,7 +230,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async chat(agentId, message, runOptions = {}) {
       const input = runOptions.input ?? {}
-      const agent = prepare(agentId, input)
+      const agent = await prepare(agentId, input)
       const ownerId = runOptions.principal?.id ?? null
       let sessionId = runOptions.sessionId
       if (sessionId !== undefined) {

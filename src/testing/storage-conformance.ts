@@ -122,6 +122,69 @@ export function defineStorageConformance(name: string, factory: () => Promise<St
         )
       })
 
+      it('filters by creation time and by the cost of finished executions', async () => {
+        const agentId = uniqueId('agent')
+        const base = Date.now()
+        const records = [0, 1, 2].map((index) => execution({ agentId, createdAt: base + index * 1000 }))
+        for (const record of records) await storage.executions.create(record)
+        const costs = [0.001, 0.5]
+        for (const [index, costUsd] of costs.entries()) {
+          const update = finished(base + 5000)
+          await storage.executions.finish(records[index]?.id as string, {
+            ...update,
+            usage: { ...update.usage, costUsd },
+          })
+        }
+        const ids = async (filter: Partial<Parameters<ExecutionStore['list']>[0]>) =>
+          (await storage.executions.list({ agentId, limit: 10, ...filter })).items.map((item) => item.id)
+        expect(await ids({ minCostUsd: 0.01 })).toEqual([records[1]?.id])
+        expect(await ids({ maxCostUsd: 0.01 })).toEqual([records[0]?.id])
+        expect(await ids({ createdFrom: base + 1000 })).toEqual([records[2]?.id, records[1]?.id])
+        expect(await ids({ createdBefore: base + 1000 })).toEqual([records[0]?.id])
+      })
+
+      it('aggregates executions, cost and duration by day and by agent', async () => {
+        const principalId = uniqueId('principal')
+        const dayMs = 86_400_000
+        const today = Math.floor(Date.now() / dayMs) * dayMs
+        const plan = [
+          { agentId: 'stats-a', day: today - dayMs, costUsd: 0.25, status: 'completed' as const },
+          { agentId: 'stats-a', day: today, costUsd: 0.5, status: 'completed' as const },
+          { agentId: 'stats-b', day: today, costUsd: 0.125, status: 'failed' as const },
+          { agentId: 'stats-b', day: today, costUsd: 0, status: 'running' as const },
+        ]
+        for (const [index, entry] of plan.entries()) {
+          const record = execution({
+            agentId: entry.agentId,
+            principalId,
+            createdAt: entry.day + 1000 + index,
+          })
+          await storage.executions.create(record)
+          await storage.executions.markRunning(record.id, entry.day + 2000)
+          if (entry.status === 'running') continue
+          const update = finished(entry.day + 2000 + 100 * (index + 1))
+          await storage.executions.finish(record.id, {
+            ...update,
+            status: entry.status,
+            usage: { ...update.usage, costUsd: entry.costUsd },
+          })
+        }
+        await storage.executions.create(execution({ agentId: 'stats-a', principalId: uniqueId('other') }))
+        const stats = await storage.executions.stats({ since: today - 2 * dayMs, principalId })
+        expect(stats).toMatchObject({ total: 4, completed: 2, failed: 1 })
+        expect(stats.costUsd).toBeCloseTo(0.875)
+        expect(stats.averageDurationMs).toBeCloseTo(200)
+        expect(stats.byDay).toEqual([
+          { day: today - dayMs, executions: 1, completed: 1, costUsd: 0.25 },
+          { day: today, executions: 3, completed: 1, costUsd: 0.625 },
+        ])
+        expect(stats.byAgent).toEqual([
+          { agentId: 'stats-a', executions: 2, completed: 2, costUsd: 0.75 },
+          { agentId: 'stats-b', executions: 2, completed: 0, costUsd: 0.125 },
+        ])
+        expect((await storage.executions.stats({ since: today, principalId })).total).toBe(3)
+      })
+
       it('moves queued → running → terminal, and never changes a terminal execution', async () => {
         const record = execution()
         await storage.executions.create(record)

@@ -19,6 +19,13 @@ export interface MatrixGateway {
 /** The key `matrixAuth` accepts (all scopes). */
 export const matrixApiKey = 'matrix-api-key-0123456789'
 
+/** The dashboard of matrix gateways: one admin login (`matrixDashboardAdmin`). */
+export const matrixDashboardAdmin = { username: 'matrix-admin', password: 'matrix-admin-password' }
+export const matrixDashboard = {
+  enabled: true,
+  auth: { adminUsername: matrixDashboardAdmin.username, adminPassword: matrixDashboardAdmin.password },
+}
+
 /** API-key auth for matrix gateways, so scenarios also prove auth works under every host and prefix. */
 export const matrixAuth = { mode: 'api_key' as const, apiKeys: [{ name: 'matrix', key: matrixApiKey }] }
 

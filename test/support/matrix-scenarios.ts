@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import { type HostCell, hostRoutes, type RunningHost } from '../../src/testing/index.ts'
 import { liveStreamPath } from './live-stream.ts'
-import type { MatrixGateway } from './matrix-gateway.ts'
+import { type MatrixGateway, matrixDashboardAdmin } from './matrix-gateway.ts'
 import { readSse } from './read-sse.ts'
 
 /** What a scenario gets: the running host cell and the gateway mounted in it. */
@@ -258,6 +258,51 @@ export const matrixScenarios: MatrixScenario[] = [
         )) as typeof record
       }
       expect(record).toMatchObject({ status: 'completed', result: { output: 'Echo: later' } })
+    },
+  },
+  {
+    name: 'sends the dashboard to its prefixed login, whose links and assets stay under the prefix',
+    async run({ host }) {
+      const redirect = await fetch(`${host.baseUrl}/dashboard/`, { redirect: 'manual' })
+      expect(redirect.status).toBe(302)
+      expect(redirect.headers.get('location')).toBe(
+        `${host.prefix}/dashboard/login?next=${encodeURIComponent(`${host.prefix}/dashboard/`)}`,
+      )
+      const page = await (await fetch(`${host.baseUrl}/dashboard/login`)).text()
+      const urls = [...page.matchAll(/(?:src|href|action)="([^"]+)"/g)].map((match) => match[1] as string)
+      expect(urls.length).toBeGreaterThanOrEqual(6)
+      for (const url of urls) {
+        expect(url.startsWith(`${host.prefix}/dashboard/`), url).toBe(true)
+        if (url.includes('/static/')) expect((await fetch(`${host.hostUrl}${url}`)).status, url).toBe(200)
+      }
+    },
+  },
+  {
+    name: 'signs in to the dashboard with a cookie scoped to the prefixed dashboard',
+    async run({ host, subject }) {
+      const login = await fetch(`${host.baseUrl}/dashboard/login`)
+      const csrfCookie = (login.headers.getSetCookie()[0] ?? '').split(';')[0] as string
+      const token = /name="_csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? ''
+      const signIn = await fetch(`${host.baseUrl}/dashboard/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+        body: new URLSearchParams({
+          _csrf: token,
+          username: matrixDashboardAdmin.username,
+          password: matrixDashboardAdmin.password,
+        }).toString(),
+      })
+      expect(signIn.status).toBe(303)
+      expect(signIn.headers.get('location')).toBe(`${host.prefix}/dashboard/`)
+      const session = signIn.headers.getSetCookie().find((cookie) => cookie.startsWith('agw_session='))
+      expect(session).toContain(`Path=${host.prefix}/dashboard;`)
+      const agents = await fetch(`${host.baseUrl}/dashboard/agents`, {
+        headers: { cookie: (session as string).split(';')[0] as string },
+      })
+      expect(agents.status).toBe(200)
+      const page = await agents.text()
+      for (const id of subject.agentIds) expect(page).toContain(`data-agent="${id}"`)
     },
   },
 ]

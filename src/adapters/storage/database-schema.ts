@@ -21,6 +21,8 @@ export interface ExecutionsTable {
   completed_at: number | null
   cancel_requested_at: number | null
   updated_at: number
+  /** `usage.costUsd` of a finished execution, as a column so cost filters and sums run in SQL. */
+  cost_usd: number | null
 }
 
 export interface ExecutionStepsTable {
@@ -83,6 +85,43 @@ export interface AuditLogTable {
   created_at: number
 }
 
+export interface DashboardSessionsTable {
+  /** SHA-256 of the session token: a leaked table does not hand out live cookies. */
+  id_hash: string
+  principal_id: string
+  username: string
+  display_name: string
+  email: string | null
+  subject: string | null
+  auth_method: string
+  role: string
+  csrf_token: string
+  created_at: number
+  expires_at: number
+}
+
+export interface GatewaySecretsTable {
+  name: string
+  value: string
+  created_at: number
+}
+
+export interface AgentOverridesTable {
+  agent_id: string
+  enabled: number | null
+  description: string | null
+  model: string | null
+  execution_mode: string | null
+  updated_by: string | null
+  updated_at: number
+}
+
+export interface LoginFailuresTable {
+  key: string
+  failures: number
+  window_started_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -91,4 +130,8 @@ export interface GatewayDatabase {
   jobs: JobsTable
   leases: LeasesTable
   audit_log: AuditLogTable
+  dashboard_sessions: DashboardSessionsTable
+  gateway_secrets: GatewaySecretsTable
+  agent_overrides: AgentOverridesTable
+  login_failures: LoginFailuresTable
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../core/storage/execution-store.ts'
 import type { ExecutionsTable, GatewayDatabase } from './database-schema.ts'
 import { decodeCursor, encodeCursor, fromJson, toJson } from './json-columns.ts'
+import { sqlExecutionStats } from './sql-execution-stats.ts'
 
 function toRecord(row: Selectable<ExecutionsTable>): ExecutionRecord {
   return {
@@ -65,6 +66,7 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
           completed_at: record.completedAt,
           cancel_requested_at: record.cancelRequestedAt,
           updated_at: record.createdAt,
+          cost_usd: record.usage ? record.usage.costUsd : null,
         })
         .execute()
     },
@@ -87,6 +89,10 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
             ? query.where('principal_id', 'is', null)
             : query.where('principal_id', '=', filter.principalId)
       }
+      if (filter.createdFrom !== undefined) query = query.where('created_at', '>=', filter.createdFrom)
+      if (filter.createdBefore !== undefined) query = query.where('created_at', '<', filter.createdBefore)
+      if (filter.minCostUsd !== undefined) query = query.where('cost_usd', '>=', filter.minCostUsd)
+      if (filter.maxCostUsd !== undefined) query = query.where('cost_usd', '<=', filter.maxCostUsd)
       if (filter.cursor !== undefined) {
         const cursor = decodeCursor(filter.cursor)
         if (!cursor) throw new GatewayError('bad_request', { message: 'The cursor is invalid.' })
@@ -134,6 +140,7 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
           result: update.result ? toJson(update.result) : null,
           error: update.error ? toJson(update.error) : null,
           usage: update.usage ? toJson(update.usage) : null,
+          cost_usd: update.usage ? update.usage.costUsd : null,
           completed_at: update.at,
           updated_at: update.at,
         })
@@ -244,5 +251,7 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
         .execute()
       return rows.map(toRecord)
     },
+
+    stats: (filter) => sqlExecutionStats(db, filter),
   }
 }

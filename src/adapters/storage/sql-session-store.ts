@@ -19,6 +19,7 @@ function toSummary(row: Selectable<ConversationsTable>): SessionSummary {
     ownerId: row.owner_id,
     messageCount: row.message_count,
     turnCount: row.turn_count,
+    title: row.title,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

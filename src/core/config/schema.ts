@@ -284,22 +284,39 @@ export const proxySchema = z.object({
 
 const colorPair = z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'a hex colour like #6366f1')
 
+/** Branding URLs: a gateway path (`/brand/logo.svg`, prefixed when rendered), an http(s) URL or an image data URI. */
+const brandingUrl = z
+  .string()
+  .regex(
+    /^(\/(?!\/)|https?:\/\/|data:image\/)/,
+    'a gateway path starting with "/", an http(s) URL or a data:image/ URI',
+  )
+  .nullable()
+  .default(null)
+
 export const dashboardSchema = z.object({
   enabled: z.boolean().default(false),
   title: z.string().default('agentgw'),
   subtitle: z.string().default('AI control plane'),
-  logoUrl: z.string().nullable().default(null),
-  faviconUrl: z.string().nullable().default(null),
+  /** Sidebar and login logo: a gateway path (prefixed when rendered) or an absolute URL (as is). */
+  logoUrl: brandingUrl,
+  faviconUrl: brandingUrl,
   auth: z
     .object({
+      /** `false` makes every visitor an administrator: for a local machine only. */
       enabled: z.boolean().default(true),
+      /** User login; an empty username or password disables it. */
       username: z.string().default(''),
+      /** Plain text (hashed with argon2id at start) or an argon2id PHC string (`$argon2id$…`). */
       password: z.string().default(''),
+      /** Admin login (break-glass beside SSO); an empty username or password disables it. */
       adminUsername: z.string().default(''),
       adminPassword: z.string().default(''),
       /** SSO users (email or subject) who are admins. */
       adminUsers: z.array(z.string()).default([]),
       loginButtonText: z.string().default('Sign in with SSO'),
+      /** Failed password logins allowed per client IP and username. */
+      loginFailureLimit: rateSpec.default('5/minute'),
       oauth2: z
         .object({
           issuer: z.string().url().optional(),
@@ -322,7 +339,10 @@ export const dashboardSchema = z.object({
   theme: z
     .object({
       mode: z.enum(['light', 'dark', 'auto']).default('auto'),
-      colors: z.record(z.string(), colorPair).default({}),
+      /** CSS colours by name (`primary`, `background`, …), exposed as `--agw-<name>` variables. */
+      colors: z
+        .record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a lowercase name like primary'), colorPair)
+        .default({}),
     })
     .prefault({}),
 })

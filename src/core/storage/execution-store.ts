@@ -55,6 +55,13 @@ export interface ExecutionFilter {
   rootExecutionId?: string | undefined
   /** Only executions of this principal; `undefined` for all. */
   principalId?: string | null | undefined
+  /** Created at or after this time (epoch ms). */
+  createdFrom?: number | undefined
+  /** Created before this time (epoch ms). */
+  createdBefore?: number | undefined
+  /** Finished executions costing at least / at most this much (USD). */
+  minCostUsd?: number | undefined
+  maxCostUsd?: number | undefined
   limit: number
   /** Opaque cursor from a previous page. */
   cursor?: string | undefined
@@ -66,6 +73,28 @@ export interface FinishUpdate {
   error: RunError | null
   usage: Usage | null
   at: number
+}
+
+/** Totals of executions created since a time, for the dashboard's analytics. */
+export interface ExecutionStats {
+  total: number
+  completed: number
+  /** `failed` and `timeout`. */
+  failed: number
+  costUsd: number
+  /** Mean of `completedAt - startedAt` over finished executions, or `null` without any. */
+  averageDurationMs: number | null
+  /** One entry per UTC day that has executions, oldest first; `day` is the day's start (epoch ms). */
+  byDay: { day: number; executions: number; completed: number; costUsd: number }[]
+  /** Most expensive first. */
+  byAgent: { agentId: string; executions: number; completed: number; costUsd: number }[]
+}
+
+export interface ExecutionStatsFilter {
+  /** Executions created at or after this time (epoch ms). */
+  since: number
+  /** Only this principal's; `undefined` for all. */
+  principalId?: string | null | undefined
 }
 
 export type CancelOutcome = 'cancelled' | 'cancel_requested' | 'terminal' | 'not_found'
@@ -95,4 +124,6 @@ export interface ExecutionStore {
   /** Running executions not touched since `before`, oldest first (candidates for the reaper). */
   listStale(before: number, limit: number): Promise<ExecutionRecord[]>
   listSteps(id: string, afterSequence?: number): Promise<ExecutionStepRecord[]>
+  /** Counts, cost and duration aggregates, computed by the backend (SQL `GROUP BY`). */
+  stats(filter: ExecutionStatsFilter): Promise<ExecutionStats>
 }

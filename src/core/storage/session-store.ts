@@ -11,6 +11,8 @@ export interface SessionRecord {
   /** All messages ever stored, including those trimmed away from `messages`. */
   messageCount: number
   turnCount: number
+  /** The start of the first user message, for lists. */
+  title: string | null
   /** Epoch milliseconds. */
   createdAt: number
   updatedAt: number

@@ -141,7 +141,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
   return {
     store,
     async submit(request) {
-      runner.prepare(request.agentId, request.input)
+      await runner.prepare(request.agentId, request.input)
       const id = newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {

@@ -5,6 +5,7 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/storage/execution-store.ts'
+import { computeExecutionStats } from './compute-execution-stats.ts'
 
 /**
  * Executions kept in this process (persistence disabled): the newest `maxExecutions` only, lost
@@ -45,6 +46,18 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
             filter.rootExecutionId === undefined || record.rootExecutionId === filter.rootExecutionId,
         )
         .filter((record) => filter.principalId === undefined || record.principalId === filter.principalId)
+        .filter((record) => filter.createdFrom === undefined || record.createdAt >= filter.createdFrom)
+        .filter((record) => filter.createdBefore === undefined || record.createdAt < filter.createdBefore)
+        .filter(
+          (record) =>
+            filter.minCostUsd === undefined ||
+            (record.usage !== null && record.usage.costUsd >= filter.minCostUsd),
+        )
+        .filter(
+          (record) =>
+            filter.maxCostUsd === undefined ||
+            (record.usage !== null && record.usage.costUsd <= filter.maxCostUsd),
+        )
         .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
       const items = matching.slice(offset, offset + filter.limit).map(copy)
       return {
@@ -116,6 +129,15 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
         .sort((a, b) => (a.updatedAt ?? a.createdAt) - (b.updatedAt ?? b.createdAt))
         .slice(0, limit)
         .map(copy)
+    },
+    async stats(filter) {
+      return computeExecutionStats(
+        [...executions.values()].filter(
+          (record) =>
+            record.createdAt >= filter.since &&
+            (filter.principalId === undefined || record.principalId === filter.principalId),
+        ),
+      )
     },
   }
 }

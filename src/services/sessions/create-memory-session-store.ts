@@ -59,10 +59,13 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
         messages: [],
         messageCount: 0,
         turnCount: 0,
+        title: null,
         createdAt: turn.at,
         updatedAt: turn.at,
       }
       entry.messages = trimHistory([...entry.messages, ...structuredClone(turn.messages)])
+      const firstUser = turn.messages.find((message) => message.role === 'user')
+      entry.title ??= firstUser?.role === 'user' ? firstUser.content.slice(0, 120) : null
       entry.messageCount += turn.messages.length
       entry.turnCount += 1
       entry.updatedAt = turn.at

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration'
 import { initialMigration } from './0001-initial.ts'
+import { dashboardMigration } from './0002-dashboard.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -9,5 +10,6 @@ import type { MigrationContext } from './migration-context.ts'
 export function gatewayMigrations(context: MigrationContext): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(context),
+    '0002_dashboard': dashboardMigration(context),
   }
 }

@@ -1,0 +1,337 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import express from 'express'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { Gateway, type ListeningGateway } from '../src/index.ts'
+import { createLogger } from '../src/runtime/create-logger.ts'
+import { launchTestBrowser, requireChromium } from './support/browser.ts'
+import { closeServer, listenOnLoopback } from './support/http-server.ts'
+import { startTestOidcProvider, type TestOidcProvider, testOidcClient } from './support/oidc-provider.ts'
+import { requireBinary } from './support/requirements.ts'
+import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
+import {
+  createSelfSignedCertificate,
+  forwardingDirectives,
+  freePort,
+  nginxBinary,
+  type RunningNginx,
+  startNginx,
+  tlsNginxConfig,
+} from './support/tls-nginx.ts'
+
+const chromium = requireChromium()
+const nginx = requireBinary('nginx', nginxBinary, ['-v'])
+const openssl = requireBinary('openssl', 'openssl', ['version'])
+
+const workspaceFiles = {
+  'agents/helper/AGENT.md':
+    '---\ndescription: Finds cities and answers questions\nskills: [kit]\nmodel: "mock:assistant?delay_ms=40"\n---\nYou help.\n',
+  'agents/writer/AGENT.md': '---\ndescription: Writes things down\nmodel: mock:echo\n---\nWrite.\n',
+  'skills/kit/SKILL.md': '---\ndescription: City tools\ntools: [lookup-city]\n---\n',
+  'tools/lookup-city/TOOL.md':
+    '---\ndescription: Look up a city\nparameters:\n  city: {type: string, required: true}\n---\n',
+  'tools/lookup-city/handler.mjs':
+    'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
+}
+
+interface Mode {
+  name: 'standalone' | 'mounted'
+  /** `scheme://host:port` as the browser sees it. */
+  origin: string
+  /** The public prefix in front of gateway paths. */
+  prefix: string
+  gateway: Gateway
+}
+
+const dayMs = 86_400_000
+
+describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
+  'the dashboard in Chromium',
+  () => {
+    const modes = new Map<Mode['name'], Mode>()
+    const workspaces: TempWorkspace[] = []
+    let provider: TestOidcProvider | undefined
+    let standalone: ListeningGateway | undefined
+    let backend: Server | undefined
+    let proxy: RunningNginx | undefined
+    let dir: string | undefined
+
+    beforeAll(async () => {
+      const providerPort = await freePort()
+      const issuer = `http://localhost:${providerPort}`
+      const makeGateway = async () => {
+        const workspace = await createTempWorkspace(workspaceFiles)
+        workspaces.push(workspace)
+        return new Gateway({
+          workspace: workspace.root,
+          auth: { mode: 'none' },
+          logger: createLogger({ level: 'silent' }),
+        }).useDashboard({
+          authUsername: 'alice',
+          authPassword: 'alice-password',
+          adminUsername: 'root',
+          adminPassword: 'root-password',
+          oauth2Issuer: issuer,
+          oauth2ClientId: testOidcClient.clientId,
+          oauth2ClientSecret: testOidcClient.clientSecret,
+          adminUsers: ['erin@example.test'],
+        })
+      }
+
+      const alone = await makeGateway()
+      standalone = await alone.listen({ port: 0, host: '127.0.0.1' })
+      modes.set('standalone', { name: 'standalone', origin: standalone.url, prefix: '', gateway: alone })
+
+      const mounted = await makeGateway()
+      mounted.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
+      const app = express()
+      app.get('/', (_request, response) => {
+        response.send('host app')
+      })
+      app.use('/ai', expressHandler(mounted))
+      const started = await listenOnLoopback(app)
+      backend = started.server
+      dir = await mkdtemp(path.join(tmpdir(), 'agw-dash-nginx-'))
+      await createSelfSignedCertificate(dir)
+      const port = await freePort()
+      const locations = `
+    location /public/ai/ {
+      proxy_pass http://127.0.0.1:${started.port}/ai/;${forwardingDirectives('/public')}
+    }`
+      proxy = await startNginx({ dir, port, config: tlsNginxConfig({ dir, port, locations }) })
+      modes.set('mounted', { name: 'mounted', origin: proxy.origin, prefix: '/public/ai', gateway: mounted })
+
+      provider = await startTestOidcProvider({
+        port: providerPort,
+        redirectUris: [...modes.values()].map(
+          (mode) => `${mode.origin}${mode.prefix}/dashboard/oauth2/callback`,
+        ),
+      })
+    }, 60_000)
+
+    afterAll(async () => {
+      await standalone?.close()
+      await proxy?.stop()
+      await modes.get('mounted')?.gateway.stop()
+      await closeServer(backend)
+      await provider?.close()
+      await Promise.all(workspaces.map((workspace) => workspace.remove()))
+      if (dir) await rm(dir, { recursive: true, force: true })
+    })
+
+    const mode = (name: Mode['name']) => modes.get(name) as Mode
+
+    async function signInWithBreakGlass(page: Page, username: string, password: string): Promise<void> {
+      const form = page.getByTestId('password-form')
+      if (!(await form.isVisible())) await page.locator('.break-glass-summary').click()
+      await form.locator('input[name=username]').fill(username)
+      await form.locator('input[name=password]').fill(password)
+      await form.locator('button[type=submit]').click()
+    }
+
+    for (const name of ['standalone', 'mounted'] as const) {
+      it(`${name}: SSO user streams a chat and signs out; the break-glass admin sees the execution, its trace, and retries it`, async () => {
+        const { origin, prefix } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/`)
+          await page.waitForURL(`${dashboard}/login?next=${encodeURIComponent(`${prefix}/dashboard/`)}`)
+          await page.getByTestId('sso-button').waitFor()
+          await page.locator('.break-glass-summary').waitFor()
+          await browser.screenshot(`${name}-1-login`)
+
+          // SSO at the provider: its development screens sign in any name, then ask for consent.
+          await page.getByTestId('sso-button').click()
+          await page.waitForURL(/^http:\/\/localhost:\d+\/interaction\//)
+          await page.locator('input[name=login]').fill('dana')
+          await page.locator('input[name=password]').fill('any password')
+          await page.locator('button[type=submit]').click()
+          await page.locator('button[type=submit]').click()
+          await page.waitForURL(`${dashboard}/`)
+          await expect.poll(() => page.locator('.user-name').textContent()).toBe('dana')
+          // The session cookie is scoped to the public dashboard path, and Secure behind the TLS proxy.
+          const session = (await browser.context.cookies()).find((cookie) => cookie.name === 'agw_session')
+          expect(session).toMatchObject({
+            path: `${prefix}/dashboard`,
+            httpOnly: true,
+            sameSite: 'Lax',
+            secure: name === 'mounted',
+          })
+          expect(await page.locator('a.nav-link[href$="/dashboard/analytics"]').count()).toBe(0)
+          await browser.screenshot(`${name}-2-agents`)
+
+          await page.locator('a.nav-link[href$="/dashboard/chat"]').click()
+          await page.waitForURL(`${dashboard}/chat`)
+          await page.getByTestId('chat-input').fill('Find the city Lisbon please')
+          await page.getByTestId('chat-input').press('Enter')
+          // Tokens arrive one by one: some text shows while the answer is still streaming.
+          const partial = await page.waitForFunction(() => {
+            // Runs in the page (a function, not a string: the CSP forbids eval).
+            const { document } = globalThis as unknown as {
+              document: { querySelector(selector: string): { textContent: string | null } | null }
+            }
+            const body = document.querySelector(
+              '[data-testid="assistant-message"][data-state="streaming"] .message-body',
+            )
+            return body?.textContent || false
+          })
+          const intermediate = String(await partial.jsonValue())
+          await page.locator('[data-testid="assistant-message"][data-state="done"]').waitFor()
+          const final =
+            (await page.locator('[data-testid="assistant-message"] .message-body').textContent()) ?? ''
+          expect(intermediate.length).toBeLessThan(final.length)
+          expect(final.replace(/\s+/g, ' ')).toContain(intermediate.trim().replace(/\s+/g, ' ').slice(0, 12))
+          expect(await page.locator('.tool-call code').first().textContent()).toBe('lookup-city')
+          expect(await page.getByTestId('chat-spinner').isHidden()).toBe(true)
+          expect(await page.getByTestId('session-id').textContent()).toMatch(/^sess_/)
+          await browser.screenshot(`${name}-3-chat`)
+
+          await page.getByTestId('logout').click()
+          await page.waitForURL(`${dashboard}/login`)
+
+          // Break-glass admin form beside the SSO button.
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/executions"]').click()
+          const row = page.locator('tr[data-execution]', { hasText: 'sso:dana' }).first()
+          await row.waitFor()
+          expect(await row.textContent()).toContain('helper')
+          expect(await row.getByTestId('execution-status').textContent()).toBe('completed')
+          await browser.screenshot(`${name}-4-executions`)
+
+          await row.locator('a').click()
+          await expect.poll(() => page.getByTestId('trace-step').count()).toBe(4)
+          expect(await page.getByTestId('trace').textContent()).toContain('lookup-city')
+          await browser.screenshot(`${name}-5-trace`)
+
+          // Retry runs the same agent, message and input as a new execution, and shows it.
+          const original = page.url()
+          await page.getByTestId('retry').click()
+          await page.waitForURL(
+            (url) => url.href !== original && url.pathname.startsWith(`${prefix}/dashboard/executions/exec_`),
+          )
+          // The page follows the running execution live (htmx SSE) until it completes.
+          await expect
+            .poll(() => page.getByTestId('execution-status').first().textContent(), { timeout: 15_000 })
+            .toBe('completed')
+          await expect.poll(() => page.getByTestId('trace-step').count()).toBe(4)
+          await browser.screenshot(`${name}-6-retry`)
+        } finally {
+          await browser.close()
+        }
+      })
+
+      it(`${name}: every dashboard page an admin can reach stays under the public prefix and on this origin`, async () => {
+        const { origin, prefix } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        const requests: string[] = []
+        const redirects: string[] = []
+        const failures: string[] = []
+        // CSP violations and script errors show up here: the pages must run without any.
+        const consoleErrors: string[] = []
+        page.on('console', (message) => {
+          if (message.type() === 'error') consoleErrors.push(message.text())
+        })
+        page.on('pageerror', (error) => consoleErrors.push(error.message))
+        page.on('request', (request) => requests.push(request.url()))
+        // Anything addressed to another origin is recorded and never leaves the browser.
+        const external: string[] = []
+        await page.route('**/*', (route) => {
+          const url = route.request().url()
+          if (new URL(url).origin === origin) return route.continue()
+          external.push(url)
+          return route.abort()
+        })
+        page.on('response', (response) => {
+          const location = response.headers().location
+          if (location) redirects.push(new URL(location, response.url()).href)
+          if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`)
+        })
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+
+          // The theme toggle cycles auto → light → dark, and the choice survives a reload.
+          const mode = () => page.locator('html').getAttribute('data-theme-mode')
+          expect(await mode()).toBe('auto')
+          await page.locator('[data-theme-toggle]').click()
+          await page.locator('[data-theme-toggle]').click()
+          expect(await mode()).toBe('dark')
+          await page.reload()
+          expect(await mode()).toBe('dark')
+          await browser.screenshot(`${name}-8-dark`)
+
+          const inside = (url: URL) => url.origin === origin && url.pathname.startsWith(`${prefix}/dashboard`)
+          const seen = new Set<string>()
+          const queue = [`${dashboard}/`]
+          const outside: string[] = []
+          while (queue.length > 0 && seen.size < 40) {
+            const next = queue.shift() as string
+            if (seen.has(next)) continue
+            seen.add(next)
+            await page.goto(next)
+            const urls = await page.$$eval(
+              '[href], [src], [action], [hx-get], [hx-post], [sse-connect]',
+              (elements) =>
+                elements.flatMap((element) =>
+                  ['href', 'src', 'action', 'hx-get', 'hx-post', 'sse-connect']
+                    .map((name) => element.getAttribute(name))
+                    .filter((value): value is string => value !== null),
+                ),
+            )
+            for (const raw of urls) {
+              const url = new URL(raw, next)
+              if (!inside(url)) outside.push(`${raw} on ${next}`)
+              // Follow page links (not assets, actions or streams).
+              else if (!/\/static\/|\/live|\/logout$|\/retry$|\/toggle$|\/edit$/.test(url.pathname)) {
+                url.hash = ''
+                queue.push(url.href)
+              }
+            }
+          }
+          expect(seen.size).toBeGreaterThanOrEqual(8)
+          expect(outside).toEqual([])
+          expect(redirects.filter((url) => !inside(new URL(url)))).toEqual([])
+          expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([])
+          expect(external).toEqual([])
+          expect(failures).toEqual([])
+          expect(consoleErrors).toEqual([])
+        } finally {
+          await browser.close()
+        }
+      })
+    }
+
+    it('standalone: a session that expires mid-chat sends the browser to the login page, no spinner left', async () => {
+      const { origin, gateway } = mode('standalone')
+      const browser = await launchTestBrowser()
+      const { page } = browser
+      try {
+        await page.goto(`${origin}/dashboard/login`)
+        await signInWithBreakGlass(page, 'alice', 'alice-password')
+        await page.waitForURL(`${origin}/dashboard/`)
+        await page.goto(`${origin}/dashboard/chat?agent_id=writer`)
+        // Every session ends server-side, as when it expires or is revoked on another instance.
+        await gateway.runtime.dashboard?.sessions.deleteExpired(Date.now() + 365 * dayMs)
+        await page.getByTestId('chat-input').fill('Are you still there?')
+        await page.getByTestId('chat-send').click()
+        await page.waitForURL(
+          `${origin}/dashboard/login?next=${encodeURIComponent('/dashboard/chat?agent_id=writer')}`,
+        )
+        await page.getByTestId('password-form').waitFor({ state: 'attached' })
+        await browser.screenshot('standalone-7-expired')
+      } finally {
+        await browser.close()
+      }
+    })
+  },
+)
