@@ -156,6 +156,18 @@ describe('dashboard sign-in', () => {
     expect((await replay.get('/dashboard/agents')).status).toBe(302)
   })
 
+  it('revokes the previous session when the same browser signs in again', async () => {
+    const client = createDashboardClient(await dashboardGateway())
+    await client.login('alice', 'alice-password')
+    const first = client.jar.get('agw_session') as string
+    await client.login('alice', 'alice-password')
+    expect(client.jar.get('agw_session')).not.toBe(first)
+    expect((await client.get('/dashboard/agents')).status).toBe(200)
+    const replay = createDashboardClient(t?.gateway as Gateway)
+    replay.jar.set('agw_session', first)
+    expect((await replay.get('/dashboard/agents')).status).toBe(302)
+  })
+
   it('refuses the login form posted cross-site without the double-submit token', async () => {
     const client = createDashboardClient(await dashboardGateway())
     await client.get('/dashboard/login')

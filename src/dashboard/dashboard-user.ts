@@ -95,6 +95,10 @@ export async function startDashboardSession(
   dashboard: DashboardService,
   signIn: SignIn,
 ): Promise<void> {
+  const cookieName = dashboardCookieNames(dashboard).session
+  // Signing in again replaces the browser's previous session instead of leaving it valid.
+  const previous = await readDashboardCookie(c, dashboard, cookieName)
+  if (previous) await dashboard.sessions.delete(hashToken(previous)).catch(() => undefined)
   const token = randomToken()
   const now = Date.now()
   const maxAge = dashboard.config.auth.sessionMaxAgeSeconds
@@ -105,7 +109,7 @@ export async function startDashboardSession(
     createdAt: now,
     expiresAt: now + maxAge * 1000,
   })
-  await setDashboardCookie(c, dashboard, dashboardCookieNames(dashboard).session, token, { maxAge })
+  await setDashboardCookie(c, dashboard, cookieName, token, { maxAge })
   // Now and then, sweep expired sessions; any instance may do it.
   if (Math.random() < 0.05) await dashboard.sessions.deleteExpired(now).catch(() => undefined)
 }

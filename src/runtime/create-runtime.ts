@@ -105,9 +105,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       throw error
     },
   )
+  // What has started so far, stopped in reverse order if a later step fails.
+  const started: (() => Promise<void>)[] = [() => security.close(), () => persistence.close()]
   try {
     const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
     await tracker.start()
+    started.push(() => tracker.stop())
     const agents = createAgentCatalog({
       workspace,
       store: persistence.agentOverrides,
@@ -115,6 +118,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
     })
     await agents.start()
+    started.push(() => agents.stop())
     const dashboard = config.dashboard.enabled
       ? await createDashboardService({
           config: config.dashboard,
@@ -134,6 +138,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       maxRetries: config.queue.maxRetries,
       logger,
     })
+    started.push(() => executions.stop(0))
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
     return {
       config,
@@ -165,8 +170,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       },
     }
   } catch (error) {
-    await persistence.close()
-    await security.close()
+    for (const stop of started.reverse()) await stop().catch(() => undefined)
     throw error
   }
 }
