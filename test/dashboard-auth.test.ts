@@ -157,15 +157,25 @@ describe('dashboard sign-in', () => {
   })
 
   it('revokes the previous session when the same browser signs in again', async () => {
-    const client = createDashboardClient(await dashboardGateway())
-    await client.login('alice', 'alice-password')
-    const first = client.jar.get('agw_session') as string
-    await client.login('alice', 'alice-password')
-    expect(client.jar.get('agw_session')).not.toBe(first)
-    expect((await client.get('/dashboard/agents')).status).toBe(200)
-    const replay = createDashboardClient(t?.gateway as Gateway)
-    replay.jar.set('agw_session', first)
-    expect((await replay.get('/dashboard/agents')).status).toBe(302)
+    const gateway = await dashboardGateway()
+    const first = createDashboardClient(gateway)
+    await first.login('alice', 'alice-password')
+    const oldCookie = first.jar.get('agw_session') as string
+    // The same browser posts the login form again while still holding its old session cookie.
+    const again = createDashboardClient(gateway)
+    const page = await (await again.get('/dashboard/login')).text()
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? ''
+    again.jar.set('agw_session', oldCookie)
+    const response = await again.post('/dashboard/login', {
+      _csrf: token,
+      next: '',
+      username: 'alice',
+      password: 'alice-password',
+    })
+    expect(response.status).toBe(303)
+    expect(again.jar.get('agw_session')).not.toBe(oldCookie)
+    expect((await again.get('/dashboard/agents')).status).toBe(200)
+    expect((await first.get('/dashboard/agents')).status).toBe(302)
   })
 
   it('refuses the login form posted cross-site without the double-submit token', async () => {
