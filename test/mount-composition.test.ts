@@ -4,43 +4,18 @@ import { createAdaptorServer } from '@hono/node-server'
 import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { expressHandler } from '../src/adapters/hosts/express.ts'
 import { toFastifyPlugin } from '../src/adapters/hosts/fastify.ts'
 import { toHonoApp } from '../src/adapters/hosts/hono.ts'
 import { toNodeHandler } from '../src/adapters/hosts/node.ts'
-import type { GatewayOptions } from '../src/index.ts'
 import { hostKinds, startHost } from '../src/testing/index.ts'
-import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
+import { useTestCleanups } from './support/test-cleanups.ts'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function subject(agents?: string[], options?: GatewayOptions): Promise<MatrixGateway> {
-  const created = await createMatrixGateway(agents, options)
-  cleanups.push(async () => {
-    await created.gateway.stop()
-    await created.workspace.remove()
-  })
-  return created
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
+const cleanups = useTestCleanups()
 
 const serveHono = (app: Hono) =>
-  listen(createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server)
+  cleanups.listen(createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server)
 
 /** What the gateway believes its public base is, and that it really answers there. */
 async function publicBase(gatewayUrl: string, headers: Record<string, string> = {}): Promise<string> {
@@ -58,7 +33,7 @@ async function publicBase(gatewayUrl: string, headers: Record<string, string> = 
 
 describe('nested mounts compose their prefixes', () => {
   it('Hono: a host mounted in a parent with route()', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const host = gateway.mountTo(new Hono(), '/ai')
     const parent = new Hono().route('/x', host)
     const url = await serveHono(parent)
@@ -66,14 +41,14 @@ describe('nested mounts compose their prefixes', () => {
   })
 
   it('Hono: a host with basePath()', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const host = gateway.mountTo(new Hono().basePath('/base'), '/ai')
     const url = await serveHono(host)
     expect(await publicBase(`${url}/base/ai`)).toBe(`${url}/base/ai`)
   })
 
   it('Hono: a parent route with a parameter resolves to the requested path', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const parent = new Hono().route('/t/:tenant', gateway.mountTo(new Hono(), '/ai'))
     const url = await serveHono(parent)
     expect(await publicBase(`${url}/t/acme/ai`)).toBe(`${url}/t/acme/ai`)
@@ -81,7 +56,7 @@ describe('nested mounts compose their prefixes', () => {
   })
 
   it('Hono: the root wiring inside a nested host', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const host = new Hono()
     host.get('/', (c) => c.json({ message: 'Main application' }))
     host.route('/', toHonoApp(gateway))
@@ -91,25 +66,25 @@ describe('nested mounts compose their prefixes', () => {
   })
 
   it('Express: routers nested in routers', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const inner = express.Router()
     inner.use('/ai', expressHandler(gateway))
     const app = express()
     app.use('/x', inner)
-    const url = await listen(createServer(app))
+    const url = await cleanups.listen(createServer(app))
     expect(await publicBase(`${url}/x/ai`)).toBe(`${url}/x/ai`)
   })
 
   it('Connect style: toNodeHandler as middleware, with its own mountPath inside a stripped prefix', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const app = express()
     app.use('/x', toNodeHandler(gateway, { mountPath: '/ai' }))
-    const url = await listen(createServer(app))
+    const url = await cleanups.listen(createServer(app))
     expect(await publicBase(`${url}/x/ai`)).toBe(`${url}/x/ai`)
   })
 
   it('Fastify: plugins registered inside prefixed plugins', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const app = Fastify()
     await app.register(
       async (scope) => {
@@ -118,7 +93,7 @@ describe('nested mounts compose their prefixes', () => {
       { prefix: '/x' },
     )
     await app.listen({ port: 0, host: '127.0.0.1' })
-    cleanups.push(() => app.close())
+    cleanups.add(() => app.close())
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     expect(await publicBase(`${url}/x/ai`)).toBe(`${url}/x/ai`)
   })
@@ -132,38 +107,38 @@ describe('server.root_path and X-Forwarded-Prefix with nested mounts', () => {
   }
 
   it('puts server.root_path in front of the nested mount path', async () => {
-    const { gateway } = await subject(undefined, { server: { rootPath: '/public' } })
+    const { gateway } = await cleanups.subject(undefined, { server: { rootPath: '/public' } })
     const url = await serveHono(new Hono().route('/x', gateway.mountTo(new Hono(), '/ai')))
     expect(await publicBase(`${url}/x/ai`)).toBe(`${url}/public/x/ai`)
   })
 
   it('lets a trusted X-Forwarded-Prefix replace server.root_path', async () => {
-    const { gateway } = await subject(undefined, { server: { rootPath: '/public' } })
+    const { gateway } = await cleanups.subject(undefined, { server: { rootPath: '/public' } })
     gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
     const app = express()
     app.use('/x', express.Router().use('/ai', expressHandler(gateway)))
-    const url = await listen(createServer(app))
+    const url = await cleanups.listen(createServer(app))
     expect(await publicBase(`${url}/x/ai`, forwarded)).toBe('https://api.example.com/edge/x/ai')
   })
 
   it.each(hostKinds.filter((kind) => kind !== 'standalone'))(
     'passes the socket peer to the gateway on %s, so the allowlist can trust it',
     async (kind) => {
-      const { gateway } = await subject()
+      const { gateway } = await cleanups.subject()
       gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
       const host = await startHost({ kind, prefix: '/ai', gateway })
-      cleanups.push(() => host.close())
+      cleanups.add(() => host.close())
       expect(await publicBase(host.baseUrl, forwarded)).toBe('https://api.example.com/edge/ai')
     },
   )
 
   it('ignores X-Forwarded-* from a peer outside the allowlist', async () => {
-    const { gateway } = await subject(undefined, { server: { rootPath: '/public' } })
+    const { gateway } = await cleanups.subject(undefined, { server: { rootPath: '/public' } })
     gateway.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8'] })
     const app = Fastify()
     await app.register(toFastifyPlugin(gateway), { prefix: '/ai' })
     await app.listen({ port: 0, host: '127.0.0.1' })
-    cleanups.push(() => app.close())
+    cleanups.add(() => app.close())
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     expect(await publicBase(`${url}/ai`, forwarded)).toBe(`${url}/public/ai`)
   })
@@ -174,8 +149,8 @@ describe('two gateways in one host', () => {
     ((await (await fetch(`${url}/v1/agents`)).json()) as { id: string }[]).map((agent) => agent.id)
 
   it.each(['hono', 'express'] as const)('run side by side at /a and /b on %s', async (kind) => {
-    const a = await subject(['alpha'])
-    const b = await subject(['beta', 'gamma'])
+    const a = await cleanups.subject(['alpha'])
+    const b = await cleanups.subject(['beta', 'gamma'])
     let url: string
     if (kind === 'hono') {
       const host = new Hono()
@@ -186,7 +161,7 @@ describe('two gateways in one host', () => {
       const app = express()
       app.use('/a', expressHandler(a.gateway))
       app.use('/b', expressHandler(b.gateway))
-      url = await listen(createServer(app))
+      url = await cleanups.listen(createServer(app))
     }
     expect(await agentIds(`${url}/a`)).toEqual(['alpha', 'later'])
     expect(await agentIds(`${url}/b`)).toEqual(['beta', 'gamma', 'later'])

@@ -1,41 +1,16 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { expressHandler } from '../src/adapters/hosts/express.ts'
 import { toFastifyPlugin } from '../src/adapters/hosts/fastify.ts'
 import { attachGatewayToServer, toNodeHandler } from '../src/adapters/hosts/node.ts'
-import { ConfigError } from '../src/index.ts'
-import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
+import { ConfigError, type Gateway } from '../src/index.ts'
+import { useTestCleanups } from './support/test-cleanups.ts'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function subject(): Promise<MatrixGateway> {
-  const created = await createMatrixGateway(['helper'])
-  cleanups.push(async () => {
-    await created.gateway.stop()
-    await created.workspace.remove()
-  })
-  return created
-}
-
-async function listenOn(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
+const cleanups = useTestCleanups()
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()))
@@ -43,21 +18,21 @@ function closeServer(server: Server): Promise<void> {
 
 describe('gw.mountTo(app, path)', () => {
   it.each(['', '/', '//', ' '])('refuses the root path %j with a ConfigError', async (path) => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     expect(() => gateway.mountTo(new Hono(), path)).toThrow(ConfigError)
   })
 
   it('refuses paths that are not plain prefixes', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     expect(() => gateway.mountTo(new Hono(), '/ai?x=1')).toThrow(/plain path prefix/)
     expect(() => gateway.mountTo(new Hono(), '/a/../b')).toThrow(ConfigError)
   })
 
   it.each(['ai', '/ai/', '/ai'])('normalizes %j to /ai and returns the host', async (path) => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const host = new Hono()
     expect(gateway.mountTo(host, path)).toBe(host)
-    const url = await listenOn(
+    const url = await cleanups.listen(
       createAdaptorServer({ fetch: host.fetch, overrideGlobalObjects: false }) as Server,
     )
     expect((await fetch(`${url}/ai/v1/health`)).status).toBe(200)
@@ -67,14 +42,14 @@ describe('gw.mountTo(app, path)', () => {
   })
 
   it('adds only routes under the prefix to the host, no middleware', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const host = new Hono()
     gateway.mountTo(host, '/ai')
     expect(host.routes.map((route) => route.path)).toEqual(['/ai/*'])
   })
 
   it('refuses to mount once the gateway has started', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     await gateway.start()
     expect(() => gateway.mountTo(new Hono(), '/ai')).toThrow(ConfigError)
     expect(() => gateway.mountTo(new Hono(), '/ai')).toThrow(
@@ -93,7 +68,7 @@ describe('gw.useProxyHeaders()', () => {
     ((await (await response).json()) as { servers: { url: string }[] }).servers[0]?.url
 
   it('trusts forwarded headers from the listed peers only', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     gateway.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8', '192.168.1.1'] })
     const request = () => new Request('http://127.0.0.1:9/ai/openapi.json', { headers: forwarded })
     expect(await serversOf(gateway.fetch(request(), { mountPath: '/ai', remoteAddress: '10.1.2.3' }))).toBe(
@@ -105,19 +80,19 @@ describe('gw.useProxyHeaders()', () => {
   })
 
   it('accepts a comma-separated string and returns the gateway', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     expect(gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1, ::1' })).toBe(gateway)
     await gateway.start()
     expect(gateway.config.proxy.forwardedAllowIps).toBe('127.0.0.1, ::1')
   })
 
   it('rejects an invalid entry where it is written', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     expect(() => gateway.useProxyHeaders({ forwardedAllowIps: ['not-an-ip'] })).toThrow(ConfigError)
   })
 
   it('refuses changes once the gateway has started', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     await gateway.start()
     expect(() => gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })).toThrow(
       'useProxyHeaders() must be called before the gateway starts',
@@ -126,13 +101,13 @@ describe('gw.useProxyHeaders()', () => {
 })
 
 describe('lifecycle with the host', () => {
-  const stopped = async (gateway: MatrixGateway['gateway']) => {
+  const stopped = async (gateway: Gateway) => {
     const response = await gateway.fetch(new Request('http://gateway.test/v1/health'))
     return response.status === 503 && !gateway.started
   }
 
   it('starts with Fastify onReady and drains on close()', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const app = Fastify()
     await app.register(toFastifyPlugin(gateway), { prefix: '/ai' })
     expect(gateway.started).toBe(false)
@@ -143,35 +118,35 @@ describe('lifecycle with the host', () => {
   })
 
   it('starts when a node:http server listens and stops when it closes', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const server = attachGatewayToServer(gateway, createServer(toNodeHandler(gateway)))
     expect(gateway.started).toBe(false)
-    await listenOn(server)
+    await cleanups.listen(server)
     await vi.waitFor(() => expect(gateway.started).toBe(true), { timeout: 2000, interval: 5 })
     await closeServer(server)
     await vi.waitFor(async () => expect(await stopped(gateway)).toBe(true), { timeout: 2000, interval: 5 })
   })
 
   it('starts at once when attached to a server that already listens', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const server = createServer(toNodeHandler(gateway))
-    await listenOn(server)
+    await cleanups.listen(server)
     attachGatewayToServer(gateway, server)
     await vi.waitFor(() => expect(gateway.started).toBe(true), { timeout: 2000, interval: 5 })
   })
 
   it('starts lazily on the first request when nothing wires the lifecycle', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     const app = express()
     app.use('/ai', expressHandler(gateway))
-    const url = await listenOn(createServer(app))
+    const url = await cleanups.listen(createServer(app))
     expect(gateway.started).toBe(false)
     expect((await fetch(`${url}/ai/v1/health`)).status).toBe(200)
     expect(gateway.started).toBe(true)
   })
 
   it('treats a second start() and stop() as no-ops', async () => {
-    const { gateway } = await subject()
+    const { gateway } = await cleanups.subject()
     await Promise.all([gateway.start(), gateway.start()])
     const runtime = gateway.runtime
     await gateway.start()
