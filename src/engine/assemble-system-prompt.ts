@@ -16,13 +16,20 @@ export interface SystemPromptOptions {
   now: Date
 }
 
+/**
+ * Formatters by time zone. Building an `Intl.DateTimeFormat` costs far more than formatting with
+ * one — per run it was the largest single cost of an invoke — and formatters are immutable, so
+ * this cache shares nothing between gateways. Bounded by the number of IANA time zones.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
 function formatNow(now: Date, timezone: string): string {
-  const formatted = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    dateStyle: 'full',
-    timeStyle: 'long',
-  }).format(now)
-  return `Current date and time (${timezone}): ${formatted}`
+  let formatter = formatters.get(timezone)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, dateStyle: 'full', timeStyle: 'long' })
+    formatters.set(timezone, formatter)
+  }
+  return `Current date and time (${timezone}): ${formatter.format(now)}`
 }
 
 function contextSection(agent: AgentDefinition): string | null {
