@@ -17,19 +17,31 @@ export interface SystemPromptOptions {
 }
 
 /**
- * Formatters by time zone. Building an `Intl.DateTimeFormat` costs far more than formatting with
- * one — per run it was the largest single cost of an invoke — and formatters are immutable, so
- * this cache shares nothing between gateways. Bounded by the number of IANA time zones.
+ * Formatters by time zone, with the last line each produced. Building an `Intl.DateTimeFormat`
+ * costs far more than formatting with one — per run it was the largest single cost of an
+ * invoke — and formatting is still costly, while the text changes once a second. Formatters
+ * are immutable, so this cache shares nothing between gateways; it is bounded by the number of
+ * IANA time zones.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>()
+const clocks = new Map<string, { formatter: Intl.DateTimeFormat; second: number; line: string }>()
 
 function formatNow(now: Date, timezone: string): string {
-  let formatter = formatters.get(timezone)
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, dateStyle: 'full', timeStyle: 'long' })
-    formatters.set(timezone, formatter)
+  let clock = clocks.get(timezone)
+  if (!clock) {
+    const formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      dateStyle: 'full',
+      timeStyle: 'long',
+    })
+    clock = { formatter, second: Number.NaN, line: '' }
+    clocks.set(timezone, clock)
   }
-  return `Current date and time (${timezone}): ${formatter.format(now)}`
+  const second = Math.floor(now.getTime() / 1000)
+  if (second !== clock.second) {
+    clock.line = `Current date and time (${timezone}): ${clock.formatter.format(now)}`
+    clock.second = second
+  }
+  return clock.line
 }
 
 function contextSection(agent: AgentDefinition): string | null {
