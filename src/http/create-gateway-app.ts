@@ -68,10 +68,25 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   const bodyLimits = new WeakMap<GatewayRuntime, MiddlewareHandler<GatewayEnv>>()
   app.use('*', async function limitBody(c, next) {
     const runtime = c.get('runtime')
+    const maxSize = runtime.config.server.maxBodyBytes
+    // A fixed-length body is judged by its Content-Length, as Hono's bodyLimit would, but
+    // without touching `c.req.raw.body`: on @hono/node-server that builds a full Request and
+    // a web stream over the body, which the direct JSON read does not need.
+    const length = c.req.header('content-length')
+    if (
+      length !== undefined &&
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      c.req.header('transfer-encoding') === undefined
+    ) {
+      return Number.parseInt(length, 10) > maxSize
+        ? errorResponse(c, new GatewayError('payload_too_large'))
+        : next()
+    }
     let limit = bodyLimits.get(runtime)
     if (!limit) {
       limit = bodyLimit({
-        maxSize: runtime.config.server.maxBodyBytes,
+        maxSize,
         onError: (context) => errorResponse(context, new GatewayError('payload_too_large')),
       })
       bodyLimits.set(runtime, limit)
