@@ -8,6 +8,8 @@ export interface MachineInfo {
   node: string
   platform: string
   kernel: string
+  /** 1-minute load average when the run started: other work on the machine skews results. */
+  loadAverage: number
 }
 
 export function readMachineInfo(): MachineInfo {
@@ -19,5 +21,6 @@ export function readMachineInfo(): MachineInfo {
     node: process.version,
     platform: `${os.platform()} ${os.arch()}`,
     kernel: os.release(),
+    loadAverage: os.loadavg()[0] ?? 0,
   }
 }

@@ -136,7 +136,8 @@ export function formatReport(
   out.push(
     `Run ${report.startedAt}, profile ${profile.name}, ${report.durationSeconds.toFixed(0)} s. ` +
       `Machine: ${machine.cores} cores (${machine.cpuModel}), ${mib(machine.memoryBytes)} RAM, ` +
-      `Node ${machine.node}, ${machine.platform}, kernel ${machine.kernel}.`,
+      `Node ${machine.node}, ${machine.platform}, kernel ${machine.kernel}; ` +
+      `load average ${machine.loadAverage.toFixed(2)} at the start.`,
   )
   for (const skipped of report.skipped) out.push(`Skipped ${targetLabels[skipped.kind]}: ${skipped.reason}`)
 

@@ -12,8 +12,9 @@ import type { LoadResult, RecordedReply, TargetKind, TargetSpec } from './protoc
 import { invokeBody, recordReplies } from './record-replies.ts'
 import { type BenchReport, formatReport, targetLabels } from './report.ts'
 
-// `npm run bench [-- --quick | --full] [--targets=a,b] [--cpu-prof]`: every target in its own
-// process, load from a separate driver process, all on 127.0.0.1. See bench/README.md.
+// npm run bench [-- --quick | --full] [--targets=baseline,standalone,…,held] [--hot-path | --cpu-prof]
+// Every target runs in its own process, load comes from a separate driver process, all on
+// 127.0.0.1. See bench/README.md.
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.dirname(benchDir)
@@ -21,6 +22,7 @@ const resultsDir = path.join(benchDir, 'results')
 const args = process.argv.slice(2)
 const profile = profileFromArgs(args)
 const cpuProfile = args.includes('--cpu-prof')
+const hotPath = cpuProfile || args.includes('--hot-path')
 const allKinds: TargetKind[] = ['standalone', 'baseline', 'sqlite', 'postgres', 'express', 'hono']
 const chosen = args
   .find((arg) => arg.startsWith('--targets='))
@@ -49,6 +51,25 @@ const stamp = new Date()
   .replace(/\.\d+Z$/, 'Z')
 let postgresSchema: string | undefined
 
+/** The baseline replays what the gateway answers, so both send the same payloads. */
+function recordFrom(target: TargetProcess): Promise<Record<string, RecordedReply>> {
+  return recordReplies((agent) => target.url(`/v1/agents/${agent}/invoke`), {
+    [benchAgents.main]: 0,
+    [benchAgents.long]: 0,
+    [benchAgents.paced]: 5,
+  })
+}
+
+/** Records the replies from a gateway started just for that (when `--targets` leaves out standalone). */
+async function recordFromGateway(): Promise<Record<string, RecordedReply>> {
+  const target = await TargetProcess.start({ kind: 'standalone', workspace })
+  try {
+    return await recordFrom(target)
+  } finally {
+    await target.stop()
+  }
+}
+
 async function specFor(
   kind: TargetKind,
   replies: Record<string, RecordedReply>,
@@ -65,29 +86,35 @@ async function specFor(
   return spec
 }
 
-/** `--cpu-prof`: profiles the chosen targets (default: no persistence, SQLite) under non-streaming load. */
-async function profileHotPath(driver: DriverProcess): Promise<void> {
+/**
+ * `--hot-path` and `--cpu-prof`: 10 s of non-streaming invokes at c=8 on the chosen targets
+ * (default: no persistence, SQLite), for comparing a change; `--cpu-prof` runs each target
+ * under Node's CPU profiler and summarizes where the time went.
+ */
+async function measureHotPath(driver: DriverProcess, profiling: boolean): Promise<void> {
   const profileDir = path.join(resultsDir, 'profiles', stamp)
-  mkdirSync(profileDir, { recursive: true })
   for (const kind of (chosen as TargetKind[] | undefined) ?? ['standalone', 'sqlite']) {
-    const spec = await specFor(kind, {})
+    const spec = await specFor(kind, kind === 'baseline' ? await recordFromGateway() : {})
     if (typeof spec === 'string') {
       log(`skipped ${kind}: ${spec}`)
       continue
     }
     const dir = path.join(profileDir, kind)
-    const target = await TargetProcess.start(spec, ['--cpu-prof', `--cpu-prof-dir=${dir}`])
+    if (profiling) mkdirSync(dir, { recursive: true })
+    const target = await TargetProcess.start(spec, profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])
     const url = target.url(`/v1/agents/${benchAgents.main}/invoke`)
-    const result = await driver.run<LoadResult>({
-      type: 'load',
-      url,
-      body: invokeBody(false),
-      connections: 8,
-      duration: 10,
-    })
+    const body = invokeBody(false)
+    await driver.run<LoadResult>({ type: 'load', url, body, connections: 8, duration: 1 })
+    const result = await driver.run<LoadResult>({ type: 'load', url, body, connections: 8, duration: 10 })
     await target.stop()
-    log(`\n## ${targetLabels[kind]}: ${result.requestsPerSecond.toFixed(0)} req/s at c=8 under the profiler`)
-    for (const file of readdirSync(dir)) log(summarizeCpuProfile(path.join(dir, file), repoRoot))
+    process.stdout.write(
+      `## ${targetLabels[kind]}: ${result.requestsPerSecond.toFixed(0)} req/s at c=8, ` +
+        `p99 ${result.latencyP99Ms.toFixed(2)} ms${profiling ? ' (under the profiler)' : ''}\n`,
+    )
+    if (profiling) {
+      for (const file of readdirSync(dir))
+        process.stdout.write(`${summarizeCpuProfile(path.join(dir, file), repoRoot)}\n`)
+    }
   }
 }
 
@@ -103,28 +130,22 @@ async function main(): Promise<void> {
   }
   const driver = DriverProcess.start()
   try {
-    if (cpuProfile) return await profileHotPath(driver)
+    if (hotPath) return await measureHotPath(driver, cpuProfile)
     let replies: Record<string, RecordedReply> = {}
-    for (const kind of allKinds.filter(
-      (kind) => kind === 'standalone' || kind === 'baseline' || !chosen || chosen.includes(kind),
-    )) {
+    const kinds = allKinds.filter((kind) => !chosen || chosen.includes(kind))
+    for (const kind of kinds) {
       const spec = await specFor(kind, replies)
       if (typeof spec === 'string') {
         log(`bench: SKIPPED ${targetLabels[kind]}: ${spec}`)
         report.skipped.push({ kind, reason: spec })
         continue
       }
+      if (kind === 'baseline' && !kinds.includes('standalone'))
+        spec.replies = replies = await recordFromGateway()
       log(`${targetLabels[kind]}`)
       const target = await TargetProcess.start(spec)
       try {
-        if (kind === 'standalone') {
-          // The baseline replays what the gateway answers, so both send the same payloads.
-          replies = await recordReplies((agent) => target.url(`/v1/agents/${agent}/invoke`), {
-            [benchAgents.main]: 0,
-            [benchAgents.long]: 0,
-            [benchAgents.paced]: 5,
-          })
-        }
+        if (kind === 'standalone') replies = await recordFrom(target)
         report.targets.push(await measureTarget(kind, target, driver, profile, log))
       } finally {
         await target.stop()
@@ -133,16 +154,18 @@ async function main(): Promise<void> {
     // The baseline ran second; keep it first in the report.
     report.targets.sort((a, b) => (a.kind === 'baseline' ? -1 : b.kind === 'baseline' ? 1 : 0))
 
-    log(`held streams: ${profile.holdStreams} for ${profile.holdSeconds} s`)
-    const holder = await TargetProcess.start({
-      kind: 'standalone',
-      workspace,
-      keepaliveSeconds: profile.holdKeepaliveSeconds,
-    })
-    try {
-      report.hold = await measureHeldStreams(holder, driver, profile)
-    } finally {
-      await holder.stop()
+    if (!chosen || chosen.includes('held')) {
+      log(`held streams: ${profile.holdStreams} for ${profile.holdSeconds} s`)
+      const holder = await TargetProcess.start({
+        kind: 'standalone',
+        workspace,
+        keepaliveSeconds: profile.holdKeepaliveSeconds,
+      })
+      try {
+        report.hold = await measureHeldStreams(holder, driver, profile)
+      } finally {
+        await holder.stop()
+      }
     }
 
     report.durationSeconds = (performance.now() - started) / 1000
