@@ -26,7 +26,7 @@ export async function measureTarget(
     })
 
   await load(8, profile.warmupSeconds)
-  const results: TargetResults = { kind, load: [], streams: [], rssAfterRun: 0 }
+  const results: TargetResults = { kind, load: [], streams: [], rssAfterRun: 0, heapUsedAfterRun: 0 }
   for (const connections of profile.concurrencies) {
     const result = await load(connections, profile.loadSeconds)
     log(
@@ -47,15 +47,24 @@ export async function measureTarget(
     )
     results.streams.push({ agent, result })
   }
-  results.rssAfterRun = (await target.memory()).rss
+  const afterRun = await target.memory()
+  results.rssAfterRun = afterRun.rss
+  results.heapUsedAfterRun = afterRun.heapUsed
 
   if (profile.leakTargets.includes(kind)) {
     await load(8, 0, profile.leakFirst)
-    const firstRss = (await target.memory()).rss
+    const first = await target.memory()
     await load(8, 0, profile.leakTotal - profile.leakFirst)
-    const totalRss = (await target.memory()).rss
-    results.leak = { firstRequests: profile.leakFirst, firstRss, totalRequests: profile.leakTotal, totalRss }
-    log(`  leak check: ${(firstRss / 2 ** 20).toFixed(1)} → ${(totalRss / 2 ** 20).toFixed(1)} MiB`)
+    const total = await target.memory()
+    results.leak = {
+      firstRequests: profile.leakFirst,
+      firstRss: first.rss,
+      firstHeapUsed: first.heapUsed,
+      totalRequests: profile.leakTotal,
+      totalRss: total.rss,
+      totalHeapUsed: total.heapUsed,
+    }
+    log(`  leak check: ${(first.rss / 2 ** 20).toFixed(1)} → ${(total.rss / 2 ** 20).toFixed(1)} MiB`)
   }
   return results
 }

@@ -10,7 +10,15 @@ export interface TargetResults {
   streams: { agent: string; result: StreamResult }[]
   /** After all of the target's measurements, after a full GC. */
   rssAfterRun: number
-  leak?: { firstRequests: number; firstRss: number; totalRequests: number; totalRss: number }
+  heapUsedAfterRun: number
+  leak?: {
+    firstRequests: number
+    firstRss: number
+    firstHeapUsed: number
+    totalRequests: number
+    totalRss: number
+    totalHeapUsed: number
+  }
 }
 
 /** What `npm run bench` writes to `bench/results/<date>.json`. */
@@ -206,15 +214,21 @@ export function formatReport(
     '### Memory (RSS after a full GC)',
     '',
     table(
-      ['target', 'RSS after run', '× base', 'leak check'],
-      report.targets.map((target) => [
-        targetLabels[target.kind],
-        mib(target.rssAfterRun),
-        times(ratio(target.rssAfterRun, base?.rssAfterRun)),
-        target.leak
-          ? `${mib(target.leak.firstRss)} after ${target.leak.firstRequests / 1000}k → ${mib(target.leak.totalRss)} after ${target.leak.totalRequests / 1000}k (${((target.leak.totalRss / target.leak.firstRss - 1) * 100).toFixed(1)}%)`
-          : '–',
-      ]),
+      ['target', 'RSS after run', '× base', 'heap used', 'leak check: RSS (heap used)'],
+      report.targets.map((target) => {
+        const leak = target.leak
+        return [
+          targetLabels[target.kind],
+          mib(target.rssAfterRun),
+          times(ratio(target.rssAfterRun, base?.rssAfterRun)),
+          mib(target.heapUsedAfterRun),
+          leak
+            ? `${mib(leak.firstRss)} (${mib(leak.firstHeapUsed)}) after ${leak.firstRequests / 1000}k → ` +
+              `${mib(leak.totalRss)} (${mib(leak.totalHeapUsed)}) after ${leak.totalRequests / 1000}k: ` +
+              `${((leak.totalRss / leak.firstRss - 1) * 100).toFixed(1)}%`
+            : '–',
+        ]
+      }),
     ),
   )
 

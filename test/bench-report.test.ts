@@ -51,6 +51,7 @@ function target(kind: TargetKind, requestsPerSecond: number, p99: number, bytes:
     ],
     streams: [{ agent: agents.main, result: stream(bytes) }],
     rssAfterRun: 100 * 2 ** 20,
+    heapUsedAfterRun: 20 * 2 ** 20,
   }
 }
 
@@ -104,8 +105,10 @@ describe('bench report', () => {
     standalone.leak = {
       firstRequests: 10_000,
       firstRss: 200 * 2 ** 20,
+      firstHeapUsed: 20 * 2 ** 20,
       totalRequests: 100_000,
       totalRss: 206 * 2 ** 20,
+      totalHeapUsed: 20 * 2 ** 20,
     }
     const check = checkGoals(report([target('baseline', 10_000, 4, 80), standalone]), agents.main).find(
       (entry) => entry.goal.startsWith('standalone: RSS'),
