@@ -10,6 +10,21 @@ const spec = JSON.parse(process.argv[2] ?? '{}') as TargetSpec
 /** Exposed by `--expose-gc`: collecting first makes RSS comparable between readings. */
 const collectGarbage = (globalThis as { gc?: () => void }).gc
 
+/**
+ * RSS and heap, after two full collections with a pause between them when `collect` is set: the
+ * pause lets FinalizationRegistry callbacks (abort-signal bookkeeping) run, so what they would
+ * free is not counted as a leak.
+ */
+async function readMemory(collect: boolean): Promise<{ rss: number; heapUsed: number }> {
+  if (collect && collectGarbage) {
+    collectGarbage()
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    collectGarbage()
+  }
+  const { rss, heapUsed } = process.memoryUsage()
+  return { rss, heapUsed }
+}
+
 async function stopAndExit(close: () => Promise<void>): Promise<never> {
   const forced = setTimeout(() => process.exit(0), 5000)
   forced.unref()
@@ -22,9 +37,7 @@ try {
   const target = await startTarget(spec)
   process.on('message', (command: TargetCommand) => {
     if (command.type === 'memory') {
-      if (command.collect) collectGarbage?.()
-      const { rss, heapUsed } = process.memoryUsage()
-      send({ type: 'memory', rss, heapUsed })
+      void readMemory(command.collect).then((memory) => send({ type: 'memory', ...memory }))
     } else if (command.type === 'stop') {
       void stopAndExit(target.close)
     }
