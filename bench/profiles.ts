@@ -7,8 +7,10 @@ export interface BenchProfile {
   warmupSeconds: number
   /** Concurrencies of the non-streaming invoke cells. */
   concurrencies: number[]
-  /** Seconds per non-streaming cell. */
-  loadSeconds: number
+  /** Non-streaming cells run in this many rounds, targets taking turns; each reports the median. */
+  loadRounds: number
+  /** Seconds of one round of one cell. */
+  roundSeconds: number
   /** Connections and seconds per streaming variant. */
   streamConnections: number
   streamSeconds: number
@@ -40,7 +42,8 @@ const quick: BenchProfile = {
   name: 'quick',
   warmupSeconds: 0.5,
   concurrencies: [1, 8, 64],
-  loadSeconds: 1,
+  loadRounds: 1,
+  roundSeconds: 1,
   streamConnections: 8,
   streamSeconds: 1,
   leakFirst: 2_000,
@@ -56,7 +59,8 @@ const standard: BenchProfile = {
   name: 'default',
   warmupSeconds: 1,
   concurrencies: [1, 8, 64],
-  loadSeconds: 3,
+  loadRounds: 3,
+  roundSeconds: 1,
   streamConnections: 8,
   streamSeconds: 1.5,
   leakFirst: 10_000,
@@ -72,7 +76,8 @@ const full: BenchProfile = {
   name: 'full',
   warmupSeconds: 3,
   concurrencies: [1, 8, 64],
-  loadSeconds: 10,
+  loadRounds: 5,
+  roundSeconds: 2,
   streamConnections: 8,
   streamSeconds: 5,
   leakFirst: 10_000,

@@ -151,7 +151,7 @@ export function formatReport(
 
   out.push(
     '',
-    `### Non-streaming invoke (${profile.loadSeconds} s per cell)`,
+    `### Non-streaming invoke (median of ${profile.loadRounds} × ${profile.roundSeconds} s per cell, targets taking turns)`,
     '',
     table(
       ['target', 'c', 'req/s', '× base', 'p50 ms', 'p99 ms', 'p99 × base', 'errors'],

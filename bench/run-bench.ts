@@ -5,12 +5,18 @@ import { fileURLToPath } from 'node:url'
 import { DriverProcess, killChildren, TargetProcess } from './child-processes.ts'
 import { summarizeCpuProfile } from './cpu-profile-summary.ts'
 import { readMachineInfo } from './machine.ts'
-import { measureHeldStreams, measureTarget } from './measure-target.ts'
+import {
+  measureHeldStreams,
+  measureInvokes,
+  measureLeak,
+  measureStreams,
+  type StartedTarget,
+} from './measurements.ts'
 import { benchPostgresUrl, dropPostgresSchema, reservePostgresSchema } from './postgres-schema.ts'
 import { benchAgents, profileFromArgs } from './profiles.ts'
 import type { LoadResult, RecordedReply, TargetKind, TargetSpec } from './protocol.ts'
 import { invokeBody, recordReplies } from './record-replies.ts'
-import { type BenchReport, formatReport, targetLabels } from './report.ts'
+import { type BenchReport, formatReport, type TargetResults, targetLabels } from './report.ts'
 
 // npm run bench [-- --quick | --full] [--targets=baseline,standalone,…,held] [--hot-path | --cpu-prof]
 // Every target runs in its own process, load comes from a separate driver process, all on
@@ -133,26 +139,46 @@ async function main(): Promise<void> {
     if (hotPath) return await measureHotPath(driver, cpuProfile)
     let replies: Record<string, RecordedReply> = {}
     const kinds = allKinds.filter((kind) => !chosen || chosen.includes(kind))
-    for (const kind of kinds) {
-      const spec = await specFor(kind, replies)
-      if (typeof spec === 'string') {
-        log(`bench: SKIPPED ${targetLabels[kind]}: ${spec}`)
-        report.skipped.push({ kind, reason: spec })
-        continue
+    const targets: StartedTarget[] = []
+    try {
+      // All targets run side by side (each in its own process) so their cells can take turns.
+      for (const kind of kinds) {
+        const spec = await specFor(kind, replies)
+        if (typeof spec === 'string') {
+          log(`bench: SKIPPED ${targetLabels[kind]}: ${spec}`)
+          report.skipped.push({ kind, reason: spec })
+          continue
+        }
+        if (kind === 'baseline' && !kinds.includes('standalone'))
+          spec.replies = replies = await recordFromGateway()
+        const target = { kind, process: await TargetProcess.start(spec) }
+        targets.push(target)
+        if (kind === 'standalone') replies = await recordFrom(target.process)
       }
-      if (kind === 'baseline' && !kinds.includes('standalone'))
-        spec.replies = replies = await recordFromGateway()
-      log(`${targetLabels[kind]}`)
-      const target = await TargetProcess.start(spec)
-      try {
-        if (kind === 'standalone') replies = await recordFrom(target)
-        report.targets.push(await measureTarget(kind, target, driver, profile, log))
-      } finally {
-        await target.stop()
+      // The baseline is started second (it replays the gateway's replies); report it first.
+      targets.sort((a, b) => (a.kind === 'baseline' ? -1 : b.kind === 'baseline' ? 1 : 0))
+      log(`targets: ${targets.map((target) => target.kind).join(', ')}`)
+      const invokes = await measureInvokes(targets, driver, profile, log)
+      for (const target of targets) {
+        const results: TargetResults = {
+          kind: target.kind,
+          load: invokes.get(target.kind) ?? [],
+          streams: await measureStreams(target, driver, profile, log),
+          rssAfterRun: 0,
+          heapUsedAfterRun: 0,
+        }
+        const memory = await target.process.memory()
+        results.rssAfterRun = memory.rss
+        results.heapUsedAfterRun = memory.heapUsed
+        if (profile.leakTargets.includes(target.kind)) {
+          log(`  ${target.kind} leak check: ${profile.leakTotal} invokes`)
+          results.leak = await measureLeak(target, driver, profile)
+        }
+        report.targets.push(results)
       }
+    } finally {
+      await Promise.all(targets.map((target) => target.process.stop()))
     }
-    // The baseline ran second; keep it first in the report.
-    report.targets.sort((a, b) => (a.kind === 'baseline' ? -1 : b.kind === 'baseline' ? 1 : 0))
 
     if (!chosen || chosen.includes('held')) {
       log(`held streams: ${profile.holdStreams} for ${profile.holdSeconds} s`)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { MachineInfo } from '../bench/machine.ts'
+import { combineRounds } from '../bench/measurements.ts'
 import { profileFromArgs } from '../bench/profiles.ts'
 import type { LoadResult, StreamResult, TargetKind } from '../bench/protocol.ts'
 import { parseFrames } from '../bench/record-replies.ts'
@@ -78,6 +79,13 @@ describe('bench report', () => {
     expect(percentile(samples, 0.5)).toBe(50)
     expect(percentile(samples, 0.99)).toBe(99)
     expect(percentile([], 0.99)).toBe(0)
+  })
+
+  it('combines rounds of a cell into medians and summed counts', () => {
+    const combined = combineRounds([load(900, 3), load(1200, 1), load(1000, 2)])
+    expect(combined.requestsPerSecond).toBe(1000)
+    expect(combined.latencyP99Ms).toBe(2)
+    expect(combined.requests).toBe(3000)
   })
 
   it('checks each goal against the baseline of the same run', () => {
