@@ -35,6 +35,11 @@ const chosen = args
   ?.slice('--targets='.length)
   .split(',')
 const log = (line: string) => process.stderr.write(`${line}\n`)
+const unknown = chosen?.filter((name) => name !== 'held' && !allKinds.includes(name as TargetKind))
+if (unknown?.length) {
+  log(`bench: unknown target(s) ${unknown.join(', ')}; choose from ${[...allKinds, 'held'].join(', ')}`)
+  process.exit(2)
+}
 
 const watchdog = setTimeout(() => {
   log(`bench: stopped after the ${profile.timeLimitSeconds} s time limit`)
