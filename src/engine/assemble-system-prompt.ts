@@ -16,13 +16,32 @@ export interface SystemPromptOptions {
   now: Date
 }
 
+/**
+ * Formatters by time zone, with the last line each produced. Building an `Intl.DateTimeFormat`
+ * costs far more than formatting with one — per run it was the largest single cost of an
+ * invoke — and formatting is still costly, while the text changes once a second. Formatters
+ * are immutable, so this cache shares nothing between gateways; it is bounded by the number of
+ * IANA time zones.
+ */
+const clocks = new Map<string, { formatter: Intl.DateTimeFormat; second: number; line: string }>()
+
 function formatNow(now: Date, timezone: string): string {
-  const formatted = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    dateStyle: 'full',
-    timeStyle: 'long',
-  }).format(now)
-  return `Current date and time (${timezone}): ${formatted}`
+  let clock = clocks.get(timezone)
+  if (!clock) {
+    const formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      dateStyle: 'full',
+      timeStyle: 'long',
+    })
+    clock = { formatter, second: Number.NaN, line: '' }
+    clocks.set(timezone, clock)
+  }
+  const second = Math.floor(now.getTime() / 1000)
+  if (second !== clock.second) {
+    clock.line = `Current date and time (${timezone}): ${clock.formatter.format(now)}`
+    clock.second = second
+  }
+  return clock.line
 }
 
 function contextSection(agent: AgentDefinition): string | null {

@@ -50,13 +50,17 @@ export async function streamModelCall(request: ModelCallRequest): Promise<ModelC
       signal,
     )
     const reader = stream.getReader()
+    // Cancelling the reader settles a pending read at once (as done), whatever the model's
+    // stream does; the abort is then thrown below. Racing each read against the signal instead
+    // cost a promise and an abort listener per token.
     const onAbort = () => {
       reader.cancel(signal.reason).catch(() => undefined)
     }
     signal.addEventListener('abort', onAbort, { once: true })
+    if (signal.aborted) onAbort()
     try {
       while (true) {
-        const { done, value: part } = await raceAbort(reader.read(), signal)
+        const { done, value: part } = await reader.read()
         if (done) break
         switch (part.type) {
           case 'text-delta':

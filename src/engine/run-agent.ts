@@ -25,6 +25,7 @@ import type { ModelRegistry } from './models/model-registry.ts'
 import { costOf, findPrice } from './models/pricing.ts'
 import { parseStructuredOutput } from './parse-structured-output.ts'
 import { type PendingToolCall, runToolCalls } from './run-tool-calls.ts'
+import { startTimeout } from './start-timeout.ts'
 import { toModelPrompt } from './to-model-prompt.ts'
 
 /** What the engine needs from a started gateway. */
@@ -83,6 +84,20 @@ function closeDanglingToolCalls(messages: ChatMessage[]): ChatMessage[] {
  * failures: they end the run with a stop reason and an error.
  */
 export async function runAgent(deps: EngineDependencies, request: RunAgentRequest): Promise<RunAgentOutcome> {
+  const timeout = startTimeout(request.timeoutMs)
+  try {
+    return await runWithin(deps, request, timeout.signal)
+  } finally {
+    timeout.clear()
+  }
+}
+
+/** The run itself, ended by `timeoutSignal` at the run's time limit. */
+async function runWithin(
+  deps: EngineDependencies,
+  request: RunAgentRequest,
+  timeoutSignal: AbortSignal,
+): Promise<RunAgentOutcome> {
   const started = performance.now()
   const { agent, config } = { agent: request.agent, config: deps.config }
   const emit = request.onEvent ?? (() => {})
@@ -91,7 +106,6 @@ export async function runAgent(deps: EngineDependencies, request: RunAgentReques
     maxIterations: agent.guardrails.maxIterations ?? config.guardrails.maxIterations,
     maxToolCalls: agent.guardrails.maxToolCalls ?? config.guardrails.maxToolCalls,
   }
-  const timeoutSignal = AbortSignal.timeout(request.timeoutMs)
   const signal = AbortSignal.any(request.signal ? [request.signal, timeoutSignal] : [timeoutSignal])
   const messages: ChatMessage[] = [{ role: 'user', content: request.userMessage }]
   const primaryModel = agent.model.name ?? config.model.default

@@ -4,6 +4,7 @@ import type { JsonSchemaValidator } from '../json-schema/create-json-schema-vali
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
 import type { Hooks } from './hooks.ts'
 import { runWithLimit } from './run-with-limit.ts'
+import { startTimeout } from './start-timeout.ts'
 
 export interface PendingToolCall {
   id: string
@@ -126,9 +127,8 @@ export async function runToolCalls(
         executionId: context.executionId,
         arguments: args,
       })
-      const signals = [context.signal]
-      if (tool.timeoutMs) signals.push(AbortSignal.timeout(tool.timeoutMs))
-      const signal = AbortSignal.any(signals)
+      const timeout = tool.timeoutMs ? startTimeout(tool.timeoutMs) : undefined
+      const signal = AbortSignal.any(timeout ? [context.signal, timeout.signal] : [context.signal])
       const toolContext: ToolContext = {
         agentId: context.agentId,
         executionId: context.executionId,
@@ -151,6 +151,7 @@ export async function runToolCalls(
         if (signal.aborted) throw new ToolFailure(`the tool did not finish within ${tool.timeoutMs} ms`)
         throw new ToolFailure(`the tool failed: ${error instanceof Error ? error.message : String(error)}`)
       } finally {
+        timeout?.clear()
         await context.hooks.emit('tool.execute.after', {
           toolName: tool.name,
           agentId: context.agentId,

@@ -41,6 +41,7 @@ export interface CreateGatewayAppOptions {
  * paths without the mount prefix: `getPath` strips `bindings.mountPath` on a `/` boundary.
  */
 export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
+  // Variables are read with `c.get()`: Hono's `c.var` builds a new object on every access.
   const app = new OpenAPIHono<GatewayEnv>({
     getPath: (request, context) => {
       const path = getPath(request)
@@ -60,20 +61,36 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   app.use('*', requestId({ headerName: 'X-Request-Id' }))
   app.use('*', securityHeaders())
   app.use('*', async function corsForConfig(c, next) {
-    const handler = c.var.runtime.security.cors
+    const handler = c.get('runtime').security.cors
     return handler ? handler(c, next) : next()
   })
   app.use('*', routeIdentity(options.routes))
   app.use('*', authenticate())
   const bodyLimits = new WeakMap<GatewayRuntime, MiddlewareHandler<GatewayEnv>>()
   app.use('*', async function limitBody(c, next) {
-    let limit = bodyLimits.get(c.var.runtime)
+    const runtime = c.get('runtime')
+    const maxSize = runtime.config.server.maxBodyBytes
+    // A fixed-length body is judged by its Content-Length, as Hono's bodyLimit would, but
+    // without touching `c.req.raw.body`: on @hono/node-server that builds a full Request and
+    // a web stream over the body, which the direct JSON read does not need.
+    const length = c.req.header('content-length')
+    if (
+      length !== undefined &&
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      c.req.header('transfer-encoding') === undefined
+    ) {
+      return Number.parseInt(length, 10) > maxSize
+        ? errorResponse(c, new GatewayError('payload_too_large'))
+        : next()
+    }
+    let limit = bodyLimits.get(runtime)
     if (!limit) {
       limit = bodyLimit({
-        maxSize: c.var.runtime.config.server.maxBodyBytes,
+        maxSize,
         onError: (context) => errorResponse(context, new GatewayError('payload_too_large')),
       })
-      bodyLimits.set(c.var.runtime, limit)
+      bodyLimits.set(runtime, limit)
     }
     return limit(c, next)
   })
@@ -100,8 +117,8 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error)
     if (gatewayError.code === 'internal_error') {
-      c.var.runtime?.logger.error(
-        { err: error, requestId: c.var.requestId, path: c.req.path },
+      c.get('runtime')?.logger.error(
+        { err: error, requestId: c.get('requestId'), path: c.req.path },
         'unhandled error',
       )
     }

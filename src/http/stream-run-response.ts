@@ -6,7 +6,7 @@ import type { GatewayEnv } from './gateway-env.ts'
 import { sseResponse } from './sse.ts'
 
 function keepaliveMs(c: Context<GatewayEnv>): number {
-  return c.var.runtime.config.server.sseKeepaliveSeconds * 1000
+  return c.get('runtime').config.server.sseKeepaliveSeconds * 1000
 }
 
 /** Whether the client asked for an event stream (so errors should arrive as events too). */
@@ -43,7 +43,7 @@ export function streamRunResponse(
   runner: AgentRunner,
   request: StreamRequest,
 ): Response {
-  const logger = c.var.runtime.logger
+  const logger = c.get('runtime').logger
   return sseResponse({
     keepaliveMs: keepaliveMs(c),
     requestSignal: c.req.raw.signal,

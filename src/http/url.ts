@@ -18,10 +18,10 @@ export function absoluteUrlFor(origin: RequestOrigin, path: string): string {
  * Redirects, links, cookie paths, poll URLs and docs URLs all come from here or `absoluteUrl`.
  */
 export function url(c: Context<GatewayEnv>, path: string): string {
-  return urlFor(c.var.origin, path)
+  return urlFor(c.get('origin'), path)
 }
 
 /** `url()` with the public scheme and host, for Location headers, OAuth redirect_uri, e-mails. */
 export function absoluteUrl(c: Context<GatewayEnv>, path: string): string {
-  return absoluteUrlFor(c.var.origin, path)
+  return absoluteUrlFor(c.get('origin'), path)
 }

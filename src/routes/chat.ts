@@ -75,14 +75,14 @@ const chatRoute = defineRoute(
 
 export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(chatRoute, async (c) => {
-    const runtime = c.var.runtime
+    const runtime = c.get('runtime')
     const agentId = c.req.valid('param').agent_id
     const body = c.req.valid('json')
     const options = body.options ?? {}
     const input = body.input ?? {}
     try {
       await runtime.runner.prepare(agentId, input)
-      if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.var.principal)
+      if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.get('principal'))
     } catch (error) {
       if (options.stream && error instanceof GatewayError)
         return sseErrorResponse(c, error, body.session_id ?? null)
@@ -93,7 +93,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       timeoutMs: options.timeout_ms,
       sessionId: body.session_id,
       signal: c.req.raw.signal,
-      principal: c.var.principal,
+      principal: c.get('principal'),
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

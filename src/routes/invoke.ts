@@ -97,7 +97,7 @@ const invokeRoute = defineRoute(
 
 export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(invokeRoute, async (c) => {
-    const runtime = c.var.runtime
+    const runtime = c.get('runtime')
     const agentId = c.req.valid('param').agent_id
     const body = c.req.valid('json')
     const options = body.options ?? {}
@@ -131,7 +131,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
         input,
         timeoutMs: options.timeout_ms,
         outputSchema: options.output_schema,
-        principal: c.var.principal,
+        principal: c.get('principal'),
       })
       const pollUrl = url(c, `/v1/executions/${record.id}`)
       c.header('Location', absoluteUrl(c, `/v1/executions/${record.id}`))
@@ -151,7 +151,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       timeoutMs: options.timeout_ms,
       outputSchema: options.output_schema,
       signal: c.req.raw.signal,
-      principal: c.var.principal,
+      principal: c.get('principal'),
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

@@ -30,6 +30,9 @@ export interface PostgresEventBusOptions {
  */
 export const postgresNotifyLimitBytes = 7999
 
+/** NOTIFYs sent in one statement at most. */
+const maxNotifyBatch = 100
+
 /**
  * An {@link EventBus} on Postgres `LISTEN`/`NOTIFY`, for several gateway instances without Redis.
  * One dedicated connection listens and publishes.
@@ -139,6 +142,59 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
     }, delay)
   }
 
+  /** Publishes not sent yet, in publish order. */
+  const waiting: { target: string; payload: string; settle: (error?: unknown) => void }[] = []
+  let sending = false
+
+  /** The next publishes to send together: up to 100, ending before a repeated one. */
+  function nextBatch(): typeof waiting {
+    const seen = new Set<string>()
+    let size = 0
+    while (size < waiting.length && size < maxNotifyBatch) {
+      const entry = waiting[size] as (typeof waiting)[number]
+      // Postgres delivers a repeated channel + payload only once per transaction.
+      const key = `${entry.target}\n${entry.payload}`
+      if (seen.has(key)) break
+      seen.add(key)
+      size++
+    }
+    return waiting.splice(0, size)
+  }
+
+  /**
+   * Sends the waiting publishes, those that queued up during a round trip together in one
+   * statement. Sent one query each, NOTIFYs queued on the connection faster than they left
+   * under load (npm run bench, Postgres leak check: the heap grew from 31 to 290 MiB over 90k
+   * invokes).
+   */
+  async function sendWaiting(): Promise<void> {
+    if (sending) return
+    sending = true
+    try {
+      while (waiting.length > 0) {
+        const batch = nextBatch()
+        const current = client
+        if (!current) {
+          for (const entry of batch)
+            entry.settle(new Error('the Postgres event bus connection is down; reconnecting'))
+          continue
+        }
+        const calls = batch.map((_, index) => `pg_notify($${2 * index + 1}, $${2 * index + 2})`)
+        try {
+          await current.query(
+            `SELECT ${calls.join(', ')}`,
+            batch.flatMap((entry) => [entry.target, entry.payload]),
+          )
+          for (const entry of batch) entry.settle()
+        } catch (error) {
+          for (const entry of batch) entry.settle(error)
+        }
+      }
+    } finally {
+      sending = false
+    }
+  }
+
   try {
     await open()
   } catch (error) {
@@ -158,7 +214,14 @@ export async function createPostgresEventBus(options: PostgresEventBusOptions): 
         )
       }
       if (!client) throw new Error('the Postgres event bus connection is down; reconnecting')
-      await client.query('SELECT pg_notify($1, $2)', [identifier(channel), payload])
+      await new Promise<void>((resolve, reject) => {
+        waiting.push({
+          target: identifier(channel),
+          payload,
+          settle: (error) => (error === undefined ? resolve() : reject(error)),
+        })
+        void sendWaiting()
+      })
     },
     subscribe: (channel, handler) => registry.add(channel, handler),
     async close() {

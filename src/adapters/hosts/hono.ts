@@ -2,7 +2,7 @@ import { type Context, Hono } from 'hono'
 import { basePath } from 'hono/route'
 import type { FetchGateway } from './gateway-like.ts'
 import { leadingSegments, normalizeMountPrefix } from './mount-prefix.ts'
-import { mayHaveBody, toStandardRequest } from './to-standard-request.ts'
+import { mayHaveBody, needsStandardRequest, toStandardRequest } from './to-standard-request.ts'
 
 /**
  * Any Hono app, whatever its Env, Schema and base path. `any` is deliberate here at the host
@@ -19,13 +19,13 @@ interface NodeServerBindings {
 /**
  * The request to forward. A host middleware that read the body through `c.req.json()` or
  * friends has consumed `c.req.raw`; Hono keeps that body in its cache, so rebuild from there
- * instead of failing with "Body is unusable". Requests that may carry a body are passed as a
- * standard `Request` (see `toStandardRequest`).
+ * instead of failing with "Body is unusable". A body without a Content-Length is passed in a
+ * standard `Request` (see `needsStandardRequest`).
  */
 async function forwardableRequest(c: Context): Promise<Request> {
   const raw = c.req.raw
   if (!mayHaveBody(raw.method)) return raw
-  if (!raw.bodyUsed) return toStandardRequest(raw)
+  if (!raw.bodyUsed) return needsStandardRequest(raw) ? toStandardRequest(raw) : raw
   const body = await c.req.blob()
   const headers = new Headers(raw.headers)
   headers.delete('content-length')

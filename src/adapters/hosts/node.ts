@@ -10,7 +10,7 @@ import {
 } from './consumed-body.ts'
 import type { FetchGateway, LifecycleGateway } from './gateway-like.ts'
 import { normalizeOptionalPrefix } from './mount-prefix.ts'
-import { mayHaveBody, toStandardRequest } from './to-standard-request.ts'
+import { mayHaveBody, needsStandardRequest, toStandardRequest } from './to-standard-request.ts'
 
 export { ConsumedBodyError } from './consumed-body.ts'
 
@@ -58,20 +58,22 @@ function planForwarding(request: ConnectRequest & ParsedRequest, ownPrefix: stri
 }
 
 /**
- * The request the gateway gets: a standard `Request` whenever it may carry a body (see
- * `toStandardRequest`), at the client's original URL, with a consumed body rebuilt.
+ * The request the gateway gets, at the client's original URL (see `agentgwNodeHandler`): as it
+ * came unless its body needs a standard `Request` (see `needsStandardRequest`), or rebuilt
+ * from a consumed body.
  */
 function toForwardedRequest(request: Request, plan: Forwarding): Request {
-  const url = plan.target === undefined ? request.url : new URL(plan.target, request.url).href
-  if (!plan.body) {
-    const unchanged = plan.target === undefined && !mayHaveBody(request.method)
-    return unchanged ? request : toStandardRequest(request, url)
-  }
+  if (!plan.body) return needsStandardRequest(request) ? toStandardRequest(request) : request
   const headers = new Headers(request.headers)
   // The body is now decoded bytes of a known length: the wire framing no longer applies.
   for (const name of ['content-length', 'content-encoding', 'transfer-encoding']) headers.delete(name)
   if (plan.body.contentType) headers.set('content-type', plan.body.contentType)
-  return new Request(url, { method: request.method, headers, body: plan.body.body, signal: request.signal })
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    body: plan.body.body,
+    signal: request.signal,
+  })
 }
 
 /**
@@ -111,7 +113,16 @@ export function toNodeHandler(gateway: FetchGateway, options: NodeHandlerOptions
       response.end(error instanceof Error ? error.message : 'agentgw: cannot forward the request')
       return
     }
-    listener(request, response).catch((error: unknown) => next?.(error))
+    // The listener builds its request from `req.url` at once: show it the URL the client used
+    // (a router stripped its prefix), then give the router its own back.
+    const plan = plans.get(request) as Forwarding
+    const routed = request.url
+    if (plan.target !== undefined) request.url = plan.target
+    try {
+      listener(request, response).catch((error: unknown) => next?.(error))
+    } finally {
+      request.url = routed
+    }
   }
 }
 

@@ -20,6 +20,18 @@ export function toStandardRequest(request: Request, url: string = request.url): 
   return new Request(url, init)
 }
 
+/**
+ * Whether `request` must go through `toStandardRequest` before the gateway sees it: only when
+ * it may carry a body without a Content-Length, which the body limit wraps. Requests without a
+ * body, or with a fixed-length one (which `@hono/node-server` reads directly and the body limit
+ * checks by its header), pass as they are — rebuilding every request was a tenth of the CPU of
+ * a small invoke.
+ */
+export function needsStandardRequest(request: Request): boolean {
+  if (!mayHaveBody(request.method)) return false
+  return !request.headers.has('content-length') || request.headers.has('transfer-encoding')
+}
+
 /** Whether a request of this method may carry a body. */
 export function mayHaveBody(method: string): boolean {
   return method !== 'GET' && method !== 'HEAD'

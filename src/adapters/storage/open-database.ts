@@ -3,6 +3,7 @@ import path from 'node:path'
 import { Kysely, type KyselyPlugin, PostgresDialect, SqliteDialect } from 'kysely'
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration'
 import { ConfigError } from '../../core/errors.ts'
+import { withCachedStatements } from './cached-statements.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 import { gatewayMigrations } from './migrations/index.ts'
 import { createTablePrefixPlugin } from './table-prefix-plugin.ts'
@@ -72,7 +73,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Gatewa
     database.pragma('journal_mode = WAL')
     database.pragma('synchronous = NORMAL')
     database.pragma('busy_timeout = 5000')
-    base = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) })
+    base = new Kysely<unknown>({ dialect: new SqliteDialect({ database: withCachedStatements(database) }) })
     description = `sqlite:${resolved}`
   } else {
     if (!options.url)

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import { GatewayError } from '../../core/errors.ts'
 import { terminalStatuses } from '../../core/execution-types.ts'
 import type {
@@ -181,6 +181,28 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
 
     async appendSteps(id, steps) {
       if (steps.length === 0) return []
+      const [single] = steps
+      if (steps.length === 1 && single) {
+        // The usual batch: one statement, atomic on its own, numbers the step after the last
+        // one — instead of a transaction of four statements (a third of SQLite's share of a run).
+        const inserted = await db
+          .insertInto('execution_steps')
+          .values((eb) => ({
+            execution_id: id,
+            sequence: eb
+              .selectFrom('execution_steps')
+              .select(sql<number>`coalesce(max(${eb.ref('sequence')}), 0) + 1`.as('next'))
+              .where('execution_id', '=', id),
+            type: single.type,
+            data: toJson(single.data),
+            duration_ms: single.durationMs,
+            attempt: single.attempt,
+            created_at: single.createdAt,
+          }))
+          .returning('sequence')
+          .executeTakeFirstOrThrow()
+        return [{ ...single, executionId: id, sequence: Number(inserted.sequence) }]
+      }
       return db.transaction().execute(async (transaction) => {
         const last = await transaction
           .selectFrom('execution_steps')

@@ -25,14 +25,14 @@ function rateHeaders(decision: {
  */
 export function authenticate(): MiddlewareHandler<GatewayEnv> {
   return async function authenticateMiddleware(c, next) {
-    const runtime = c.var.runtime
-    const route = c.var.route
+    const runtime = c.get('runtime')
+    const route = c.get('route')
     c.set('principal', undefined)
     c.set('visibility', { principalId: undefined })
     if (!route || route.surface === 'dashboard') return next()
 
     const security = runtime.security
-    const clientKey = `ip:${c.var.origin.clientIp ?? 'unknown'}`
+    const clientKey = `ip:${c.get('origin').clientIp ?? 'unknown'}`
     const isPublic = route.public === true || security.publicRoutes.has(route.id)
 
     if (!security.authenticator) {
@@ -55,7 +55,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
         if (outcome.kind === 'invalid') {
           await security.rateLimits?.recordFailure(clientKey)
           runtime.logger.info(
-            { route: route.id, reason: outcome.reason, clientIp: c.var.origin.clientIp },
+            { route: route.id, reason: outcome.reason, clientIp: c.get('origin').clientIp },
             'credentials refused',
           )
           return errorResponse(
@@ -72,7 +72,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
       }
     }
 
-    const principal = c.var.principal
+    const principal = c.get('principal')
     if (principal) {
       if (!isPublic && !hasScopes(principal, route.scopes)) {
         return errorResponse(

@@ -7,7 +7,7 @@ import { stripMountPath } from '../mount-path.ts'
 /** Computes the request's `RequestOrigin` (design.md §3) for the URL builder and auth. */
 export function requestOrigin(): MiddlewareHandler<GatewayEnv> {
   return async function requestOriginMiddleware(c, next) {
-    const runtime = c.var.runtime
+    const runtime = c.get('runtime')
     const url = new URL(c.req.url)
     const bindings = c.env ?? {}
     const mountPath = normalizePrefix(bindings.mountPath ?? '')

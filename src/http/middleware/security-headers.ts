@@ -32,7 +32,7 @@ export function securityHeaders(): MiddlewareHandler<GatewayEnv> {
     const nonce = crypto.randomUUID().replaceAll('-', '')
     c.set('nonce', nonce)
     await next()
-    const config = c.var.runtime?.config.security
+    const config = c.get('runtime')?.config.security
     if (!config?.enabled) return
     let headers = c.res.headers
     try {
@@ -42,12 +42,12 @@ export function securityHeaders(): MiddlewareHandler<GatewayEnv> {
       c.res = new Response(c.res.body, c.res)
       headers = c.res.headers
     }
-    const surface = c.var.route?.surface ?? 'api'
+    const surface = c.get('route')?.surface ?? 'api'
     headers.set('Content-Security-Policy', cspFor(surface, config, nonce))
     if (!config.xContentTypeOptions) headers.delete('X-Content-Type-Options')
     if (config.xFrameOptions) headers.set('X-Frame-Options', config.xFrameOptions)
     if (config.referrerPolicy) headers.set('Referrer-Policy', config.referrerPolicy)
-    if (config.strictTransportSecurity && c.var.origin?.secure)
+    if (config.strictTransportSecurity && c.get('origin')?.secure)
       headers.set('Strict-Transport-Security', config.strictTransportSecurity)
   }
 }

@@ -5,6 +5,7 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/storage/execution-store.ts'
+import { cloneData } from '../clone-data.ts'
 import { computeExecutionStats } from './compute-execution-stats.ts'
 
 /**
@@ -15,7 +16,7 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
   const executions = new Map<string, ExecutionRecord>()
   const steps = new Map<string, ExecutionStepRecord[]>()
   const isTerminal = (record: ExecutionRecord) => terminalStatuses.includes(record.status)
-  const copy = <T>(value: T): T => structuredClone(value)
+  const copy = cloneData
 
   return {
     async create(record) {
