@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentDefinition, WorkspaceDefinition } from '../core/workspace/model.ts'
 import { assembleSystemPrompt, maxContextFileChars, userMessageContent } from './assemble-system-prompt.ts'
+import { createPromptClock } from './create-prompt-clock.ts'
 
 const agent = {
   id: 'a',
@@ -28,8 +29,7 @@ describe('assembleSystemPrompt', () => {
         } as never,
       ],
       outputSchema: { type: 'object' },
-      timezone: 'Europe/Lisbon',
-      now: new Date('2026-03-01T12:00:00Z'),
+      dateLine: createPromptClock(() => new Date('2026-03-01T12:00:00Z'))('Europe/Lisbon'),
     })
     const order = [
       'Current date and time (Europe/Lisbon)',
@@ -47,14 +47,24 @@ describe('assembleSystemPrompt', () => {
     expect(prompt.split('\n\n---\n\n')).toHaveLength(8)
   })
 
+  it('formats the date line in the time zone, reusing it within the same second', () => {
+    let now = new Date('2026-03-01T12:00:00Z')
+    const clock = createPromptClock(() => now)
+    expect(clock('Europe/Lisbon')).toMatch(
+      /^Current date and time \(Europe\/Lisbon\): Sunday,? 1 March 2026 at 12:00:00 /,
+    )
+    expect(clock('Asia/Tokyo')).toMatch(/21:00:00/)
+    now = new Date('2026-03-01T12:00:01Z')
+    expect(clock('Europe/Lisbon')).toMatch(/12:00:01/)
+  })
+
   it('caps each context file', () => {
     const prompt = assembleSystemPrompt({
       agent,
       workspace,
       skills: [],
       outputSchema: null,
-      timezone: 'UTC',
-      now: new Date(),
+      dateLine: createPromptClock()('UTC'),
     })
     expect(prompt).toContain('[… truncated]')
     expect(prompt.length).toBeLessThan(maxContextFileChars + 2000)

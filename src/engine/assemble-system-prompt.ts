@@ -12,36 +12,8 @@ export interface SystemPromptOptions {
   /** Skills of the agent (resolved, existing ones only). */
   skills: readonly SkillDefinition[]
   outputSchema: JsonSchema | null
-  timezone: string
-  now: Date
-}
-
-/**
- * Formatters by time zone, with the last line each produced. Building an `Intl.DateTimeFormat`
- * costs far more than formatting with one — per run it was the largest single cost of an
- * invoke — and formatting is still costly, while the text changes once a second. Formatters
- * are immutable, so this cache shares nothing between gateways; it is bounded by the number of
- * IANA time zones.
- */
-const clocks = new Map<string, { formatter: Intl.DateTimeFormat; second: number; line: string }>()
-
-function formatNow(now: Date, timezone: string): string {
-  let clock = clocks.get(timezone)
-  if (!clock) {
-    const formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone,
-      dateStyle: 'full',
-      timeStyle: 'long',
-    })
-    clock = { formatter, second: Number.NaN, line: '' }
-    clocks.set(timezone, clock)
-  }
-  const second = Math.floor(now.getTime() / 1000)
-  if (second !== clock.second) {
-    clock.line = `Current date and time (${timezone}): ${clock.formatter.format(now)}`
-    clock.second = second
-  }
-  return clock.line
+  /** The opening date line, from the gateway's `PromptClock`. */
+  dateLine: string
 }
 
 function contextSection(agent: AgentDefinition): string | null {
@@ -89,7 +61,7 @@ export function outputSchemaInstruction(schema: JsonSchema): string {
 export function assembleSystemPrompt(options: SystemPromptOptions): string {
   const { agent, workspace } = options
   const layers = [
-    formatNow(options.now, options.timezone),
+    options.dateLine,
     workspace.sharedPrompt,
     workspace.sharedBehavior,
     agent.prompt,

@@ -19,6 +19,7 @@ import type { ToolContext, ToolRegistry } from '../tools/tool-types.ts'
 import { agentToolset } from './agent-toolset.ts'
 import { assembleSystemPrompt } from './assemble-system-prompt.ts'
 import { callWithRetries, type ModelCallResult } from './call-model.ts'
+import type { PromptClock } from './create-prompt-clock.ts'
 import type { Hooks } from './hooks.ts'
 import { describeModelError, isModelError, isRetryableModelError } from './models/model-errors.ts'
 import type { ModelRegistry } from './models/model-registry.ts'
@@ -37,6 +38,7 @@ export interface EngineDependencies {
   validator: JsonSchemaValidator
   hooks: Hooks
   logger: Logger
+  clock: PromptClock
 }
 
 export interface RunAgentRequest {
@@ -141,8 +143,7 @@ async function runWithin(
     workspace: deps.workspace,
     skills: toolset.skills,
     outputSchema: request.outputSchema,
-    timezone: config.timezone,
-    now: new Date(),
+    dateLine: deps.clock(config.timezone),
   })
 
   async function callOnce(

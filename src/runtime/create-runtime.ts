@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
 import { createDashboardService } from '../dashboard/create-dashboard-service.ts'
+import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
@@ -97,7 +98,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
-  const engine = { config, workspace, tools, models, validator, hooks: options.hooks, logger }
+  const engine = {
+    config,
+    workspace,
+    tools,
+    models,
+    validator,
+    hooks: options.hooks,
+    logger,
+    clock: createPromptClock(),
+  }
   const security = await createSecurity({ config, customAuth: options.customAuth, logger })
   const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
     async (error: unknown) => {
