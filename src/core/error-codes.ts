@@ -34,7 +34,3 @@ export const errorCodes = {
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof errorCodes
-
-export function isErrorCode(value: string): value is ErrorCode {
-  return Object.hasOwn(errorCodes, value)
-}

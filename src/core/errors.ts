@@ -61,10 +61,6 @@ export class GatewayError extends Error {
   }
 }
 
-export function isGatewayError(value: unknown): value is GatewayError {
-  return value instanceof GatewayError
-}
-
 /** Where a configuration problem is: file, line and the key path inside the file. */
 export interface ConfigIssue {
   file?: string | undefined

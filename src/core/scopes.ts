@@ -14,7 +14,3 @@ export const scopes = [
 ] as const
 
 export type Scope = (typeof scopes)[number]
-
-export function isScope(value: string): value is Scope {
-  return (scopes as readonly string[]).includes(value)
-}

@@ -1,11 +1,6 @@
 import type { z } from 'zod'
 import type { KeyPath } from './parse-yaml.ts'
 
-/** `max_tokens` → `maxTokens`. */
-export function toCamelCase(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, char: string) => char.toUpperCase())
-}
-
 /** `maxTokens` → `max_tokens`. */
 export function toSnakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (char) => `_${char.toLowerCase()}`)
