@@ -5,6 +5,7 @@
 export const errorCodes = {
   bad_request: { status: 400, message: 'The request is invalid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_form: { status: 400, message: 'The request body is not a valid form.' },
   validation_failed: { status: 422, message: 'The request did not match the expected schema.' },
   input_validation_failed: { status: 422, message: 'The input did not match the agent input schema.' },
   route_not_found: { status: 404, message: 'No route matches this path.' },

@@ -61,6 +61,37 @@ export class GatewayError extends Error {
   }
 }
 
+/** What Hono's `HTTPException` looks like, checked by shape so core stays free of Hono. */
+function httpExceptionStatus(error: unknown): number | undefined {
+  if (!(error instanceof Error) || error.name !== 'HTTPException') return undefined
+  const status = (error as { status?: unknown }).status
+  return typeof status === 'number' ? status : undefined
+}
+
+/**
+ * The one conversion of anything thrown into an error that is safe to show a caller. A
+ * `GatewayError` passes as is; the request problems that libraries throw (malformed JSON or
+ * form bodies, Hono's `HTTPException` 4xx) become the matching code; everything else becomes
+ * `internal_error`, with the original kept as `cause` for the log and never shown. Every
+ * place that answers a request or a stream after a failure goes through here.
+ */
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error
+  // `c.req.json()` in custom routes throws a plain SyntaxError on a malformed body.
+  if (error instanceof SyntaxError && /JSON/.test(error.message))
+    return new GatewayError('invalid_json', { cause: error })
+  const status = httpExceptionStatus(error)
+  if (status !== undefined) {
+    const message = (error as Error).message
+    if (status === 400 && /JSON/i.test(message)) return new GatewayError('invalid_json', { cause: error })
+    if (status === 413) return new GatewayError('payload_too_large', { cause: error })
+    if (status === 415) return new GatewayError('unsupported_media_type', { cause: error })
+    if (status === 404) return new GatewayError('route_not_found', { cause: error })
+    if (status >= 400 && status < 500) return new GatewayError('bad_request', { status, cause: error })
+  }
+  return new GatewayError('internal_error', { cause: error })
+}
+
 /** Where a configuration problem is: file, line and the key path inside the file. */
 export interface ConfigIssue {
   file?: string | undefined

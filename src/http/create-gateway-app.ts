@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { getPath } from 'hono/utils/url'
-import { GatewayError } from '../core/errors.ts'
+import { GatewayError, toGatewayError } from '../core/errors.ts'
 import { registerDashboardRoutes } from '../dashboard/register-dashboard-routes.ts'
 import { registerAgentRoutes } from '../routes/agents.ts'
 import { registerChatRoutes } from '../routes/chat.ts'
@@ -17,9 +17,11 @@ import { registerSkillRoutes } from '../routes/skills.ts'
 import { registerToolRoutes } from '../routes/tools.ts'
 import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
 import { collectRouteIdentities } from './define-route.ts'
-import { errorResponse, toGatewayError, zodDetails } from './error-response.ts'
+import { errorResponse, zodDetails } from './error-response.ts'
 import type { GatewayBindings, GatewayEnv } from './gateway-env.ts'
+import { refuseUnsupportedMethod, unmatchedMethodResponse } from './method-not-allowed.ts'
 import { authenticate } from './middleware/authenticate.ts'
+import { checkInput } from './middleware/check-input.ts'
 import { requestOrigin } from './middleware/request-origin.ts'
 import { resolveRuntime } from './middleware/resolve-runtime.ts'
 import { routeIdentity } from './middleware/route-identity.ts'
@@ -29,6 +31,25 @@ import type { RouteTable } from './route-table.ts'
 import { sseErrorResponse, wantsEventStream } from './stream-run-response.ts'
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>
+
+/**
+ * `X-Request-Id` on every response. Hono's middleware sets it on responses built through the
+ * context; handlers that return their own `Response` (event streams) would go without.
+ */
+function requestIdOnEveryResponse(): MiddlewareHandler<GatewayEnv> {
+  const assign = requestId({ headerName: 'X-Request-Id' })
+  return async function requestIdMiddleware(c, next) {
+    await assign(c, next)
+    if (c.res.headers.has('X-Request-Id')) return
+    try {
+      c.res.headers.set('X-Request-Id', c.get('requestId'))
+    } catch {
+      // Responses from fetch (a mounted foreign app proxying one) have immutable headers.
+      c.res = new Response(c.res.body, c.res)
+      c.res.headers.set('X-Request-Id', c.get('requestId'))
+    }
+  }
+}
 
 export interface CreateGatewayAppOptions {
   routes: RouteTable
@@ -58,8 +79,9 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
 
   app.use('*', resolveRuntime(options.start))
   app.use('*', requestOrigin())
-  app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', requestIdOnEveryResponse())
   app.use('*', securityHeaders())
+  app.use('*', refuseUnsupportedMethod(options.routes))
   app.use('*', async function corsForConfig(c, next) {
     const handler = c.get('runtime').security.cors
     return handler ? handler(c, next) : next()
@@ -94,6 +116,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
     }
     return limit(c, next)
   })
+  app.use('*', checkInput())
 
   registerHealthRoutes(app)
   registerAgentRoutes(app)
@@ -108,19 +131,24 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerDashboardRoutes(app, options.routes)
   collectRouteIdentities(app, options.routes)
 
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new GatewayError('route_not_found', { message: `No route for ${c.req.method} ${c.req.path}.` }),
-    ),
+  app.notFound(
+    (c) =>
+      unmatchedMethodResponse(c, options.routes) ??
+      errorResponse(
+        c,
+        new GatewayError('route_not_found', { message: `No route for ${c.req.method} ${c.req.path}.` }),
+      ),
   )
   app.onError((error, c) => {
+    const logger = c.get('runtime')?.logger
+    if (c.req.raw.signal.aborted) {
+      // The client went away mid-request (often mid-upload): nothing failed on our side.
+      logger?.debug({ requestId: c.get('requestId'), path: c.req.path }, 'request aborted by the client')
+      return errorResponse(c, new GatewayError('bad_request', { message: 'The request was aborted.' }))
+    }
     const gatewayError = toGatewayError(error)
     if (gatewayError.code === 'internal_error') {
-      c.get('runtime')?.logger.error(
-        { err: error, requestId: c.get('requestId'), path: c.req.path },
-        'unhandled error',
-      )
+      logger?.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error')
     }
     return errorResponse(c, gatewayError)
   })

@@ -12,6 +12,11 @@ export interface GatewayBindings {
   mountPath?: string
   /** The TCP peer address, used for trusted-proxy decisions and as client IP. */
   remoteAddress?: string
+  /**
+   * The client's method when the Fetch API cannot carry it (`TRACE`, `TRACK`, `CONNECT`): the
+   * adapter then passes the request as a `GET` and the gateway refuses it with 405.
+   */
+  method?: string
   /** Set by `@hono/node-server` when the gateway is the server's own fetch handler. */
   incoming?: { socket?: { remoteAddress?: string | undefined } }
 }

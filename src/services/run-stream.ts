@@ -1,4 +1,4 @@
-import { GatewayError } from '../core/errors.ts'
+import { toGatewayError } from '../core/errors.ts'
 import type { EngineEvent, ExecutionResult } from '../core/execution-types.ts'
 import type { AgentRunner, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
 import { createEventChannel } from './event-channel.ts'
@@ -78,7 +78,7 @@ export function failureFrames(
   error: unknown,
   ids: { executionId: string | null; sessionId?: string | null },
 ): StreamFrame[] {
-  const safe = error instanceof GatewayError ? error : new GatewayError('internal_error')
+  const safe = toGatewayError(error)
   return [
     { event: 'error', data: { code: safe.code, message: safe.message } },
     {

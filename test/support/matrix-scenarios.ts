@@ -125,15 +125,15 @@ export const matrixScenarios: MatrixScenario[] = [
     },
   },
   {
-    name: 'answers bodiless OPTIONS and DELETE with the envelope, not a crash',
+    name: 'answers bodiless OPTIONS and DELETE with Allow (204, 405 envelope), not a crash',
     async run({ host }) {
-      for (const method of ['OPTIONS', 'DELETE']) {
-        const response = await fetch(`${host.baseUrl}/v1/health`, { method })
-        expect(response.status, method).toBe(404)
-        expect(((await json(response)) as { error: { code: string } }).error.code, method).toBe(
-          'route_not_found',
-        )
-      }
+      const options = await fetch(`${host.baseUrl}/v1/health`, { method: 'OPTIONS' })
+      expect(options.status).toBe(204)
+      expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+      const response = await fetch(`${host.baseUrl}/v1/health`, { method: 'DELETE' })
+      expect(response.status).toBe(405)
+      expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+      expect(((await json(response)) as { error: { code: string } }).error.code).toBe('method_not_allowed')
     },
   },
   {
