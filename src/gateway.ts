@@ -11,6 +11,9 @@ import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
 import { ConfigError } from './core/errors.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
 import type { Scope } from './core/scopes.ts'
+import { configuredSecrets } from './core/secrets/configured-secrets.ts'
+import { createRedactingLogger } from './core/secrets/redacting-logger.ts'
+import { createSecretRedactor } from './core/secrets/secret-redactor.ts'
 import { type DashboardOptions, toDashboardConfig } from './dashboard/dashboard-options.ts'
 import { createHooks, type HookEvent, type HookHandler, type Hooks } from './engine/hooks.ts'
 import { createGatewayApp, type GatewayApp } from './http/create-gateway-app.ts'
@@ -439,9 +442,13 @@ export class Gateway {
       env: this.#env,
       overrides: this.#overrides,
     })
-    const logger =
+    // Every secret the configuration holds is kept out of error messages, traces and logs.
+    const redactor = createSecretRedactor(configuredSecrets(config, this.#env))
+    const logger = createRedactingLogger(
       this.#customLogger ??
-      createLogger({ level: config.telemetry.logLevel, name: config.telemetry.serviceName })
+        createLogger({ level: config.telemetry.logLevel, name: config.telemetry.serviceName }),
+      redactor,
+    )
     try {
       return await createRuntime({
         config,
@@ -453,6 +460,7 @@ export class Gateway {
         hooks: this.#hooks,
         env: this.#env,
         logger,
+        redactor,
       })
     } catch (error) {
       logger.error({ err: error }, 'gateway failed to start')

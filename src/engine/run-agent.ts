@@ -39,6 +39,8 @@ export interface EngineDependencies {
   hooks: Hooks
   logger: Logger
   clock: PromptClock
+  /** Removes configured secrets from error text before it is shown, stored or logged. */
+  redact: (text: string) => string
 }
 
 export interface RunAgentRequest {
@@ -103,6 +105,7 @@ async function runWithin(
   const started = performance.now()
   const { agent, config } = { agent: request.agent, config: deps.config }
   const emit = request.onEvent ?? (() => {})
+  const describeFailure = (error: unknown) => describeModelError(error, deps.redact)
   const usage: Usage = emptyUsage()
   const guardrails = {
     maxIterations: agent.guardrails.maxIterations ?? config.guardrails.maxIterations,
@@ -179,7 +182,7 @@ async function runWithin(
           baseDelayMs: 500,
           onRetry: (attempt, error, delayMs) =>
             deps.logger.warn(
-              { model: modelId, attempt, delayMs: Math.round(delayMs), reason: describeModelError(error) },
+              { model: modelId, attempt, delayMs: Math.round(delayMs), reason: describeFailure(error) },
               'retrying model call',
             ),
         },
@@ -208,7 +211,7 @@ async function runWithin(
         costUsd,
         toolCalls: result?.toolCalls.length ?? 0,
         text: (result?.text ?? '').slice(0, maxTraceTextChars),
-        ...(failure !== undefined && !aborted ? { error: describeModelError(failure) } : {}),
+        ...(failure !== undefined && !aborted ? { error: describeFailure(failure) } : {}),
       })
       await deps.hooks.emit('llm.call.after', {
         model: modelId,
@@ -217,7 +220,7 @@ async function runWithin(
         durationMs,
         inputTokens,
         outputTokens,
-        ...(failure !== undefined ? { error: describeModelError(failure) } : {}),
+        ...(failure !== undefined ? { error: describeFailure(failure) } : {}),
       })
     }
   }
@@ -244,7 +247,7 @@ async function runWithin(
         isRetryableModelError(error)
       if (!canFallBack) throw error
       deps.logger.warn(
-        { model: primaryModel, fallback: fallbackModel, reason: describeModelError(error) },
+        { model: primaryModel, fallback: fallbackModel, reason: describeFailure(error) },
         'falling back to the fallback model',
       )
       return callOnce(fallbackModel, prompt, tools, responseFormat, onText)
@@ -327,6 +330,7 @@ async function runWithin(
         maxParallel: config.guardrails.maxParallelToolCalls,
         maxResultBytes: config.guardrails.maxToolResultBytes,
         onEvent: emit,
+        redact: deps.redact,
       })
       for (const call of refused) {
         results.push({
@@ -346,7 +350,7 @@ async function runWithin(
       if (signal.aborted) throw signal.reason
     }
   } catch (error) {
-    const stop = classifyFailure(error, request.signal, timeoutSignal)
+    const stop = classifyFailure(error, request.signal, timeoutSignal, describeFailure)
     stopReason = stop.stopReason
     runError = stop.runError
     if (stop.runError.code === 'execution_error') {
@@ -378,6 +382,7 @@ function classifyFailure(
   error: unknown,
   cancelSignal: AbortSignal | undefined,
   timeoutSignal: AbortSignal,
+  describeFailure: (error: unknown) => string,
 ): { stopReason: StopReason; runError: RunError } {
   if (cancelSignal?.aborted) {
     return {
@@ -393,7 +398,7 @@ function classifyFailure(
       stopReason: 'error',
       runError: {
         code: 'model_error',
-        message: describeModelError(error),
+        message: describeFailure(error),
         retryable: isRetryableModelError(error),
       },
     }

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
+import type { SecretRedactor } from '../core/secrets/secret-redactor.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
 import { createDashboardService } from '../dashboard/create-dashboard-service.ts'
@@ -31,7 +32,9 @@ export interface CreateRuntimeOptions {
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
+  /** Already redacting `redactor`'s secrets. */
   logger: Logger
+  redactor: SecretRedactor
 }
 
 /** Loads the workspace and builds everything a started gateway holds. */
@@ -107,6 +110,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     hooks: options.hooks,
     logger,
     clock: createPromptClock(),
+    redact: options.redactor.redact,
   }
   const security = await createSecurity({ config, customAuth: options.customAuth, logger })
   const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
@@ -147,6 +151,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       runner,
       maxRetries: config.queue.maxRetries,
       logger,
+      redact: options.redactor.redact,
     })
     started.push(() => executions.stop(0))
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)

@@ -49,10 +49,13 @@ export interface CreateExecutionServiceOptions {
   runner: AgentRunner
   maxRetries: number
   logger: Logger
+  /** Removes configured secrets from failure reasons before they are stored. */
+  redact: (text: string) => string
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
   const { store, queue, bus, runner, logger } = options
+  const { redact } = options
   const maxAttempts = 1 + options.maxRetries
   let consuming = false
 
@@ -206,7 +209,10 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
           const finished = await store.finish(id, {
             status: 'failed',
             result: null,
-            error: { code: 'execution_error', message: `Gave up after ${job.attempt} attempt(s): ${reason}` },
+            error: {
+              code: 'execution_error',
+              message: redact(`Gave up after ${job.attempt} attempt(s): ${reason}`),
+            },
             usage: null,
             at: Date.now(),
           })
