@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dashboardSchema } from '../core/config/schema.ts'
 import { createSilentLogger } from '../core/logger.ts'
-import type { DashboardSessionRecord } from '../core/storage/dashboard-session-store.ts'
+import type { DashboardSessionRecord } from '../core/ports/dashboard-session-store.ts'
 import { createMemoryDashboardStores } from '../services/state/create-memory-dashboard-stores.ts'
 import { createDashboardService } from './create-dashboard-service.ts'
 

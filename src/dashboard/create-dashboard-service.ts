@@ -5,9 +5,9 @@ import type { Logger } from '../core/logger.ts'
 import type {
   DashboardSessionRecord,
   DashboardSessionStore,
-} from '../core/storage/dashboard-session-store.ts'
-import type { LoginFailureStore } from '../core/storage/login-failure-store.ts'
-import type { SecretStore } from '../core/storage/secret-store.ts'
+} from '../core/ports/dashboard-session-store.ts'
+import type { LoginFailureStore } from '../core/ports/login-failure-store.ts'
+import type { SecretStore } from '../core/ports/secret-store.ts'
 import { createLoginThrottle, type LoginThrottle } from './auth/create-login-throttle.ts'
 import { createOidcLogin, type OidcIdentity, type OidcLogin } from './auth/create-oidc-login.ts'
 import { createPasswordLogin, type PasswordLogin } from './auth/create-password-login.ts'

@@ -7,7 +7,7 @@ import {
   maxAttempts,
   type ReceivedJob,
   retryAfterFailure,
-} from '../../core/storage/job-queue.ts'
+} from '../../core/ports/job-queue.ts'
 import { createJobRunner, type JobRunner, validateRetryPolicy } from '../queue/job-runner.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 import { fromJson, toJson } from './json-columns.ts'

@@ -4,7 +4,7 @@ import type {
   ExecutionRecord,
   ExecutionStepRecord,
   ExecutionStore,
-} from '../../core/storage/execution-store.ts'
+} from '../../core/ports/execution-store.ts'
 import { cloneData } from '../clone-data.ts'
 import { computeExecutionStats } from './compute-execution-stats.ts'
 

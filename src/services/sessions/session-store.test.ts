@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatMessage } from '../../core/execution-types.ts'
-import { trimHistory } from '../../core/storage/session-store.ts'
+import { trimHistory } from '../../core/ports/session-store.ts'
 import { createMemorySessionStore } from './create-memory-session-store.ts'
 
 describe('trimHistory', () => {
