@@ -2,10 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import { ConfigError, type ConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
-import type {
-  DashboardSessionRecord,
-  DashboardSessionStore,
-} from '../core/ports/dashboard-session-store.ts'
+import type { DashboardSessionRecord, DashboardSessionStore } from '../core/ports/dashboard-session-store.ts'
 import type { LoginFailureStore } from '../core/ports/login-failure-store.ts'
 import type { SecretStore } from '../core/ports/secret-store.ts'
 import { createLoginThrottle, type LoginThrottle } from './auth/create-login-throttle.ts'

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Context } from 'hono'
-import type { Principal } from '../core/principal.ts'
 import type { DashboardSessionRecord } from '../core/ports/dashboard-session-store.ts'
+import type { Principal } from '../core/principal.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import type { DashboardService } from './create-dashboard-service.ts'
 import {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isPlainPrefix, normalizePrefix } from '../url/path-prefix.ts'
 
 /**
  * The schema of `gateway.yaml`. Keys are camelCase here and snake_case in YAML and env vars
@@ -19,17 +20,6 @@ function isIanaTimezone(value: string): boolean {
 }
 
 const timezone = z.string().refine(isIanaTimezone, { message: 'not a known IANA time zone' })
-
-/** `""`, `/`, `ai`, `/ai/` → `""`, `""`, `/ai`, `/ai`. */
-export function normalizePrefix(path: string): string {
-  const trimmed = path.trim().replace(/^\/+|\/+$/g, '')
-  return trimmed === '' ? '' : `/${trimmed}`
-}
-
-/** Whether a path prefix is plain: no query, fragment, whitespace, empty or dot segments. */
-export function isPlainPrefix(value: string): boolean {
-  return !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value)
-}
 
 const prefix = z
   .string()
