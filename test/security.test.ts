@@ -59,7 +59,8 @@ describe('fail-closed start-up', () => {
       auth: { mode: 'none' },
       cors: { enabled: true, allowOrigins: ['*'], allowCredentials: true },
     })
-    expect(error.message).toMatch(/cors\.allow_credentials/)
+    // Named as the caller wrote it; in gateway.yaml it is `cors.allow_credentials` with its line.
+    expect(error.message).toMatch(/cors\.allowCredentials: allow_credentials cannot be combined/)
   })
 })
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { DashboardSessionRecord } from '../core/ports/dashboard-session-store.ts'
 import type { Principal } from '../core/principal.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
-import type { DashboardService } from './create-dashboard-service.ts'
+import type { DashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import {
   clearDashboardCookie,
   dashboardCookieNames,

@@ -1,7 +1,7 @@
 import type { GatewayBindings } from '../core/gateway-bindings.ts'
 import type { RequestOrigin } from '../core/url/request-origin.ts'
-import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
 import type { Principal } from '../services/agent-runner.ts'
+import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import type { RouteEntry } from './route-table.ts'
 
 export interface GatewayVariables {

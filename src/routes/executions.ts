@@ -4,8 +4,8 @@ import type { ExecutionRecord, ExecutionStepRecord } from '../core/ports/executi
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
+import { RunErrorSchema, StatusSchema } from '../http/run-schemas.ts'
 import { url } from '../http/url.ts'
-import { RunErrorSchema, StatusSchema } from './run-schemas.ts'
 
 export const ExecutionSchema = z
   .object({

@@ -2,9 +2,13 @@ import { createMemoryEventBus } from '../adapters/bus/memory-event-bus.ts'
 import { createPostgresEventBus } from '../adapters/bus/postgres-event-bus.ts'
 import { createRedisEventBus } from '../adapters/bus/redis-event-bus.ts'
 import { createBullmqQueue } from '../adapters/queue/bullmq-queue.ts'
+import { createEmbeddedQueue } from '../adapters/queue/embedded-queue.ts'
 import { createMemoryQueue } from '../adapters/queue/memory-queue.ts'
 import { createRabbitmqQueue } from '../adapters/queue/rabbitmq-queue.ts'
-import { createEmbeddedQueue } from '../adapters/storage/embedded-queue.ts'
+import { createLogAuditLog } from '../adapters/storage/log-audit-log.ts'
+import { createMemoryDashboardStores } from '../adapters/storage/memory-dashboard-stores.ts'
+import { createMemoryExecutionStore } from '../adapters/storage/memory-execution-store.ts'
+import { createMemorySessionStore } from '../adapters/storage/memory-session-store.ts'
 import {
   assertMigrated,
   type GatewayDatabaseHandle,
@@ -29,10 +33,6 @@ import type { JobQueue } from '../core/ports/job-queue.ts'
 import type { LoginFailureStore } from '../core/ports/login-failure-store.ts'
 import type { SecretStore } from '../core/ports/secret-store.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
-import { createLogAuditLog } from '../services/create-log-audit-log.ts'
-import { createMemoryExecutionStore } from '../services/executions/create-memory-execution-store.ts'
-import { createMemorySessionStore } from '../services/sessions/create-memory-session-store.ts'
-import { createMemoryDashboardStores } from '../services/state/create-memory-dashboard-stores.ts'
 
 /** Where a gateway keeps its state, chosen from `persistence` and `queue`. */
 export interface Persistence {

@@ -5,7 +5,6 @@ import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
-import { createDashboardService } from '../dashboard/create-dashboard-service.ts'
 import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
@@ -13,14 +12,15 @@ import { createJsonSchemaValidator } from '../json-schema/create-json-schema-val
 import { createAgentRunner } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
+import { createSecurity } from '../services/auth/create-security.ts'
+import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
 import { createPersistence } from './create-persistence.ts'
-import { createSecurity } from './create-security.ts'
-import type { GatewayRuntime } from './gateway-runtime.ts'
 
 export interface CreateRuntimeOptions {
   config: GatewayConfig
@@ -158,8 +158,6 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
       validator,
       models,
-      hooks: options.hooks,
-      engine,
       sessions: persistence.sessions,
       agents,
       runner,
@@ -168,7 +166,6 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       audit: persistence.audit,
       security,
       dashboard,
-      database: persistence.database,
       diagnostics,
       notices,
       async close(drainMs) {

@@ -225,15 +225,28 @@ export const mcpSchema = z.object({
   servers: z.array(mcpServerSchema).default([]),
 })
 
-export const corsSchema = z.object({
-  enabled: z.boolean().default(false),
-  allowOrigins: z.array(z.string()).default([]),
-  allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
-  allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
-  exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
-  allowCredentials: z.boolean().default(false),
-  maxAge: z.number().int().min(0).default(3600),
-})
+export const corsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    allowOrigins: z.array(z.string()).default([]),
+    allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
+    allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
+    exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
+    allowCredentials: z.boolean().default(false),
+    maxAge: z.number().int().min(0).default(3600),
+  })
+  .superRefine((cors, context) => {
+    // Browsers refuse credentialed responses to a wildcard origin; saying so at start-up beats a
+    // CORS setup that silently never works.
+    if (cors.enabled && cors.allowCredentials && cors.allowOrigins.includes('*')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['allowCredentials'],
+        message:
+          'allow_credentials cannot be combined with allow_origins "*": list the origins that may send credentials',
+      })
+    }
+  })
 
 const rateSpec = z
   .string()

@@ -5,7 +5,7 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
-import { cloneData } from '../clone-data.ts'
+import { cloneData } from './clone-data.ts'
 import { computeExecutionStats } from './compute-execution-stats.ts'
 
 /**
