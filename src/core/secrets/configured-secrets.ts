@@ -3,8 +3,8 @@ import type { GatewayConfig } from '../config/schema.ts'
 /** Names of map entries (headers, MCP server env) whose values are credentials. */
 const credentialName = /key|token|secret|passw|auth|credential|cookie|session|signature/i
 
-/** Environment variables the model registry reads provider keys from. */
-const providerKeyVariables = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY']
+/** Environment variables keys are read from: model providers, the secret box. */
+const keyVariables = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY', 'AGW_SECRET_KEY']
 
 function credentialValues(map: Readonly<Record<string, string>> | undefined): string[] {
   return (
@@ -28,7 +28,7 @@ function urlPassword(value: string | undefined | null): string[] {
 
 /**
  * Every secret value the configuration holds, for redaction: model provider keys (from config
- * or the provider's environment variable) and credential headers, API keys, dashboard
+ * or the provider's environment variable) and credential headers, the secret box keys, API keys, dashboard
  * passwords and the SSO client secret, Slack and webhook secrets, credential headers and env
  * of MCP servers, and the passwords inside database, Redis and RabbitMQ URLs.
  */
@@ -38,7 +38,9 @@ export function configuredSecrets(
 ): string[] {
   const providers = config.model.providers
   const values: (string | undefined)[] = [
-    ...providerKeyVariables.map((name) => env[name]),
+    ...keyVariables.map((name) => env[name]),
+    config.secrets.key ?? undefined,
+    ...config.secrets.previousKeys,
     ...[providers.openai, providers.anthropic, providers.google, ...Object.values(providers.openaiCompatible)]
       .filter((provider) => provider !== undefined)
       .flatMap((provider) => [provider.apiKey, ...credentialValues(provider.headers)]),
