@@ -68,7 +68,9 @@ describe('gw.useProxyHeaders()', () => {
     ((await (await response).json()) as { servers: { url: string }[] }).servers[0]?.url
 
   it('trusts forwarded headers from the listed peers only', async () => {
-    const { gateway } = await cleanups.subject()
+    const { gateway } = await cleanups.subject(undefined, {
+      server: { allowedHosts: ['127.0.0.1', 'api.example.com'] },
+    })
     gateway.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8', '192.168.1.1'] })
     const request = () => new Request('http://127.0.0.1:9/ai/openapi.json', { headers: forwarded })
     expect(await serversOf(gateway.fetch(request(), { mountPath: '/ai', remoteAddress: '10.1.2.3' }))).toBe(

@@ -12,7 +12,8 @@ afterEach(async () => {
 })
 
 async function subject(): Promise<MatrixGateway> {
-  const created = await createMatrixGateway()
+  // The requests below address the Next server as localhost:3000.
+  const created = await createMatrixGateway(undefined, { server: { allowedHosts: ['localhost'] } })
   cleanups.push(async () => {
     await created.gateway.stop()
     await created.workspace.remove()

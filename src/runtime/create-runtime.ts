@@ -47,6 +47,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       'proxy.forwarded_allow_ips is "*": any client can set X-Forwarded-* and change links, redirects and its IP; list your proxies instead',
     )
   }
+  const server = config.server
+  if (
+    config.dashboard.enabled &&
+    config.dashboard.auth.oauth2.issuer &&
+    !server.publicUrl &&
+    server.allowedHosts.length === 0
+  ) {
+    logger.warn(
+      "dashboard SSO builds its redirect URI from each request's host; set server.public_url so it never depends on a header the client sends",
+    )
+  }
   const validator = createJsonSchemaValidator()
   const workspace = await loadWorkspace(options.workspaceRoot, {
     validator,

@@ -6,9 +6,16 @@ export function normalizePrefix(path: string): string {
   return trimmed === '' ? '' : `/${trimmed}`
 }
 
-/** Whether a path prefix is plain: no query, fragment, whitespace, empty or dot segments. */
+/**
+ * Whether a path prefix is plain: no query or fragment, no whitespace, control characters or
+ * backslashes (browsers read `/\evil.example` as another host), no empty (`//`) or dot
+ * segments. Percent-encoded characters are fine (`/x%20y`).
+ */
 export function isPlainPrefix(value: string): boolean {
-  return !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value)
+  return (
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+    !/[?#\s\\\u0000-\u001f\u007f]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value)
+  )
 }
 
 /**
