@@ -1,7 +1,8 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Logger } from '../src/core/logger.ts'
 import { Gateway, type GatewayOptions, type ListeningGateway } from '../src/index.ts'
+import { sendRaw } from './support/raw-http.ts'
+import { createRecordingLogger, type LogLine } from './support/recording-logger.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { simpleAgent } from './support/test-gateway.ts'
 
@@ -32,60 +33,32 @@ async function serve(options: GatewayOptions = {}, logger?: Logger): Promise<Lis
   return running
 }
 
-/** `curl -H 'Host: …'`: node:http lets a test send any Host header, as any client can. */
-function send(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-  // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON bodies
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(new URL(path, base), { method, headers }, (response) => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk) => {
-        text += chunk
-      })
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) }),
-      )
-    })
-    request.on('error', reject)
-    request.end(body)
-  })
-}
+/** `curl -H 'Host: …' <url>/openapi.json` */
+const spec = (url: string, host: string) => sendRaw(`${url}/openapi.json`, { headers: { host } })
 
-const invoke = { 'content-type': 'application/json' }
+/** Queues a run (the async agent answers 202 with a Location). */
+const queue = (url: string, headers: Record<string, string>) =>
+  sendRaw(`${url}/v1/agents/later/invoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: '{"message":"x"}',
+  })
 
 describe('absolute URLs', () => {
   it('never follow a Host header the gateway was not told to trust: links stay relative', async () => {
     const { url } = await serve()
-    const spec = await send(url, 'GET', '/openapi.json', { host: 'evil.example' })
-    expect(spec.body.servers).toEqual([{ url: '/' }])
-    const queued = await send(
-      url,
-      'POST',
-      '/v1/agents/later/invoke',
-      { host: 'evil.example', ...invoke },
-      '{"message":"x"}',
-    )
+    expect((await spec(url, 'evil.example')).body.servers).toEqual([{ url: '/' }])
+    const queued = await queue(url, { host: 'evil.example' })
     expect(queued.status).toBe(202)
     expect(queued.headers.location).toBe(`/v1/executions/${queued.body.execution_id}`)
   })
 
   it('come from server.public_url, whatever Host the client sends', async () => {
     const { url } = await serve({ server: { publicUrl: 'https://agents.example.com/', rootPath: '/public' } })
-    const spec = await send(url, 'GET', '/openapi.json', { host: 'evil.example' })
-    expect(spec.body.servers).toEqual([{ url: 'https://agents.example.com/public' }])
-    const queued = await send(
-      url,
-      'POST',
-      '/v1/agents/later/invoke',
-      { host: 'evil.example', ...invoke },
-      '{"message":"x"}',
-    )
+    expect((await spec(url, 'evil.example')).body.servers).toEqual([
+      { url: 'https://agents.example.com/public' },
+    ])
+    const queued = await queue(url, { host: 'evil.example' })
     expect(queued.headers.location).toBe(
       `https://agents.example.com/public/v1/executions/${queued.body.execution_id}`,
     )
@@ -93,10 +66,10 @@ describe('absolute URLs', () => {
 
   it('use the Host header when server.allowed_hosts lists it, and only then', async () => {
     const { url } = await serve({ server: { allowedHosts: ['agents.example.com'] } })
-    const listed = await send(url, 'GET', '/openapi.json', { host: 'agents.example.com:8000' })
-    expect(listed.body.servers).toEqual([{ url: 'http://agents.example.com:8000' }])
-    const other = await send(url, 'GET', '/openapi.json', { host: 'evil.example' })
-    expect(other.body.servers).toEqual([{ url: '/' }])
+    expect((await spec(url, 'agents.example.com:8000')).body.servers).toEqual([
+      { url: 'http://agents.example.com:8000' },
+    ])
+    expect((await spec(url, 'evil.example')).body.servers).toEqual([{ url: '/' }])
   })
 
   it('refuse a public_url with a path, and allowed_hosts entries that are not hosts, at start-up', () => {
@@ -111,41 +84,22 @@ describe('absolute URLs', () => {
 
 describe('a trusted proxy', () => {
   it('cannot move links off-site with X-Forwarded-Prefix; the refusal is logged', async () => {
-    const warnings: string[] = []
-    const record = (message: string) => (fields: unknown, text?: string) => {
-      if (message === 'warn') warnings.push(`${text ?? fields} ${JSON.stringify(fields)}`)
-    }
-    const logger: Logger = {
-      fatal: record('fatal'),
-      error: record('error'),
-      warn: record('warn'),
-      info: record('info'),
-      debug: record('debug'),
-      trace: record('trace'),
-      child: () => logger,
-    }
-    const { url } = await serve({ proxy: { forwardedAllowIps: ['127.0.0.1'] } }, logger)
+    const lines: LogLine[] = []
+    const { url } = await serve({ proxy: { forwardedAllowIps: ['127.0.0.1'] } }, createRecordingLogger(lines))
     for (const prefix of ['/\\evil.example', '//evil.example', 'https://evil.example']) {
-      const queued = await send(
-        url,
-        'POST',
-        '/v1/agents/later/invoke',
-        {
-          ...invoke,
-          'x-forwarded-prefix': prefix,
-          'x-forwarded-host': 'gw.example',
-          'x-forwarded-proto': 'https',
-        },
-        '{"message":"x"}',
-      )
+      const queued = await queue(url, {
+        'x-forwarded-prefix': prefix,
+        'x-forwarded-host': 'gw.example',
+        'x-forwarded-proto': 'https',
+      })
       expect(queued.headers.location, prefix).toBe(
         `https://gw.example/v1/executions/${queued.body.execution_id}`,
       )
       expect(queued.body.poll_url).toBe(`/v1/executions/${queued.body.execution_id}`)
     }
-    const refusals = warnings.filter((line) => line.includes('x-forwarded-prefix'))
+    const refusals = lines.filter((line) => line.level === 'warn' && line.text.includes('x-forwarded-prefix'))
     // Logged once, then throttled (a misconfigured proxy sends it on every request).
     expect(refusals).toHaveLength(1)
-    expect(refusals[0]).toContain('\\\\evil.example')
+    expect(refusals[0]?.text).toContain('\\\\evil.example')
   })
 })

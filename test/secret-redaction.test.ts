@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Logger } from '../src/core/logger.ts'
 import { Gateway } from '../src/index.ts'
 import { createFakeOpenAIServer, type FakeOpenAIServer } from '../src/testing/index.ts'
 import { createDashboardClient } from './support/dashboard-client.ts'
 import { readSse } from './support/read-sse.ts'
+import { createRecordingLogger, type LogLine } from './support/recording-logger.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { readJson, simpleAgent } from './support/test-gateway.ts'
 
@@ -17,33 +17,11 @@ const providerKey = 'vllm.Secret+Key/2026!x'
 const webhookSecret = 'whsec.shaped-like-nothing'
 const databasePassword = 'pg pass/word:42'
 
-/** A logger that keeps every call as JSON text, as a log shipper would receive it. */
-function createRecordingLogger(lines: string[]): Logger {
-  const record =
-    (level: string) =>
-    (...args: unknown[]) => {
-      lines.push(
-        JSON.stringify({ level, args }, (_key, value) =>
-          value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
-        ),
-      )
-    }
-  const logger: Logger = {
-    fatal: record('fatal'),
-    error: record('error'),
-    warn: record('warn'),
-    info: record('info'),
-    debug: record('debug'),
-    trace: record('trace'),
-    child: () => logger,
-  }
-  return logger
-}
-
 let fake: FakeOpenAIServer
 let workspace: TempWorkspace
 let gateway: Gateway
-const logs: string[] = []
+const logs: LogLine[] = []
+const logText = () => logs.map((line) => line.text).join('\n')
 const admin = { username: 'admin', password: 'admin-password-1234' }
 
 beforeAll(async () => {
@@ -114,7 +92,7 @@ describe('configured secrets never leave the gateway', () => {
     const page = await (await browser.get(`/dashboard/executions/${run.execution_id}`)).text()
     expect(page).toContain('Unauthorized token [redacted]')
 
-    const log = logs.join('\n')
+    const log = logText()
     expect(log).toContain('retrying model call')
     for (const text of [JSON.stringify(run), detail, page, log]) expect(text).not.toContain(providerKey)
   })
@@ -142,7 +120,7 @@ describe('configured secrets never leave the gateway', () => {
     expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('signing with [redacted] failed')
     for (const text of [
       detail,
-      logs.join('\n'),
+      logText(),
       JSON.stringify(fake.requests.map((request) => request.body)),
     ])
       expect(text).not.toContain(webhookSecret)

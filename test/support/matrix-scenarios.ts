@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import { type HostCell, hostRoutes, type RunningHost } from '../../src/testing/index.ts'
 import { liveStreamPath } from './live-stream.ts'
 import { type MatrixGateway, matrixDashboardAdmin } from './matrix-gateway.ts'
+import { sendRaw } from './raw-http.ts'
 import { readSse } from './read-sse.ts'
 
 /** What a scenario gets: the running host cell and the gateway mounted in it. */
@@ -17,35 +18,6 @@ export interface MatrixScenario {
   /** Cells the scenario makes sense on; every cell when omitted. */
   appliesTo?: (cell: HostCell) => boolean
   run(context: ScenarioContext): Promise<void>
-}
-
-/**
- * One request over `node:http`, which — unlike `fetch` — lets a test set the `Host` header, as
- * any client on the network can.
- */
-function rawJson(
-  host: RunningHost,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-  // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary JSON bodies
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
-  const target = new URL(`${host.baseUrl}${path}`)
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(target, { method, headers }, (response) => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk) => {
-        text += chunk
-      })
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) }),
-      )
-    })
-    request.on('error', reject)
-    request.end(body)
-  })
 }
 
 async function json(response: Response): Promise<unknown> {
@@ -101,19 +73,17 @@ export const matrixScenarios: MatrixScenario[] = [
     name: 'builds no absolute URL from a Host header outside server.allowed_hosts',
     async run({ host, subject }) {
       const spoofed = { host: 'evil.example' }
-      const document = await rawJson(host, 'GET', '/openapi.json', spoofed)
+      const document = await sendRaw(`${host.baseUrl}/openapi.json`, { headers: spoofed })
       expect(document.body.servers).toEqual([{ url: host.prefix || '/' }])
-      const accepted = await rawJson(
-        host,
-        'POST',
-        '/v1/agents/later/invoke',
-        {
+      const accepted = await sendRaw(`${host.baseUrl}/v1/agents/later/invoke`, {
+        method: 'POST',
+        headers: {
           ...spoofed,
           ...(subject.authorized().headers as Record<string, string>),
           'content-type': 'application/json',
         },
-        '{"message":"spoofed"}',
-      )
+        body: '{"message":"spoofed"}',
+      })
       expect(accepted.status).toBe(202)
       expect(accepted.headers.location).toBe(`${host.prefix}/v1/executions/${accepted.body.execution_id}`)
     },
