@@ -118,11 +118,7 @@ describe('configured secrets never leave the gateway', () => {
     expect(detail).toContain('signing with [redacted] failed')
     // The model was told the same, redacted: secrets do not go to the provider either.
     expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('signing with [redacted] failed')
-    for (const text of [
-      detail,
-      logText(),
-      JSON.stringify(fake.requests.map((request) => request.body)),
-    ])
+    for (const text of [detail, logText(), JSON.stringify(fake.requests.map((request) => request.body))])
       expect(text).not.toContain(webhookSecret)
   })
 })
