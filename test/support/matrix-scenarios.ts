@@ -1,4 +1,3 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { expect } from 'vitest'
 import { type HostCell, hostRoutes, type RunningHost } from '../../src/testing/index.ts'
 import { liveStreamPath } from './live-stream.ts'
