@@ -33,6 +33,13 @@ import type { GatewayRuntime } from './services/gateway-runtime.ts'
 
 export type GatewayApp = OpenAPIHono<GatewayEnv>
 
+/** The form of `path` the gateway has a route for: `/dashboard/` for `/dashboard`, `/v1/agents` for `/v1/agents/`. */
+function toRoutedSlashForm(routes: RouteTable, method: string, path: string): string {
+  if (path === '/') return path
+  const bare = path.replace(/\/+$/, '')
+  return routes.find(method, `${bare}/`) ? `${bare}/` : bare
+}
+
 export interface CreateGatewayAppOptions {
   routes: RouteTable
   /** Starts the gateway if needed and returns its runtime. */
@@ -48,8 +55,11 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
     getPath: (request, context) => {
       const path = getPath(request)
-      const mountPath = (context?.env as GatewayBindings | undefined)?.mountPath
-      return stripMountPath(path, mountPath) ?? path
+      const bindings = context?.env as GatewayBindings | undefined
+      const routed = stripMountPath(path, bindings?.mountPath) ?? path
+      // A host that forces one trailing-slash form (Next.js) shows us `/dashboard` for the
+      // route `/dashboard/` (or `/v1/agents/` for `/v1/agents`): route both forms alike.
+      return bindings?.trailingSlash ? toRoutedSlashForm(options.routes, request.method, routed) : routed
     },
     defaultHook: (result, c) => {
       if (result.success) return

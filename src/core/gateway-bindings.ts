@@ -1,3 +1,5 @@
+import type { TrailingSlash } from './url/trailing-slash.ts'
+
 /**
  * What a host adapter tells the gateway about a request, passed as the second argument of
  * `gw.fetch(request, bindings)`.
@@ -12,6 +14,12 @@ export interface GatewayBindings {
    * adapter then passes the request as a `GET` and the gateway refuses it with 405.
    */
   method?: string
+  /**
+   * The host's trailing-slash rule when it redirects every path to one form (Next.js
+   * `trailingSlash`): the gateway then routes `/x` and `/x/` alike, builds links in that form
+   * and never redirects to the other one — which would loop.
+   */
+  trailingSlash?: TrailingSlash
   /** Set by `@hono/node-server` when the gateway is the server's own fetch handler. */
   incoming?: { socket?: { remoteAddress?: string | undefined } }
 }

@@ -1,11 +1,14 @@
 import type { Context } from 'hono'
 import type { RequestOrigin } from '../core/url/request-origin.ts'
+import { toTrailingSlashForm } from '../core/url/trailing-slash.ts'
 import type { GatewayEnv } from './gateway-env.ts'
 
 /** A gateway path under an origin's public prefix, for code that holds no request context. */
 export function urlFor(origin: RequestOrigin, path: string): string {
-  if (path !== '' && !path.startsWith('/')) throw new Error(`gateway paths start with "/": ${path}`)
-  return `${origin.rootPath}${path}`
+  if (path === '') return origin.rootPath
+  if (!path.startsWith('/')) throw new Error(`gateway paths start with "/": ${path}`)
+  // In the host's trailing-slash form, so no link is ever redirected by the host.
+  return toTrailingSlashForm(`${origin.rootPath}${path}`, origin.trailingSlash)
 }
 
 /**

@@ -1,6 +1,7 @@
 import parseForwarded from 'forwarded-parse'
 import type { HostAllowlist } from './allowed-hosts.ts'
 import { isPlainPrefix, normalizePrefix } from './path-prefix.ts'
+import type { TrailingSlash } from './trailing-slash.ts'
 
 /** Where a request came from, as the client's browser sees the gateway. */
 export interface RequestOrigin {
@@ -18,6 +19,8 @@ export interface RequestOrigin {
    * trusted proxy forwarded. `undefined` otherwise — links then stay relative.
    */
   trustedOrigin: string | undefined
+  /** The host's trailing-slash rule, which links follow (see `GatewayBindings.trailingSlash`). */
+  trailingSlash?: TrailingSlash | undefined
   /** The client's address, after trusted proxies; `undefined` when unknown (in-process calls). */
   clientIp: string | undefined
   /** True when the client used https (directly or at a trusted TLS-terminating proxy). */
@@ -44,6 +47,8 @@ export interface OriginInputs {
   publicUrl?: string | undefined
   /** `server.allowed_hosts`, when configured. */
   allowedHosts?: HostAllowlist | undefined
+  /** The host's trailing-slash rule, passed through to the origin. */
+  trailingSlash?: TrailingSlash | undefined
   /** Told about a forwarded header from a trusted peer that was refused (a malformed prefix). */
   onRefusedHeader?: ((header: string, value: string) => void) | undefined
 }
@@ -182,5 +187,6 @@ export function computeRequestOrigin(inputs: OriginInputs): RequestOrigin {
     trustedOrigin,
     clientIp,
     secure: scheme === 'https',
+    ...(inputs.trailingSlash ? { trailingSlash: inputs.trailingSlash } : {}),
   }
 }

@@ -37,6 +37,7 @@ export function requestOrigin(): MiddlewareHandler<GatewayEnv> {
         trustAll: runtime.trust.trustAll,
         publicUrl: server.publicUrl ?? undefined,
         allowedHosts: allowlists.get(runtime),
+        trailingSlash: bindings.trailingSlash,
         onRefusedHeader(header, value) {
           refusedSinceLog++
           const now = Date.now()
