@@ -52,6 +52,22 @@ describe('mount examples', () => {
     await expectFullExample(url)
   })
 
+  it('examples/mount-express: the gateway, not express.json(), judges bodies under /ai', async () => {
+    const { app, gateway } = createExpressApp()
+    const url = await listen(attachGatewayToServer(gateway, createServer(app)))
+    // 150 KB: over express.json()'s 100 KB default, under the gateway's 1 MiB body limit.
+    const response = await fetch(`${url}/ai/v1/agents/weather/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'x'.repeat(150_000) }),
+    })
+    expect(response.status).toBe(422)
+    expect(response.headers.get('content-type')).toContain('application/json')
+    expect(
+      ((await response.json()) as { error: { details: { path: string }[] } }).error.details[0]?.path,
+    ).toBe('/body/message')
+  })
+
   it('examples/mount-fastify', async () => {
     const app = await buildFastifyApp()
     await app.listen({ port: 0, host: '127.0.0.1' })

@@ -21,6 +21,7 @@ export const errorCodes = {
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   invalid_state: { status: 409, message: 'The resource is not in a state that allows this action.' },
   agent_disabled: { status: 503, message: 'The agent is disabled.' },
+  agent_unavailable: { status: 503, message: 'The agent cannot run with its current configuration.' },
   streaming_not_supported: { status: 400, message: 'Streaming is not available for queued executions.' },
   workspace_unavailable: { status: 503, message: 'The workspace could not be loaded.' },
   gateway_unavailable: { status: 503, message: 'The gateway is not running.' },

@@ -49,7 +49,10 @@ export function registerHealthRoutes(app: OpenAPIHono<GatewayEnv>): void {
     return c.json(
       {
         status: degraded ? ('degraded' as const) : ('ok' as const),
-        agent_count: runtime.workspace.agents.length,
+        // Agents that can run: one whose model does not resolve is not served, so not counted.
+        agent_count: runtime.workspace.agents.filter(
+          (agent) => !runtime.models.check(agent.model.name ?? runtime.config.model.default),
+        ).length,
         skill_count: runtime.workspace.skills.length,
         tool_count: runtime.tools.list().length,
         ...(warnings.length > 0 ? { warnings } : {}),

@@ -8,17 +8,19 @@ export interface LogLine {
   text: string
 }
 
-/** A logger that keeps every call, for asserting on what reaches the log. */
-export function createRecordingLogger(lines: LogLine[]): Logger {
+/** A logger that keeps every call, for asserting on what reaches the log; `onLine` sees each. */
+export function createRecordingLogger(lines: LogLine[], onLine?: (line: LogLine) => void): Logger {
   const record = (level: string) => (fieldsOrMessage: Record<string, unknown> | string, message?: string) => {
     const text = JSON.stringify([fieldsOrMessage, message], (_key, value: unknown) =>
       value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
     )
-    lines.push({
+    const line: LogLine = {
       level,
       message: typeof fieldsOrMessage === 'string' ? fieldsOrMessage : (message ?? ''),
       text,
-    })
+    }
+    lines.push(line)
+    onLine?.(line)
   }
   const logger: Logger = {
     fatal: record('fatal'),
