@@ -61,11 +61,13 @@ export class GatewayError extends Error {
   }
 }
 
-/** What Hono's `HTTPException` looks like, checked by shape so core stays free of Hono. */
+/** The status of Hono's `HTTPException`, recognised by shape so core stays free of Hono. */
 function httpExceptionStatus(error: unknown): number | undefined {
-  if (!(error instanceof Error) || error.name !== 'HTTPException') return undefined
-  const status = (error as { status?: unknown }).status
-  return typeof status === 'number' ? status : undefined
+  if (!(error instanceof Error)) return undefined
+  const candidate = error as { status?: unknown; getResponse?: unknown }
+  return typeof candidate.status === 'number' && typeof candidate.getResponse === 'function'
+    ? candidate.status
+    : undefined
 }
 
 /**
