@@ -13,12 +13,12 @@ export {
   type ErrorEnvelope,
   GatewayError,
 } from './core/errors.ts'
+export type { GatewayBindings } from './core/gateway-bindings.ts'
 export type { Logger } from './core/logger.ts'
 export type { Scope } from './core/scopes.ts'
 export type { RequestOrigin } from './core/url/request-origin.ts'
 export type { DashboardOptions } from './dashboard/dashboard-options.ts'
 export { Gateway, type GatewayOptions, type ListeningGateway, type ListenOptions } from './gateway.ts'
-export type { GatewayBindings } from './http/gateway-env.ts'
 export type { RouteEntry, RouteIdentity, Surface } from './http/route-table.ts'
 export { absoluteUrl, url } from './http/url.ts'
 export type { CodeToolOptions } from './tools/define-tool.ts'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { describe } from 'vitest'
-import { createEmbeddedQueue } from '../src/adapters/storage/embedded-queue.ts'
+import { createEmbeddedQueue } from '../src/adapters/queue/embedded-queue.ts'
 import {
   assertMigrated,
   type GatewayDatabaseHandle,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryEventBus, createMemoryEventHub } from '../src/adapters/bus/memory-event-bus.ts'
 import { createPostgresEventBus, postgresNotifyLimitBytes } from '../src/adapters/bus/postgres-event-bus.ts'
 import { createRedisEventBus } from '../src/adapters/bus/redis-event-bus.ts'
-import type { EventBus } from '../src/core/storage/event-bus.ts'
+import type { EventBus } from '../src/core/ports/event-bus.ts'
 import { defineEventBusConformance } from '../src/testing/event-bus-conformance.ts'
 import { requireService } from './support/requirements.ts'
 

@@ -6,7 +6,7 @@ import { type BullmqJobQueue, createBullmqQueue } from '../src/adapters/queue/bu
 import { createMemoryQueue } from '../src/adapters/queue/memory-queue.ts'
 import { createRabbitmqQueue, type RabbitmqJobQueue } from '../src/adapters/queue/rabbitmq-queue.ts'
 import { ConfigError } from '../src/core/errors.ts'
-import type { JobQueueConsumer } from '../src/core/storage/job-queue.ts'
+import type { JobQueueConsumer } from '../src/core/ports/job-queue.ts'
 import { defineJobQueueConformance } from '../src/testing/queue-conformance.ts'
 import { requireService } from './support/requirements.ts'
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import pc from 'picocolors'
 import { ConfigError, GatewayError } from '../core/errors.ts'
-import { version } from '../version.ts'
+import { version } from '../http/package-info.ts'
 import { runCheck } from './commands/check.ts'
 import { runDbCommand } from './commands/db.ts'
 import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'

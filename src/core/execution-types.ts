@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../core/errors.ts'
+import type { ErrorDetail } from './errors.ts'
 
 /** Why a run ended. */
 export type StopReason = 'completed' | 'max_iterations' | 'max_tool_calls' | 'timeout' | 'cancelled' | 'error'

@@ -3,7 +3,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { url } from '../http/url.ts'
-import type { DashboardService } from './create-dashboard-service.ts'
+import type { DashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 
 /**
  * The dashboard's cookie path: the dashboard under the public prefix (`/public/ai/dashboard`),

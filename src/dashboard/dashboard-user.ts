@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Context } from 'hono'
+import type { DashboardSessionRecord } from '../core/ports/dashboard-session-store.ts'
 import type { Principal } from '../core/principal.ts'
-import type { DashboardSessionRecord } from '../core/storage/dashboard-session-store.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
-import type { DashboardService } from './create-dashboard-service.ts'
+import type { DashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import {
   clearDashboardCookie,
   dashboardCookieNames,

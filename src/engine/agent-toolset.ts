@@ -4,7 +4,7 @@ import type { AgentDefinition, SkillDefinition } from '../core/workspace/model.t
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
-import type { EngineDependencies } from './run-agent.ts'
+import type { EngineDependencies } from './engine-dependencies.ts'
 import { runToolCalls } from './run-tool-calls.ts'
 import { referencedInputFields } from './workflows/resolve-references.ts'
 import { runWorkflow, workflowTimeoutMs } from './workflows/run-workflow.ts'

@@ -1,5 +1,4 @@
 import type { LanguageModelV4FunctionTool, LanguageModelV4Prompt } from '@ai-sdk/provider'
-import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ErrorDetail } from '../core/errors.ts'
 import type {
   ChatMessage,
@@ -11,35 +10,19 @@ import type {
   Usage,
 } from '../core/execution-types.ts'
 import { emptyUsage } from '../core/execution-types.ts'
-import type { Logger } from '../core/logger.ts'
-import type { AgentDefinition, WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
-import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import type { ToolContext, ToolRegistry } from '../tools/tool-types.ts'
+import type { ToolContext } from '../tools/tool-types.ts'
 import { agentToolset } from './agent-toolset.ts'
 import { assembleSystemPrompt } from './assemble-system-prompt.ts'
 import { callWithRetries, type ModelCallResult } from './call-model.ts'
-import type { PromptClock } from './create-prompt-clock.ts'
-import type { Hooks } from './hooks.ts'
+import type { EngineDependencies } from './engine-dependencies.ts'
 import { describeModelError, isModelError, isRetryableModelError } from './models/model-errors.ts'
-import type { ModelRegistry } from './models/model-registry.ts'
 import { costOf, findPrice } from './models/pricing.ts'
 import { parseStructuredOutput } from './parse-structured-output.ts'
 import { type PendingToolCall, runToolCalls } from './run-tool-calls.ts'
 import { startTimeout } from './start-timeout.ts'
 import { toModelPrompt } from './to-model-prompt.ts'
-
-/** What the engine needs from a started gateway. */
-export interface EngineDependencies {
-  config: GatewayConfig
-  workspace: WorkspaceDefinition
-  tools: ToolRegistry
-  models: ModelRegistry
-  validator: JsonSchemaValidator
-  hooks: Hooks
-  logger: Logger
-  clock: PromptClock
-}
 
 export interface RunAgentRequest {
   agent: AgentDefinition

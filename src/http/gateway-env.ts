@@ -1,20 +1,8 @@
+import type { GatewayBindings } from '../core/gateway-bindings.ts'
 import type { RequestOrigin } from '../core/url/request-origin.ts'
-import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
 import type { Principal } from '../services/agent-runner.ts'
+import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import type { RouteEntry } from './route-table.ts'
-
-/**
- * What a host adapter tells the gateway about a request, passed as the second argument of
- * `gw.fetch(request, bindings)`.
- */
-export interface GatewayBindings {
-  /** Path prefix present in `request.url` that the host mounted the gateway at, e.g. `/ai`. */
-  mountPath?: string
-  /** The TCP peer address, used for trusted-proxy decisions and as client IP. */
-  remoteAddress?: string
-  /** Set by `@hono/node-server` when the gateway is the server's own fetch handler. */
-  incoming?: { socket?: { remoteAddress?: string | undefined } }
-}
 
 export interface GatewayVariables {
   runtime: GatewayRuntime

@@ -5,7 +5,7 @@ import { idPattern } from '../core/workspace/schemas.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
-import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
+import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
 
 const JsonSchemaObject = z

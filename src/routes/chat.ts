@@ -3,8 +3,6 @@ import { GatewayError } from '../core/errors.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
-import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
-import { AgentIdParams } from './agents.ts'
 import {
   maxMessageChars,
   ResultSchema,
@@ -14,7 +12,9 @@ import {
   sseContent,
   toRunBody,
   UsageSchema,
-} from './run-schemas.ts'
+} from '../http/run-schemas.ts'
+import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
+import { AgentIdParams } from './agents.ts'
 
 const ChatRequestSchema = z
   .object({

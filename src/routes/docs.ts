@@ -4,11 +4,10 @@ import path from 'node:path'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import { assetsDirectory } from '../assets-path.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
+import { assetsDirectory, version } from '../http/package-info.ts'
 import type { RouteTable } from '../http/route-table.ts'
 import { absoluteUrl, url } from '../http/url.ts'
-import { version } from '../version.ts'
 import { addAgentInvokePaths, addOAuth2Scheme } from './agent-openapi-paths.ts'
 
 const swaggerDirectory = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))

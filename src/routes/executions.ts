@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { GatewayError } from '../core/errors.ts'
-import type { ExecutionRecord, ExecutionStepRecord } from '../core/storage/execution-store.ts'
+import type { ExecutionRecord, ExecutionStepRecord } from '../core/ports/execution-store.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
+import { RunErrorSchema, StatusSchema } from '../http/run-schemas.ts'
 import { url } from '../http/url.ts'
-import { RunErrorSchema, StatusSchema } from './run-schemas.ts'
 
 export const ExecutionSchema = z
   .object({

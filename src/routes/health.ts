@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
-import type { GatewayRuntime } from '../runtime/gateway-runtime.ts'
+import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 
 const HealthSchema = z
   .object({

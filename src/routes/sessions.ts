@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { GatewayError } from '../core/errors.ts'
 import type { ChatMessage } from '../core/execution-types.ts'
-import type { SessionSummary } from '../core/storage/session-store.ts'
+import type { SessionSummary } from '../core/ports/session-store.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'

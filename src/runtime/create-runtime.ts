@@ -5,7 +5,6 @@ import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
-import { createDashboardService } from '../dashboard/create-dashboard-service.ts'
 import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
@@ -13,15 +12,17 @@ import { createJsonSchemaValidator } from '../json-schema/create-json-schema-val
 import { createAgentRunner } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
+import { createSecurity } from '../services/auth/create-security.ts'
+import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
 import { checkAgentModels } from './check-agent-models.ts'
 import { createPersistence } from './create-persistence.ts'
-import { createSecurity } from './create-security.ts'
-import type { GatewayRuntime } from './gateway-runtime.ts'
 
 export interface CreateRuntimeOptions {
   config: GatewayConfig
@@ -101,12 +102,19 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     logger,
     clock: createPromptClock(),
   }
-  const security = await createSecurity({ config, customAuth: options.customAuth, logger }).catch(
-    async (error: unknown) => {
-      await tools.close()
-      throw error
-    },
-  )
+  let secretBox: ReturnType<typeof createSecretBox> | undefined
+  let security: Awaited<ReturnType<typeof createSecurity>>
+  try {
+    // Built now so that a malformed key fails start-up, not the first request that stores a secret.
+    const secretKey = config.secrets.key ?? options.env.AGW_SECRET_KEY
+    secretBox = secretKey
+      ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
+      : undefined
+    security = await createSecurity({ config, customAuth: options.customAuth, logger })
+  } catch (error) {
+    await tools.close()
+    throw error
+  }
   const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
     async (error: unknown) => {
       await security.close()
@@ -161,8 +169,6 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
       validator,
       models,
-      hooks: options.hooks,
-      engine,
       sessions: persistence.sessions,
       agents,
       runner,
@@ -170,8 +176,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       bus: persistence.bus,
       audit: persistence.audit,
       security,
+      secretBox,
       dashboard,
-      database: persistence.database,
       diagnostics,
       notices,
       async close(drainMs) {

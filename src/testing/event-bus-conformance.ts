@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { EventBus } from '../core/storage/event-bus.ts'
+import type { EventBus } from '../core/ports/event-bus.ts'
 import { sleep, waitFor } from './wait-for.ts'
 
 /** What the suite asks a factory for, once per test. */

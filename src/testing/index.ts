@@ -10,19 +10,21 @@ export {
   type EventBusConformanceOptions,
   type EventBusFixture,
 } from './event-bus-conformance.ts'
+export type {
+  FakeErrorResponse,
+  FakeHangResponse,
+  FakeRequest,
+  FakeResponder,
+  FakeResponse,
+  FakeResponseSpec,
+  FakeTextResponse,
+  FakeToolCall,
+  FakeToolCallsResponse,
+} from './fake-openai-replies.ts'
 export {
   createFakeOpenAIServer,
-  type FakeErrorResponse,
-  type FakeHangResponse,
   type FakeOpenAIServer,
   type FakeOpenAIServerOptions,
-  type FakeRequest,
-  type FakeResponder,
-  type FakeResponse,
-  type FakeResponseSpec,
-  type FakeTextResponse,
-  type FakeToolCall,
-  type FakeToolCallsResponse,
 } from './fake-openai-server.ts'
 export {
   type HostCell,

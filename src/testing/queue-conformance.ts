@@ -7,7 +7,7 @@ import {
   type JobQueueRetryPolicy,
   type ReceivedJob,
   retryDelayMs,
-} from '../core/storage/job-queue.ts'
+} from '../core/ports/job-queue.ts'
 import { sleep, waitFor } from './wait-for.ts'
 
 /** What the suite asks a factory for, once per test. */

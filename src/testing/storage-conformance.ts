@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChatMessage } from '../core/execution-types.ts'
-import type { ExecutionRecord, ExecutionStore } from '../core/storage/execution-store.ts'
-import type { SessionStore } from '../core/storage/session-store.ts'
+import type { ExecutionRecord, ExecutionStore } from '../core/ports/execution-store.ts'
+import type { SessionStore } from '../core/ports/session-store.ts'
 
 /** One storage backend under test. `sessionsAgain` is a second handle on the same data, when there can be one. */
 export interface StorageUnderTest {

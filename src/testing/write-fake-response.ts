@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FakeErrorResponse, FakeResponseSpec } from './fake-openai-server.ts'
+import type { FakeErrorResponse, FakeResponseSpec } from './fake-openai-replies.ts'
 import {
   type ChatCompletionRequestBody,
   type CompletionReply,

@@ -1,4 +1,4 @@
-import type { GatewayBindings } from '../../src/http/gateway-env.ts'
+import type { GatewayBindings } from '../../src/core/gateway-bindings.ts'
 import type { Gateway } from '../../src/index.ts'
 
 /** One parsed `Set-Cookie` header. */

@@ -1,5 +1,5 @@
+import type { GatewayBindings } from '../../src/core/gateway-bindings.ts'
 import { createSilentLogger } from '../../src/core/logger.ts'
-import type { GatewayBindings } from '../../src/http/gateway-env.ts'
 import { Gateway, type GatewayOptions } from '../../src/index.ts'
 import { createTempWorkspace, type TempWorkspace } from './temp-workspace.ts'
 

@@ -1,5 +1,5 @@
 import { createSilentLogger, type Logger } from '../../core/logger.ts'
-import type { EventBus } from '../../core/storage/event-bus.ts'
+import type { EventBus } from '../../core/ports/event-bus.ts'
 import { createSubscriptionRegistry } from './subscription-registry.ts'
 
 /**

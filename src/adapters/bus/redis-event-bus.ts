@@ -1,6 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis'
 import { createSilentLogger, type Logger } from '../../core/logger.ts'
-import type { EventBus } from '../../core/storage/event-bus.ts'
+import type { EventBus } from '../../core/ports/event-bus.ts'
 import { importOptional } from '../import-optional.ts'
 import { openRedis } from '../open-redis.ts'
 import { createThrottledLog } from '../throttled-log.ts'

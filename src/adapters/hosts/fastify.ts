@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { leadingSegments } from '../../core/url/path-prefix.ts'
 import type { LifecycleGateway } from './gateway-like.ts'
-import { leadingSegments } from './mount-prefix.ts'
 
 function toHeaders(incoming: IncomingHttpHeaders): Headers {
   const headers = new Headers()

@@ -1,4 +1,4 @@
-import type { GatewayBindings } from '../../http/gateway-env.ts'
+import type { GatewayBindings } from '../../core/gateway-bindings.ts'
 
 /**
  * What a host adapter needs from a gateway: its Web-standard fetch handler. A `Gateway`

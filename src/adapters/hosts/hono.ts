@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { basePath } from 'hono/route'
+import { leadingSegments, normalizeMountPrefix } from '../../core/url/path-prefix.ts'
 import type { FetchGateway } from './gateway-like.ts'
-import { leadingSegments, normalizeMountPrefix } from './mount-prefix.ts'
 import { mayHaveBody, needsStandardRequest, toStandardRequest } from './to-standard-request.ts'
 
 /**

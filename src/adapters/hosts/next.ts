@@ -1,7 +1,5 @@
-import { normalizePrefix } from '../../core/config/schema.ts'
-import { stripMountPath } from '../../http/mount-path.ts'
+import { normalizeOptionalPrefix, normalizePrefix, stripMountPath } from '../../core/url/path-prefix.ts'
 import type { FetchGateway } from './gateway-like.ts'
-import { normalizeOptionalPrefix } from './mount-prefix.ts'
 import { toStandardRequest } from './to-standard-request.ts'
 
 /** Options of `toNextHandlers()`. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Server } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
+import { normalizeOptionalPrefix } from '../../core/url/path-prefix.ts'
 import { type ConnectRequest, connectMountPath } from './connect-mount-path.ts'
 import {
   isBodyConsumed,
@@ -9,7 +10,6 @@ import {
   recoverConsumedBody,
 } from './consumed-body.ts'
 import type { FetchGateway, LifecycleGateway } from './gateway-like.ts'
-import { normalizeOptionalPrefix } from './mount-prefix.ts'
 import { mayHaveBody, needsStandardRequest, toStandardRequest } from './to-standard-request.ts'
 
 export { ConsumedBodyError } from './consumed-body.ts'

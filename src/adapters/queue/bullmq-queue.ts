@@ -7,7 +7,7 @@ import {
   maxAttempts,
   type ReceivedJob,
   retryDelayMs,
-} from '../../core/storage/job-queue.ts'
+} from '../../core/ports/job-queue.ts'
 import { importOptional } from '../import-optional.ts'
 import { openRedis } from '../open-redis.ts'
 import { createThrottledLog } from '../throttled-log.ts'

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.ts'
 import type { Logger } from '../../core/logger.ts'
-import type { JobQueueConsumer, JobQueueRetryPolicy, ReceivedJob } from '../../core/storage/job-queue.ts'
+import type { JobQueueConsumer, JobQueueRetryPolicy, ReceivedJob } from '../../core/ports/job-queue.ts'
 import { errorMessage } from '../error-message.ts'
 
 /** How one attempt ended. */

@@ -5,7 +5,7 @@ import {
   type JobQueueRetryPolicy,
   type ReceivedJob,
   retryAfterFailure,
-} from '../../core/storage/job-queue.ts'
+} from '../../core/ports/job-queue.ts'
 import { createJobRunner, type JobRunner, validateRetryPolicy } from './job-runner.ts'
 
 export interface MemoryQueueOptions {

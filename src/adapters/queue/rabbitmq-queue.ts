@@ -17,7 +17,7 @@ import {
   type ReceivedJob,
   retryAfterFailure,
   retryDelayMs,
-} from '../../core/storage/job-queue.ts'
+} from '../../core/ports/job-queue.ts'
 import { errorMessage } from '../error-message.ts'
 import { hostOfUrl } from '../host-of-url.ts'
 import { importOptional } from '../import-optional.ts'

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { AgentOverride, AgentOverrideStore } from '../../core/storage/agent-override-store.ts'
+import type { AgentOverride, AgentOverrideStore } from '../../core/ports/agent-override-store.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 
 /** Agent overrides in the database, so they survive restarts and reach every instance. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Logger } from '../../core/logger.ts'
-import type { AuditLog } from '../../core/storage/audit-log.ts'
+import type { AuditLog } from '../../core/ports/audit-log.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 import { toJson } from './json-columns.ts'
 

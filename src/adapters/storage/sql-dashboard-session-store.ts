@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type {
   DashboardSessionRecord,
   DashboardSessionStore,
-} from '../../core/storage/dashboard-session-store.ts'
+} from '../../core/ports/dashboard-session-store.ts'
 import type { DashboardSessionsTable, GatewayDatabase } from './database-schema.ts'
 
 function toRecord(row: Selectable<DashboardSessionsTable>): DashboardSessionRecord {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import type { ExecutionStats, ExecutionStatsFilter } from '../../core/storage/execution-store.ts'
+import type { ExecutionStats, ExecutionStatsFilter } from '../../core/ports/execution-store.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 
 const dayMs = 86_400_000

@@ -5,7 +5,7 @@ import type {
   ExecutionRecord,
   ExecutionStepRecord,
   ExecutionStore,
-} from '../../core/storage/execution-store.ts'
+} from '../../core/ports/execution-store.ts'
 import type { ExecutionsTable, GatewayDatabase } from './database-schema.ts'
 import { decodeCursor, encodeCursor, fromJson, toJson } from './json-columns.ts'
 import { sqlExecutionStats } from './sql-execution-stats.ts'

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { LoginFailureStore } from '../../core/storage/login-failure-store.ts'
+import type { LoginFailureStore } from '../../core/ports/login-failure-store.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 
 /** Failed-login counters in the database: one upsert per failure, shared by every instance. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { SecretStore } from '../../core/storage/secret-store.ts'
+import type { SecretStore } from '../../core/ports/secret-store.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 
 /** Shared secrets in the database: the first instance to insert a name wins, the others read its value. */

@@ -7,7 +7,7 @@ import {
   type SessionStore,
   type SessionSummary,
   trimHistory,
-} from '../../core/storage/session-store.ts'
+} from '../../core/ports/session-store.ts'
 import type { ConversationsTable, GatewayDatabase } from './database-schema.ts'
 import { fromJson, toJson } from './json-columns.ts'
 import { createSqlLeases } from './sql-leases.ts'

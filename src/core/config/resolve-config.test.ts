@@ -158,6 +158,14 @@ describe('resolveConfig', () => {
       const error = configError(() => resolveConfig({ yaml: yaml('timezone: Mars/Olympus\n') }))
       expect(error.issues[0]).toMatchObject({ line: 1, keyPath: 'timezone' })
     })
+    it('refuses CORS credentials with a wildcard origin at the line that turns them on', () => {
+      const error = configError(() =>
+        resolveConfig({
+          yaml: yaml('cors:\n  enabled: true\n  allow_origins: ["*"]\n  allow_credentials: true\n'),
+        }),
+      )
+      expect(error.issues[0]).toMatchObject({ line: 4, keyPath: 'cors.allow_credentials' })
+    })
     it('reports a nested error inside a list with its line', () => {
       const error = configError(() =>
         resolveConfig({ yaml: yaml('auth:\n  api_keys:\n    - name: ci\n      key: short\n') }),

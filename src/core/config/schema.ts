@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isPlainPrefix, normalizePrefix } from '../url/path-prefix.ts'
 import { toDatabaseLocation } from './database-url.ts'
 import { gatewayMemorySchema } from './memory-settings.ts'
 
@@ -21,17 +22,6 @@ function isIanaTimezone(value: string): boolean {
 }
 
 const timezone = z.string().refine(isIanaTimezone, { message: 'not a known IANA time zone' })
-
-/** `""`, `/`, `ai`, `/ai/` → `""`, `""`, `/ai`, `/ai`. */
-export function normalizePrefix(path: string): string {
-  const trimmed = path.trim().replace(/^\/+|\/+$/g, '')
-  return trimmed === '' ? '' : `/${trimmed}`
-}
-
-/** Whether a path prefix is plain: no query, fragment, whitespace, empty or dot segments. */
-export function isPlainPrefix(value: string): boolean {
-  return !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value)
-}
 
 const prefix = z
   .string()
@@ -267,15 +257,28 @@ export const mcpSchema = z.object({
   servers: z.array(mcpServerSchema).default([]),
 })
 
-export const corsSchema = z.object({
-  enabled: z.boolean().default(false),
-  allowOrigins: z.array(z.string()).default([]),
-  allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
-  allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
-  exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
-  allowCredentials: z.boolean().default(false),
-  maxAge: z.number().int().min(0).default(3600),
-})
+export const corsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    allowOrigins: z.array(z.string()).default([]),
+    allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
+    allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
+    exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
+    allowCredentials: z.boolean().default(false),
+    maxAge: z.number().int().min(0).default(3600),
+  })
+  .superRefine((cors, context) => {
+    // Browsers refuse credentialed responses to a wildcard origin; saying so at start-up beats a
+    // CORS setup that silently never works.
+    if (cors.enabled && cors.allowCredentials && cors.allowOrigins.includes('*')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['allowCredentials'],
+        message:
+          'allow_credentials cannot be combined with allow_origins "*": list the origins that may send credentials',
+      })
+    }
+  })
 
 const rateSpec = z
   .string()
@@ -401,6 +404,17 @@ export const telemetrySchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
+export const secretsSchema = z.object({
+  /**
+   * Key that encrypts stored secrets (MCP credentials, personal-agent secrets): 32 random bytes
+   * as base64 or hex. `null` reads `AGW_SECRET_KEY`; features that store secrets refuse to start
+   * without one.
+   */
+  key: z.string().min(1).nullable().default(null),
+  /** Keys used before a rotation, still accepted for reading values they sealed. */
+  previousKeys: z.array(z.string().min(1)).default([]),
+})
+
 export const gatewayConfigSchema = z.object({
   timezone: timezone.default('UTC'),
   server: serverSchema.prefault({}),
@@ -418,6 +432,7 @@ export const gatewayConfigSchema = z.object({
   proxy: proxySchema.prefault({}),
   dashboard: dashboardSchema.prefault({}),
   telemetry: telemetrySchema.prefault({}),
+  secrets: secretsSchema.prefault({}),
   /** Agent memory defaults; `memory: true|false` is the shorthand for `enabled`. */
   memory: gatewayMemorySchema,
   contextRetrieval: contextRetrievalSchema.prefault({}),

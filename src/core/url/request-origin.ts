@@ -1,5 +1,5 @@
 import parseForwarded from 'forwarded-parse'
-import { normalizePrefix } from '../config/schema.ts'
+import { normalizePrefix } from './path-prefix.ts'
 
 /** Where a request came from, as the client's browser sees the gateway. */
 export interface RequestOrigin {

@@ -4,8 +4,8 @@ import { html } from 'hono/html'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import type { RouteTable } from '../../http/route-table.ts'
 import { absoluteUrl, url } from '../../http/url.ts'
-import { type OidcFlowState, OidcLoginError } from '../auth/create-oidc-login.ts'
-import type { DashboardService } from '../create-dashboard-service.ts'
+import type { DashboardService } from '../../services/dashboard-auth/create-dashboard-service.ts'
+import { type OidcFlowState, OidcLoginError } from '../../services/dashboard-auth/create-oidc-login.ts'
 import {
   clearDashboardCookie,
   dashboardCookieNames,

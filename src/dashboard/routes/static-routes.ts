@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { assetsDirectory } from '../../assets-path.ts'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
+import { assetsDirectory, version } from '../../http/package-info.ts'
 import type { RouteTable } from '../../http/route-table.ts'
-import { version } from '../../version.ts'
 
 const require = createRequire(import.meta.url)
 

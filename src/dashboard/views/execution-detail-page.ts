@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import type { ExecutionRecord, ExecutionStepRecord } from '../../core/storage/execution-store.ts'
+import type { ExecutionRecord, ExecutionStepRecord } from '../../core/ports/execution-store.ts'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import { url } from '../../http/url.ts'
 import type { DashboardUser } from '../dashboard-user.ts'

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { html } from 'hono/html'
 import { terminalStatuses } from '../../core/execution-types.ts'
-import type { ExecutionRecord } from '../../core/storage/execution-store.ts'
+import type { ExecutionRecord } from '../../core/ports/execution-store.ts'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import { url } from '../../http/url.ts'
 import { formatCost, formatDuration, formatTime } from './format.ts'

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import { url } from '../../http/url.ts'
-import type { DashboardService } from '../create-dashboard-service.ts'
+import type { DashboardService } from '../../services/dashboard-auth/create-dashboard-service.ts'
 import { brand, type Html, pageHead } from './layout.ts'
 
 export interface LoginPageOptions {

@@ -1,8 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
-import { normalizePrefix } from '../../core/config/schema.ts'
+import { normalizePrefix, stripMountPath } from '../../core/url/path-prefix.ts'
 import { computeRequestOrigin } from '../../core/url/request-origin.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
-import { stripMountPath } from '../mount-path.ts'
 
 /** Computes the request's `RequestOrigin` (design.md §3) for the URL builder and auth. */
 export function requestOrigin(): MiddlewareHandler<GatewayEnv> {

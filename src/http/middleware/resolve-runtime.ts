@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { GatewayError } from '../../core/errors.ts'
-import type { GatewayRuntime } from '../../runtime/gateway-runtime.ts'
+import type { GatewayRuntime } from '../../services/gateway-runtime.ts'
 import { errorResponse } from '../error-response.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/logger.ts'
-import type { AgentOverride, AgentOverrideStore } from '../../core/storage/agent-override-store.ts'
-import type { EventBus } from '../../core/storage/event-bus.ts'
+import type { AgentOverride, AgentOverrideStore } from '../../core/ports/agent-override-store.ts'
+import type { EventBus } from '../../core/ports/event-bus.ts'
 import type { AgentDefinition, WorkspaceDefinition } from '../../core/workspace/model.ts'
 
 /** Bus channel on which an instance announces that it changed an agent override. */

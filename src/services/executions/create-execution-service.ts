@@ -1,9 +1,9 @@
 import { GatewayError } from '../../core/errors.ts'
 import { terminalStatuses } from '../../core/execution-types.ts'
 import type { Logger } from '../../core/logger.ts'
-import type { EventBus } from '../../core/storage/event-bus.ts'
-import type { CancelOutcome, ExecutionRecord, ExecutionStore } from '../../core/storage/execution-store.ts'
-import type { JobQueue, ReceivedJob } from '../../core/storage/job-queue.ts'
+import type { EventBus } from '../../core/ports/event-bus.ts'
+import type { CancelOutcome, ExecutionRecord, ExecutionStore } from '../../core/ports/execution-store.ts'
+import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import { type AgentRunner, newExecutionId, type Principal } from '../agent-runner.ts'
 import {
   cancelChannel,

@@ -1,12 +1,12 @@
 import type { EngineEvent, ExecutionResult } from '../../core/execution-types.ts'
 import { statusOf } from '../../core/execution-types.ts'
 import type { Logger } from '../../core/logger.ts'
-import type { EventBus } from '../../core/storage/event-bus.ts'
+import type { EventBus } from '../../core/ports/event-bus.ts'
 import type {
   ExecutionRecord,
   ExecutionStepRecord,
   ExecutionStore,
-} from '../../core/storage/execution-store.ts'
+} from '../../core/ports/execution-store.ts'
 
 /** Channel with live updates of one execution (wake-ups; the data is in storage). */
 export const executionChannel = (id: string) => `execution:${id}`

@@ -2,10 +2,21 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
-import { assetsDirectory } from '../../assets-path.ts'
+import { fileURLToPath } from 'node:url'
 
-/** The worker script run by `python3`; standard library only. */
-export const pythonWorkerScript = path.join(assetsDirectory, 'python', 'agentgw_tool_worker.py')
+/**
+ * The worker script run by `python3` (standard library only), in the package's `assets/`. This
+ * module sits three levels below the package root in src/ and dist/ alike.
+ */
+export const pythonWorkerScript = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'assets',
+  'python',
+  'agentgw_tool_worker.py',
+)
 
 /** Captured output beyond this is cut, so a chatty handler cannot grow a trace without bound. */
 const maxCapturedChars = 64 * 1024

@@ -7,10 +7,10 @@ import {
   maxAttempts,
   type ReceivedJob,
   retryAfterFailure,
-} from '../../core/storage/job-queue.ts'
-import { createJobRunner, type JobRunner, validateRetryPolicy } from '../queue/job-runner.ts'
-import type { GatewayDatabase } from './database-schema.ts'
-import { fromJson, toJson } from './json-columns.ts'
+} from '../../core/ports/job-queue.ts'
+import type { GatewayDatabase } from '../storage/database-schema.ts'
+import { fromJson, toJson } from '../storage/json-columns.ts'
+import { createJobRunner, type JobRunner, validateRetryPolicy } from './job-runner.ts'
 
 /** Finished jobs are kept this long, so a duplicate enqueue of their id stays a no-op. */
 const keepDoneMs = 24 * 3600_000

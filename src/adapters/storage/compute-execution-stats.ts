@@ -1,4 +1,4 @@
-import type { ExecutionRecord, ExecutionStats } from '../../core/storage/execution-store.ts'
+import type { ExecutionRecord, ExecutionStats } from '../../core/ports/execution-store.ts'
 
 const dayMs = 86_400_000
 

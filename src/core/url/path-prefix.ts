@@ -1,5 +1,27 @@
-import { isPlainPrefix, normalizePrefix } from '../../core/config/schema.ts'
-import { ConfigError } from '../../core/errors.ts'
+import { ConfigError } from '../errors.ts'
+
+/** `""`, `/`, `ai`, `/ai/` → `""`, `""`, `/ai`, `/ai`. */
+export function normalizePrefix(path: string): string {
+  const trimmed = path.trim().replace(/^\/+|\/+$/g, '')
+  return trimmed === '' ? '' : `/${trimmed}`
+}
+
+/** Whether a path prefix is plain: no query, fragment, whitespace, empty or dot segments. */
+export function isPlainPrefix(value: string): boolean {
+  return !/[?#\s]/.test(value) && !value.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(value)
+}
+
+/**
+ * Removes a mount prefix from a path on a `/` boundary: `/ai/v1` → `/v1`, `/ai` → `/`, but
+ * `/aix/v1` is left alone. Returns `undefined` when the path is not under the prefix.
+ */
+export function stripMountPath(path: string, mountPath: string | undefined): string | undefined {
+  const prefix = mountPath ? normalizePrefix(mountPath) : ''
+  if (prefix === '') return path
+  if (path === prefix) return '/'
+  if (path.startsWith(`${prefix}/`)) return path.slice(prefix.length)
+  return undefined
+}
 
 /**
  * Normalizes the path a host mounts the gateway at (`ai`, `/ai/` → `/ai`). The root is refused:

@@ -1,12 +1,8 @@
-import type { MiddlewareHandler } from 'hono'
-import { cors } from 'hono/cors'
-import type { GatewayConfig } from '../core/config/schema.ts'
-import { ConfigError } from '../core/errors.ts'
-import type { Logger } from '../core/logger.ts'
-import type { GatewayEnv } from '../http/gateway-env.ts'
-import type { Authenticator } from '../services/auth/authenticator.ts'
-import { type CustomAuthFunction, createAuthenticator } from '../services/auth/create-authenticator.ts'
-import { createRateLimits, type RateLimits } from '../services/auth/create-rate-limits.ts'
+import type { GatewayConfig } from '../../core/config/schema.ts'
+import type { Logger } from '../../core/logger.ts'
+import type { Authenticator } from './authenticator.ts'
+import { type CustomAuthFunction, createAuthenticator } from './create-authenticator.ts'
+import { createRateLimits, type RateLimits } from './create-rate-limits.ts'
 
 /** OAuth2 endpoints of the configured issuer, for the OpenAPI document and Swagger UI login. */
 export interface OAuthEndpoints {
@@ -20,8 +16,6 @@ export interface GatewaySecurity {
   authenticator: Authenticator | undefined
   publicRoutes: ReadonlySet<string>
   rateLimits: RateLimits | undefined
-  /** CORS handling for this configuration, or `undefined` when CORS is off. */
-  cors: MiddlewareHandler<GatewayEnv> | undefined
   /** Endpoints from OIDC discovery, fetched once on first use; `undefined` without an issuer or on failure. */
   oauth(): Promise<OAuthEndpoints | undefined>
   close(): Promise<void>
@@ -53,33 +47,14 @@ async function discoverOAuthEndpoints(issuer: string, logger: Logger): Promise<O
   }
 }
 
-/** Builds authentication, rate limits and CORS from config, refusing unsafe combinations. */
+/** Builds authentication and rate limits from config. */
 export async function createSecurity(options: CreateSecurityOptions): Promise<GatewaySecurity> {
   const { config, logger } = options
   const authenticator = createAuthenticator({ config: config.auth, custom: options.customAuth, logger })
   if (!authenticator) logger.warn('auth.mode is none: the API is open to anyone who can reach it')
 
-  let corsHandler: MiddlewareHandler<GatewayEnv> | undefined
-  if (config.cors.enabled) {
-    if (config.cors.allowCredentials && config.cors.allowOrigins.includes('*')) {
-      throw new ConfigError({
-        keyPath: 'cors.allow_credentials',
-        message:
-          'allow_credentials cannot be combined with allow_origins "*": list the origins that may send credentials',
-      })
-    }
-    if (config.cors.allowOrigins.length === 0)
-      logger.warn('cors.enabled is true but cors.allow_origins is empty: no origin is allowed')
-    const origins = config.cors.allowOrigins
-    corsHandler = cors({
-      origin: origins.includes('*') ? '*' : origins,
-      allowMethods: config.cors.allowMethods,
-      allowHeaders: config.cors.allowHeaders,
-      exposeHeaders: config.cors.exposeHeaders,
-      credentials: config.cors.allowCredentials,
-      maxAge: config.cors.maxAge,
-    }) as MiddlewareHandler<GatewayEnv>
-  }
+  if (config.cors.enabled && config.cors.allowOrigins.length === 0)
+    logger.warn('cors.enabled is true but cors.allow_origins is empty: no origin is allowed')
 
   const rateLimits = config.rateLimit.enabled
     ? await createRateLimits({ config: config.rateLimit, redisUrl: config.queue.redisUrl, logger })
@@ -101,7 +76,6 @@ export async function createSecurity(options: CreateSecurityOptions): Promise<Ga
     authenticator,
     publicRoutes: new Set(config.auth.publicRoutes),
     rateLimits,
-    cors: corsHandler,
     oauth,
     close: async () => {
       await rateLimits?.close()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatMessage } from '../../core/execution-types.ts'
-import { trimHistory } from '../../core/storage/session-store.ts'
-import { createMemorySessionStore } from './create-memory-session-store.ts'
+import { trimHistory } from '../../core/ports/session-store.ts'
+import { createMemorySessionStore } from './memory-session-store.ts'
 
 describe('trimHistory', () => {
   it('never starts the kept history with a tool result separated from its call', () => {

@@ -5,7 +5,7 @@ import {
   type SessionStore,
   type SessionSummary,
   trimHistory,
-} from '../../core/storage/session-store.ts'
+} from '../../core/ports/session-store.ts'
 
 export interface MemorySessionStoreOptions {
   /** Sessions idle longer than this are forgotten. @default 30 minutes */

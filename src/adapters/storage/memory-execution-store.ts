@@ -4,8 +4,8 @@ import type {
   ExecutionRecord,
   ExecutionStepRecord,
   ExecutionStore,
-} from '../../core/storage/execution-store.ts'
-import { cloneData } from '../clone-data.ts'
+} from '../../core/ports/execution-store.ts'
+import { cloneData } from './clone-data.ts'
 import { computeExecutionStats } from './compute-execution-stats.ts'
 
 /**

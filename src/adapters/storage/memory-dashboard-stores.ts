@@ -1,10 +1,10 @@
-import type { AgentOverride, AgentOverrideStore } from '../../core/storage/agent-override-store.ts'
+import type { AgentOverride, AgentOverrideStore } from '../../core/ports/agent-override-store.ts'
 import type {
   DashboardSessionRecord,
   DashboardSessionStore,
-} from '../../core/storage/dashboard-session-store.ts'
-import type { LoginFailureStore } from '../../core/storage/login-failure-store.ts'
-import type { SecretStore } from '../../core/storage/secret-store.ts'
+} from '../../core/ports/dashboard-session-store.ts'
+import type { LoginFailureStore } from '../../core/ports/login-failure-store.ts'
+import type { SecretStore } from '../../core/ports/secret-store.ts'
 
 /**
  * The dashboard's state in this process only, for `persistence.enabled: false`: sign-ins,

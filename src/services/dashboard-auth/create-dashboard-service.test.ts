@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { dashboardSchema } from '../core/config/schema.ts'
-import { createSilentLogger } from '../core/logger.ts'
-import type { DashboardSessionRecord } from '../core/storage/dashboard-session-store.ts'
-import { createMemoryDashboardStores } from '../services/state/create-memory-dashboard-stores.ts'
+import { createMemoryDashboardStores } from '../../adapters/storage/memory-dashboard-stores.ts'
+import { dashboardSchema } from '../../core/config/schema.ts'
+import { createSilentLogger } from '../../core/logger.ts'
+import type { DashboardSessionRecord } from '../../core/ports/dashboard-session-store.ts'
 import { createDashboardService } from './create-dashboard-service.ts'
 
 async function service(auth: Record<string, unknown>) {

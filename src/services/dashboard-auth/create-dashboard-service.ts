@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import type { GatewayConfig } from '../core/config/schema.ts'
-import { ConfigError, type ConfigIssue } from '../core/errors.ts'
-import type { Logger } from '../core/logger.ts'
+import type { GatewayConfig } from '../../core/config/schema.ts'
+import { ConfigError, type ConfigIssue } from '../../core/errors.ts'
+import type { Logger } from '../../core/logger.ts'
 import type {
   DashboardSessionRecord,
   DashboardSessionStore,
-} from '../core/storage/dashboard-session-store.ts'
-import type { LoginFailureStore } from '../core/storage/login-failure-store.ts'
-import type { SecretStore } from '../core/storage/secret-store.ts'
-import { createLoginThrottle, type LoginThrottle } from './auth/create-login-throttle.ts'
-import { createOidcLogin, type OidcIdentity, type OidcLogin } from './auth/create-oidc-login.ts'
-import { createPasswordLogin, type PasswordLogin } from './auth/create-password-login.ts'
+} from '../../core/ports/dashboard-session-store.ts'
+import type { LoginFailureStore } from '../../core/ports/login-failure-store.ts'
+import type { SecretStore } from '../../core/ports/secret-store.ts'
+import { createLoginThrottle, type LoginThrottle } from './create-login-throttle.ts'
+import { createOidcLogin, type OidcIdentity, type OidcLogin } from './create-oidc-login.ts'
+import { createPasswordLogin, type PasswordLogin } from './create-password-login.ts'
 
 export type DashboardConfig = GatewayConfig['dashboard']
 

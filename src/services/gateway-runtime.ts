@@ -1,21 +1,19 @@
-import type { GatewayDatabaseHandle } from '../adapters/storage/open-database.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
-import type { AuditLog } from '../core/storage/audit-log.ts'
-import type { EventBus } from '../core/storage/event-bus.ts'
-import type { SessionStore } from '../core/storage/session-store.ts'
+import type { AuditLog } from '../core/ports/audit-log.ts'
+import type { EventBus } from '../core/ports/event-bus.ts'
+import type { SessionStore } from '../core/ports/session-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
-import type { DashboardService } from '../dashboard/create-dashboard-service.ts'
-import type { Hooks } from '../engine/hooks.ts'
 import type { ModelRegistry } from '../engine/models/model-registry.ts'
-import type { EngineDependencies } from '../engine/run-agent.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import type { AgentRunner } from '../services/agent-runner.ts'
-import type { AgentCatalog } from '../services/agents/create-agent-catalog.ts'
-import type { ExecutionService } from '../services/executions/create-execution-service.ts'
 import type { ToolRegistry } from '../tools/tool-types.ts'
-import type { GatewaySecurity } from './create-security.ts'
+import type { AgentRunner } from './agent-runner.ts'
+import type { AgentCatalog } from './agents/create-agent-catalog.ts'
+import type { GatewaySecurity } from './auth/create-security.ts'
+import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
+import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { SecretBox } from './secrets/create-secret-box.ts'
 
 /**
  * Everything a started gateway holds. Built once by `start()`; route handlers read it from the
@@ -29,9 +27,6 @@ export interface GatewayRuntime {
   logger: Logger
   validator: JsonSchemaValidator
   models: ModelRegistry
-  hooks: Hooks
-  /** What the engine runs with (a view of the fields above). */
-  engine: EngineDependencies
   sessions: SessionStore
   /** Agents as served: the workspace with dashboard overrides applied. */
   agents: AgentCatalog
@@ -40,10 +35,10 @@ export interface GatewayRuntime {
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity
+  /** Encrypts stored secrets; `undefined` without a key (see `requireSecretBox`). */
+  secretBox: SecretBox | undefined
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
-  /** The open database, when persistence is enabled. */
-  database: GatewayDatabaseHandle | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */
   close(drainMs: number): Promise<void>
   /** Config warnings, workspace diagnostics and handler problems, in that order. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { LoginFailureStore } from '../../core/storage/login-failure-store.ts'
-import { parseRate } from '../../services/auth/create-rate-limits.ts'
+import type { LoginFailureStore } from '../../core/ports/login-failure-store.ts'
+import { parseRate } from '../auth/create-rate-limits.ts'
 
 /** Limits failed password logins per client IP and username, across instances. */
 export interface LoginThrottle {

@@ -1,0 +1,99 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { requestId } from 'hono/request-id'
+import { getPath } from 'hono/utils/url'
+import { GatewayError } from './core/errors.ts'
+import type { GatewayBindings } from './core/gateway-bindings.ts'
+import { stripMountPath } from './core/url/path-prefix.ts'
+import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts'
+import { collectRouteIdentities } from './http/define-route.ts'
+import { errorResponse, toGatewayError, zodDetails } from './http/error-response.ts'
+import type { GatewayEnv } from './http/gateway-env.ts'
+import { authenticate } from './http/middleware/authenticate.ts'
+import { corsForConfig } from './http/middleware/cors.ts'
+import { limitBody } from './http/middleware/limit-body.ts'
+import { requestOrigin } from './http/middleware/request-origin.ts'
+import { resolveRuntime } from './http/middleware/resolve-runtime.ts'
+import { routeIdentity } from './http/middleware/route-identity.ts'
+import { securityHeaders } from './http/middleware/security-headers.ts'
+import type { RouteTable } from './http/route-table.ts'
+import { sseErrorResponse, wantsEventStream } from './http/stream-run-response.ts'
+import { registerAgentRoutes } from './routes/agents.ts'
+import { registerChatRoutes } from './routes/chat.ts'
+import { registerDocsRoutes } from './routes/docs.ts'
+import { registerExecutionEventRoutes } from './routes/execution-events.ts'
+import { registerExecutionRoutes } from './routes/executions.ts'
+import { registerHealthRoutes } from './routes/health.ts'
+import { registerInvokeRoutes } from './routes/invoke.ts'
+import { registerSessionRoutes } from './routes/sessions.ts'
+import { registerSkillRoutes } from './routes/skills.ts'
+import { registerToolRoutes } from './routes/tools.ts'
+import type { GatewayRuntime } from './services/gateway-runtime.ts'
+
+export type GatewayApp = OpenAPIHono<GatewayEnv>
+
+export interface CreateGatewayAppOptions {
+  routes: RouteTable
+  /** Starts the gateway if needed and returns its runtime. */
+  start: () => Promise<GatewayRuntime>
+}
+
+/**
+ * Builds the inner Hono app: global middleware, built-in routes, error envelopes. Routes see
+ * paths without the mount prefix: `getPath` strips `bindings.mountPath` on a `/` boundary.
+ */
+export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
+  // Variables are read with `c.get()`: Hono's `c.var` builds a new object on every access.
+  const app = new OpenAPIHono<GatewayEnv>({
+    getPath: (request, context) => {
+      const path = getPath(request)
+      const mountPath = (context?.env as GatewayBindings | undefined)?.mountPath
+      return stripMountPath(path, mountPath) ?? path
+    },
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const where = result.target === 'json' ? '/body' : `/${result.target}`
+      const error = new GatewayError('validation_failed', { details: zodDetails(result.error, where) })
+      return wantsEventStream(c) ? sseErrorResponse(c, error) : errorResponse(c, error)
+    },
+  })
+
+  app.use('*', resolveRuntime(options.start))
+  app.use('*', requestOrigin())
+  app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', securityHeaders())
+  app.use('*', corsForConfig())
+  app.use('*', routeIdentity(options.routes))
+  app.use('*', authenticate())
+  app.use('*', limitBody())
+
+  registerHealthRoutes(app)
+  registerAgentRoutes(app)
+  registerInvokeRoutes(app)
+  registerChatRoutes(app)
+  registerExecutionRoutes(app)
+  registerExecutionEventRoutes(app)
+  registerSessionRoutes(app)
+  registerSkillRoutes(app)
+  registerToolRoutes(app)
+  registerDocsRoutes(app, options.routes)
+  registerDashboardRoutes(app, options.routes)
+  collectRouteIdentities(app, options.routes)
+
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new GatewayError('route_not_found', { message: `No route for ${c.req.method} ${c.req.path}.` }),
+    ),
+  )
+  app.onError((error, c) => {
+    const gatewayError = toGatewayError(error)
+    if (gatewayError.code === 'internal_error') {
+      c.get('runtime')?.logger.error(
+        { err: error, requestId: c.get('requestId'), path: c.req.path },
+        'unhandled error',
+      )
+    }
+    return errorResponse(c, gatewayError)
+  })
+  return app
+}

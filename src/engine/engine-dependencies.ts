@@ -1,0 +1,20 @@
+import type { GatewayConfig } from '../core/config/schema.ts'
+import type { Logger } from '../core/logger.ts'
+import type { WorkspaceDefinition } from '../core/workspace/model.ts'
+import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
+import type { ToolRegistry } from '../tools/tool-types.ts'
+import type { PromptClock } from './create-prompt-clock.ts'
+import type { Hooks } from './hooks.ts'
+import type { ModelRegistry } from './models/model-registry.ts'
+
+/** What the engine needs from a started gateway. */
+export interface EngineDependencies {
+  config: GatewayConfig
+  workspace: WorkspaceDefinition
+  tools: ToolRegistry
+  models: ModelRegistry
+  validator: JsonSchemaValidator
+  hooks: Hooks
+  logger: Logger
+  clock: PromptClock
+}

@@ -1,0 +1,75 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { architectureLayers } from './support/architecture-layers.ts'
+import { checkImportRules, type ImportGraph, type Layer, readImportGraph } from './support/import-graph.ts'
+
+const sourceRoot = path.resolve(import.meta.dirname, '..', 'src')
+
+function graphOf(modules: Record<string, { files?: string[]; packages?: string[] }>): ImportGraph {
+  return {
+    modules: new Map(
+      Object.entries(modules).map(([module, imports]) => [
+        module,
+        { files: imports.files ?? [], packages: imports.packages ?? [] },
+      ]),
+    ),
+  }
+}
+
+describe('the import rules', () => {
+  const layers: Layer[] = [
+    { name: 'inner', contains: (module) => module.startsWith('inner/'), mayImport: [] },
+    { name: 'outer', contains: (module) => module.startsWith('outer/'), mayImport: ['inner'] },
+  ]
+
+  it('accept imports that point inward', () => {
+    const graph = graphOf({ 'outer/a.ts': { files: ['inner/b.ts'] }, 'inner/b.ts': {} })
+    expect(checkImportRules(graph, layers)).toEqual([])
+  })
+
+  it('report an import that points outward', () => {
+    const graph = graphOf({ 'inner/b.ts': { files: ['outer/a.ts'] }, 'outer/a.ts': {} })
+    expect(checkImportRules(graph, layers)).toEqual([
+      expect.objectContaining({
+        kind: 'forbidden-import',
+        message: expect.stringContaining('inner/b.ts (inner) imports outer/a.ts (outer)'),
+      }),
+    ])
+  })
+
+  it('report a cycle inside one layer, type-only imports included', () => {
+    // readImportGraph records `import type` like any import, so this is what a type cycle looks like.
+    const graph = graphOf({
+      'outer/a.ts': { files: ['outer/b.ts'] },
+      'outer/b.ts': { files: ['outer/c.ts'] },
+      'outer/c.ts': { files: ['outer/a.ts'] },
+    })
+    expect(checkImportRules(graph, layers)).toEqual([
+      { kind: 'cycle', message: 'import cycle: outer/a.ts → outer/b.ts → outer/c.ts' },
+    ])
+  })
+
+  it('report a forbidden package and a module that no layer claims', () => {
+    const strict: Layer[] = [{ ...layers[0], packagesAllowed: (name) => name === 'zod' } as Layer]
+    const graph = graphOf({ 'inner/a.ts': { packages: ['zod', 'node:fs'] }, 'elsewhere/x.ts': {} })
+    expect(
+      checkImportRules(graph, strict)
+        .map((violation) => violation.kind)
+        .sort(),
+    ).toEqual(['forbidden-package', 'unassigned'])
+  })
+
+  it('see type-only, re-exported and dynamic imports in real files', () => {
+    const graph = readImportGraph(path.join(sourceRoot, 'engine'))
+    // run-agent.ts imports engine-dependencies.ts for a type only.
+    expect(graph.modules.get('run-agent.ts')?.files).toContain('engine-dependencies.ts')
+    expect(graph.modules.get('models/model-registry.ts')?.packages).toContain('@ai-sdk/openai')
+  })
+})
+
+describe('src/', () => {
+  it('keeps the dependency rule of ARCHITECTURE.md and has no import cycles', () => {
+    const violations = checkImportRules(readImportGraph(sourceRoot), architectureLayers)
+    expect(violations.map((violation) => violation.message)).toEqual([])
+  })
+})
