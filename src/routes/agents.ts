@@ -76,6 +76,7 @@ export function toAgentInfo(
 const listAgentsRoute = defineRoute(
   { id: 'agents.list', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'listAgents',
     method: 'get',
     path: '/v1/agents',
     tags: ['Agents'],
@@ -93,6 +94,7 @@ const listAgentsRoute = defineRoute(
 const getAgentRoute = defineRoute(
   { id: 'agents.get', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'getAgent',
     method: 'get',
     path: '/v1/agents/{agent_id}',
     tags: ['Agents'],

@@ -171,7 +171,7 @@ describe('agents-gateway keys in gateway.yaml', () => {
     expect(config.server.port).toBe(8000)
     expect(warnings.map((warning) => `${warning.file}: ${warning.message}`)).toEqual([
       'AGENT_GATEWAY_QUEUE__VISIBILITY_TIMEOUT_S: agents-gateway variables are not read; use AGW_QUEUE__VISIBILITY_TIMEOUT_SECONDS',
-      expect.stringMatching(/^AGENT_GATEWAY_SECRET_KEY: not read: /),
+      expect.stringMatching(/^AGENT_GATEWAY_SECRET_KEY: not read; use AGW_SECRET_KEY with a new key/),
       'AGENT_GATEWAY_SERVER__PORT: agents-gateway variables are not read; use AGW_SERVER__PORT',
     ])
     expect(toAgwVariable('AGENT_GATEWAY_TELEMETRY__EXPORTER')).toBeUndefined()

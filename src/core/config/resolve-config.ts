@@ -163,7 +163,7 @@ function referenceVariableWarnings(env: Readonly<Record<string, string | undefin
       message: twin
         ? `agents-gateway variables are not read; use ${twin}`
         : variable === 'AGENT_GATEWAY_SECRET_KEY'
-          ? 'not read: agentgw keeps its signing secret in its database and has no personal-agent or MCP secrets to encrypt yet'
+          ? 'not read; use AGW_SECRET_KEY with a new key (32 random bytes as base64 or hex): secrets agents-gateway encrypted cannot be carried over'
           : 'agents-gateway variables are not read, and this one has no agentgw equivalent (see docs/migrating-from-agents-gateway.md)',
     })
   }
