@@ -26,7 +26,10 @@ export interface ModelRegistry {
 
 export interface CreateModelRegistryOptions {
   config: GatewayConfig['model']
-  /** Models registered in code with `gw.useModel(id, model)`; matched by exact id first. */
+  /**
+   * Models registered in code with `gw.useModel(id, model)`: matched by exact id first, then by
+   * the canonical id an alias stands for.
+   */
   custom: ReadonlyMap<string, LanguageModelV4>
   env: Readonly<Record<string, string | undefined>>
 }
@@ -121,6 +124,9 @@ export function createModelRegistry(options: CreateModelRegistryOptions): ModelR
       if (cached) return cached
       const resolution = understand(id)
       if (!resolution.ok) throw new ModelResolutionError(resolution.reason)
+      // A model registered as `openai:gpt-4o` also serves `gpt-4o` and `openai/gpt-4o`.
+      const registered = custom.get(resolution.id)
+      if (registered) return registered
       const separator = resolution.id.indexOf(':')
       const factory = factories.get(resolution.id.slice(0, separator)) as (name: string) => LanguageModelV4
       const model = factory(resolution.id.slice(separator + 1))
