@@ -77,7 +77,8 @@ export function createModelRegistry(options: CreateModelRegistryOptions): ModelR
     'google',
     lazy(() => {
       const provider = createGoogleGenerativeAI({
-        apiKey: google?.apiKey || env.GOOGLE_GENERATIVE_AI_API_KEY,
+        // GEMINI_API_KEY is the name LiteLLM (and so agents-gateway) reads.
+        apiKey: google?.apiKey || env.GOOGLE_GENERATIVE_AI_API_KEY || env.GEMINI_API_KEY,
         ...(google?.baseUrl ? { baseURL: google.baseUrl } : {}),
         ...(google?.headers ? { headers: google.headers } : {}),
       })
