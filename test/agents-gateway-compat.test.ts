@@ -10,7 +10,7 @@ import { Gateway, type ListeningGateway } from '../src/gateway.ts'
 import { waitFor } from '../src/testing/wait-for.ts'
 import { readSse } from './support/read-sse.ts'
 import { requireBinary } from './support/requirements.ts'
-import type { JsonBody } from './support/test-gateway.ts'
+import { createTestGateway, type JsonBody, readJson } from './support/test-gateway.ts'
 
 /**
  * A workspace written the way agents-gateway documents its format (shared AGENTS.md and
@@ -191,5 +191,66 @@ describe.skipIf(!python.available)('an agents-gateway workspace, unchanged', () 
       await waitFor(async () => (await json(pollUrl)).status === 'completed', 'the queued run', 15_000)
       expect((await json(`/v1/executions/${id}`)).created_at).toMatch(/Z$/)
     })
+  })
+})
+
+describe('a model id that cannot be resolved', () => {
+  it('leaves its agent out: an error, not listed, health degraded, runs refused', async () => {
+    const t = await createTestGateway({
+      'agents/good/AGENT.md': '---\nmodel: gpt-4o-mini\n---\nFine.\n',
+      'agents/bedrock/AGENT.md': '---\nmodel: bedrock/anthropic.claude-v2\n---\nNo provider.\n',
+      'agents/bare/AGENT.md': '---\nmodel:\n  name: mock:echo\n  fallback: llama3\n---\nBad fallback.\n',
+    })
+    try {
+      const agents = (await readJson(t.request('/v1/agents'))) as unknown as { id: string }[]
+      expect(agents.map((agent) => agent.id)).toEqual(['good'])
+      expect(await readJson(t.request('/v1/health'))).toMatchObject({ status: 'degraded', agent_count: 1 })
+      const refused = await t.request('/v1/agents/bedrock/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'hi' }),
+      })
+      expect(refused.status).toBe(404)
+      const errors = t.gateway.runtime.diagnostics
+        .filter((item) => item.severity === 'error')
+        .map((item) => `${item.file}: ${item.message}`)
+        .sort()
+      expect(errors).toEqual([
+        expect.stringMatching(
+          /^agents\/bare\/AGENT\.md: model "llama3" names no provider.*; the agent is not served$/,
+        ),
+        expect.stringMatching(
+          /^agents\/bedrock\/AGENT\.md: unknown model provider "bedrock" in "bedrock\/anthropic\.claude-v2".*; the agent is not served$/,
+        ),
+      ])
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('in model.default leaves out the agents that use it', async () => {
+    const t = await createTestGateway(
+      {
+        'agents/inherits/AGENT.md': '---\ndescription: uses the default\n---\nHi.\n',
+        'agents/own/AGENT.md': '---\nmodel: mock:echo\n---\nHi.\n',
+      },
+      { model: { default: 'gemini-2.0-flash' } },
+    )
+    try {
+      const agents = (await readJson(t.request('/v1/agents'))) as unknown as { id: string }[]
+      expect(agents.map((agent) => agent.id)).toEqual(['own'])
+      expect(t.gateway.runtime.diagnostics.filter((item) => item.severity === 'error')).toEqual([
+        expect.objectContaining({
+          keyPath: 'model.default',
+          message: expect.stringContaining('write gemini/gemini-2.0-flash or google:gemini-2.0-flash'),
+        }),
+        expect.objectContaining({
+          file: 'agents/inherits/AGENT.md',
+          message: 'uses model.default "gemini-2.0-flash", which cannot be resolved; the agent is not served',
+        }),
+      ])
+    } finally {
+      await t.close()
+    }
   })
 })

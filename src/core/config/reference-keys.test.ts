@@ -183,4 +183,124 @@ describe('agents-gateway keys in gateway.yaml', () => {
       expect(['renamed', 'translated', 'unsupported']).toContain(rule.kind)
     }
   })
+
+  it('honours or names every key of the agents-gateway configuration reference: none is unknown', () => {
+    const everyKey = `
+timezone: Europe/Lisbon
+server: { host: 0.0.0.0, port: 8000, workers: 2 }
+model: { default: gpt-4o-mini, temperature: 0.1, max_tokens: 4096, fallback: openai/gpt-4o }
+guardrails: { max_tool_calls: 20, max_iterations: 10, timeout_ms: 60000, max_delegation_depth: 3 }
+auth:
+  enabled: true
+  mode: api_key
+  api_keys: [{ name: ci, key: a-key-of-sixteen-chars, scopes: ["*"] }]
+  oauth2: { issuer: "https://id.example", audience: api, jwks_uri: "https://id.example/jwks", algorithms: [RS256], scope_claim: scp, clock_skew_seconds: 30 }
+  public_paths: [/v1/health]
+persistence: { enabled: true, backend: postgres, url: "postgresql+asyncpg://db/agents", table_prefix: ag_, db_schema: agents }
+telemetry: { enabled: true, service_name: agent-gateway, exporter: otlp, endpoint: "http://localhost:4317", protocol: grpc, sample_rate: 1.0 }
+queue:
+  backend: redis
+  redis_url: redis://localhost:6379/0
+  rabbitmq_url: amqp://guest:guest@localhost:5672/
+  stream_key: "ag:executions"
+  queue_name: ag.executions
+  consumer_group: ag-workers
+  workers: 4
+  max_retries: 3
+  visibility_timeout_s: 300
+  drain_timeout_s: 30
+  default_execution_mode: sync
+scheduler:
+  enabled: true
+  misfire_grace_seconds: 60
+  max_instances: 1
+  coalesce: true
+  distributed_lock: { enabled: false, backend: auto, redis_url: "", key_prefix: "ag:sched-lock:", lock_ttl_seconds: 300 }
+mcp: { tool_call_timeout_ms: 30000, connection_timeout_ms: 10000 }
+context_retrieval: { retriever_timeout_seconds: 10.0, max_retrieved_chars: 50000, max_context_file_chars: 100000 }
+memory:
+  enabled: false
+  max_injected_chars: 4000
+  extraction_model: null
+  auto_extract: false
+  max_memory_md_lines: 200
+  compaction: { enabled: true, max_memories_per_scope: 100, compact_ratio: 0.5, min_age_hours: 24, importance_threshold: 0.8, decay_factor: 0.95 }
+cors: { enabled: false, allow_origins: ["https://app.example"], allow_methods: [GET, POST], allow_headers: [Authorization], allow_credentials: false, max_age: 3600 }
+rate_limit: { enabled: false, default_limit: 100/minute, storage_uri: null, trust_forwarded_for: false }
+security:
+  enabled: true
+  x_content_type_options: nosniff
+  x_frame_options: DENY
+  strict_transport_security: "max-age=31536000; includeSubDomains"
+  content_security_policy: "default-src 'self'"
+  referrer_policy: strict-origin-when-cross-origin
+  dashboard_content_security_policy: "default-src 'self'"
+  docs_content_security_policy: "default-src 'self'"
+proxy: { trust_forwarded: true, forwarded_allow_ips: 127.0.0.1 }
+dashboard:
+  enabled: false
+  title: Agent Gateway
+  subtitle: AI Control Plane
+  logo_url: null
+  favicon_url: /brand/favicon.png
+  auth:
+    enabled: true
+    username: ops
+    password: a-password
+    admin_username: admin
+    admin_password: an-admin-password
+    login_button_text: Sign in with SSO
+    session_secret: ""
+    oauth2: { issuer: "https://id.example", client_id: dash, client_secret: s3cret, scopes: [openid, email] }
+    session_cookie_name: agw_dashboard_session
+    session_cookie_same_site: lax
+    session_cookie_https_only: null
+    session_cookie_domain: null
+    session_max_age_seconds: 86400
+  theme:
+    mode: auto
+    accent_color: "#6366f1"
+    colors: { primary_dark: "#818cf8", secondary: "#64748b", surface: "#ffffff", surface_dark: "#141b2d", danger: "#ef4444" }
+notifications:
+  slack: { enabled: false, bot_token: "", default_channel: "#agent-alerts" }
+  webhooks: [{ name: ops, url: "https://hooks.example/x", secret: s, events: [execution.failed], payload_template: "{}" }]
+  webhook_secret: ""
+context: { company: Acme }
+`
+    const { config, warnings } = resolve(everyKey)
+    const unknown = warnings.filter((warning) => warning.message.startsWith('unknown key'))
+    expect(unknown).toEqual([])
+    // Each remaining warning names a key of the table, with what to do instead.
+    for (const warning of warnings) {
+      expect(
+        Object.keys(referenceKeys).some((key) => warning.keyPath?.startsWith(key)),
+        warning.keyPath,
+      ).toBe(true)
+    }
+    expect(warnings.map((warning) => warning.keyPath)).toEqual([
+      'server.workers',
+      'telemetry.exporter',
+      'telemetry.endpoint',
+      'telemetry.protocol',
+      'telemetry.sample_rate',
+      'queue.stream_key',
+      'queue.consumer_group',
+      'scheduler.distributed_lock',
+      'context_retrieval.retriever_timeout_seconds',
+      'context_retrieval.max_retrieved_chars',
+      'rate_limit.trust_forwarded_for',
+      'dashboard.auth.session_secret',
+      'dashboard.theme.colors',
+    ])
+    expect(config).toMatchObject({
+      persistence: { backend: 'postgres', url: 'postgres://db/agents', schema: 'agents' },
+      queue: { backend: 'bullmq', visibilityTimeoutSeconds: 300 },
+      auth: { publicRoutes: ['health'] },
+      proxy: { forwardedAllowIps: '127.0.0.1' },
+      contextRetrieval: { maxContextFileChars: 100000 },
+      dashboard: {
+        theme: { colors: { primary: '#6366f1', 'primary-dark': '#818cf8', 'surface-dark': '#141b2d' } },
+      },
+    })
+  })
 })
