@@ -57,7 +57,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const tools = await createToolRegistry({
     workspace: loaded,
     codeTools: options.codeTools,
-    python: { ...config.python, workspaceRoot: loaded.root, env: options.env },
+    // Python workers inherit the process environment; the gateway's `env` option adds to it
+    // (it may hold only the variables meant for configuration).
+    python: { ...config.python, workspaceRoot: loaded.root, env: { ...process.env, ...options.env } },
     logger,
     diagnostics,
   })
