@@ -8,7 +8,7 @@ import { createTempWorkspace, type TempWorkspace } from './support/temp-workspac
 import { simpleAgent } from './support/test-gateway.ts'
 
 // Regression tests for the smaller defects hostile testing found: an agent with an invalid
-// model was counted and served; a foreign OpenAPI app routed on gw.app leaked into
+// model was counted and served (and one whose stored override names a lost model ran to fail); a foreign OpenAPI app routed on gw.app leaked into
 // /openapi.json; a custom auth function that threw answered 500; event streams had no
 // X-Request-Id; an aborted upload was logged as an unhandled error.
 
@@ -41,21 +41,29 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   })
 
 describe('an agent whose model does not resolve', () => {
-  it('is neither counted by /v1/health nor served: 503 agent_unavailable', async () => {
+  it('is neither counted by /v1/health nor served', async () => {
     await create({
       'agents/good/AGENT.md': simpleAgent('Good.', 'model: mock:echo'),
       'agents/broken/AGENT.md': simpleAgent('Broken.', 'model: nowhere:model-x'),
     })
     const health = (await (await request('/v1/health')).json()) as { status: string; agent_count: number }
     expect(health).toMatchObject({ status: 'degraded', agent_count: 1 })
-    for (const path of ['/v1/agents/broken/invoke', '/v1/agents/broken/chat']) {
+    expect((await post('/v1/agents/broken/invoke', { message: 'hi' })).status).toBe(404)
+    expect((await post('/v1/agents/good/invoke', { message: 'hi' })).status).toBe(200)
+  })
+
+  it('is refused with 503 agent_unavailable when a stored override names a model the config lost', async () => {
+    const gw = await create({ 'agents/good/AGENT.md': simpleAgent('Good.', 'model: mock:echo') })
+    await gw.start()
+    // As if the override was stored under a configuration that still had this provider.
+    await gw.runtime.agents.update('good', { model: 'retired:model-x' }, 'admin')
+    for (const path of ['/v1/agents/good/invoke', '/v1/agents/good/chat']) {
       const response = await post(path, { message: 'hi' })
       expect(response.status, path).toBe(503)
       const body = (await response.json()) as { error: { code: string; message: string } }
       expect(body.error.code).toBe('agent_unavailable')
-      expect(body.error.message).toContain('nowhere')
+      expect(body.error.message).toContain('retired')
     }
-    expect((await post('/v1/agents/good/invoke', { message: 'hi' })).status).toBe(200)
   })
 })
 

@@ -19,6 +19,7 @@ const HealthSchema = z
 const healthRoute = defineRoute(
   { id: 'health', surface: 'api', scopes: [], public: true },
   createRoute({
+    operationId: 'getHealth',
     method: 'get',
     path: '/v1/health',
     tags: ['Health'],
@@ -49,10 +50,7 @@ export function registerHealthRoutes(app: OpenAPIHono<GatewayEnv>): void {
     return c.json(
       {
         status: degraded ? ('degraded' as const) : ('ok' as const),
-        // Agents that can run: one whose model does not resolve is not served, so not counted.
-        agent_count: runtime.workspace.agents.filter(
-          (agent) => !runtime.models.check(agent.model.name ?? runtime.config.model.default),
-        ).length,
+        agent_count: runtime.workspace.agents.length,
         skill_count: runtime.workspace.skills.length,
         tool_count: runtime.tools.list().length,
         ...(warnings.length > 0 ? { warnings } : {}),
