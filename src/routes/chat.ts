@@ -82,7 +82,8 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const input = body.input ?? {}
     try {
       await runtime.runner.prepare(agentId, input)
-      if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.get('principal'))
+      // Checked before the stream starts, so a refused session gets its own status code.
+      if (body.session_id) await runtime.sessions.getContinuable(body.session_id, agentId, c.var.viewer)
     } catch (error) {
       if (options.stream && error instanceof GatewayError)
         return sseErrorResponse(c, error, body.session_id ?? null)
@@ -93,7 +94,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       timeoutMs: options.timeout_ms,
       sessionId: body.session_id,
       signal: c.req.raw.signal,
-      principal: c.get('principal'),
+      viewer: c.var.viewer,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

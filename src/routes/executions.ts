@@ -195,31 +195,20 @@ const cancelRoute = defineRoute(
   }),
 )
 
-/** The execution, if the caller may see it; otherwise a 404 (its existence is not theirs to learn). */
-export async function requireExecution(
-  runtime: GatewayEnv['Variables']['runtime'],
-  id: string,
-  principalId: string | null | undefined,
-) {
-  const record = await runtime.executions.store.get(id)
-  if (!record || (principalId !== undefined && record.principalId !== principalId)) {
-    throw new GatewayError('execution_not_found', { message: `Execution "${id}" not found.` })
-  }
-  return record
-}
-
 export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query')
-    const page = await c.var.runtime.executions.store.list({
-      agentId: query.agent_id,
-      sessionId: query.session_id,
-      status: query.status,
-      rootExecutionId: query.root_execution_id,
-      principalId: c.var.visibility.principalId,
-      limit: query.limit,
-      cursor: query.cursor,
-    })
+    const page = await c.var.runtime.executions.listVisible(
+      {
+        agentId: query.agent_id,
+        sessionId: query.session_id,
+        status: query.status,
+        rootExecutionId: query.root_execution_id,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      c.var.viewer,
+    )
     return c.json(
       {
         items: page.items.map((record) =>
@@ -233,8 +222,7 @@ export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
 
   app.openapi(getRoute, async (c) => {
     const id = c.req.valid('param').execution_id
-    const record = await requireExecution(c.var.runtime, id, c.var.visibility.principalId)
-    const steps = await c.var.runtime.executions.store.listSteps(id)
+    const { record, steps } = await c.var.runtime.executions.readProgress(id, c.var.viewer)
     return c.json(
       { ...toExecutionBody(record, url(c, `/v1/executions/${id}/events`)), steps: steps.map(toStepBody) },
       200,
@@ -243,9 +231,7 @@ export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
 
   app.openapi(cancelRoute, async (c) => {
     const id = c.req.valid('param').execution_id
-    await requireExecution(c.var.runtime, id, c.var.visibility.principalId)
-    const outcome = await c.var.runtime.executions.cancel(id)
-    if (outcome === 'not_found') throw new GatewayError('execution_not_found')
+    const outcome = await c.var.runtime.executions.cancel(id, c.var.viewer)
     if (outcome === 'terminal') {
       throw new GatewayError('invalid_state', {
         message: 'The execution has already finished.',
