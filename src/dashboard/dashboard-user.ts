@@ -14,7 +14,7 @@ import {
 
 /** Who is using the dashboard in this request. */
 export interface DashboardUser {
-  /** Runs started from the dashboard record this principal; executions are filtered by its id. */
+  /** Runs started from the dashboard record this principal as their owner. */
   principal: Principal
   /** The principal as it asks the services for executions and sessions. */
   viewer: Viewer
