@@ -19,12 +19,9 @@ import { AgentIdParams } from './agents.ts'
 const ChatRequestSchema = z
   .object({
     message: z.string().min(1).max(maxMessageChars),
-    session_id: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .openapi({ description: 'Continue this session; omit to start one.' }),
+    session_id: z.string().min(1).max(128).optional().openapi({
+      description: "Continue this session (the caller's own, or any with `admin` or `*`); omit to start one.",
+    }),
     input: z.record(z.string(), z.unknown()).optional(),
     options: z
       .object({

@@ -115,6 +115,7 @@ const listRoute = defineRoute(
     path: '/v1/executions',
     tags: ['Executions'],
     summary: 'List executions, newest first',
+    description: "The caller's own executions; every caller's with `executions:read_all`, `admin` or `*`.",
     request: {
       query: z.object({
         agent_id: z.string().optional(),
@@ -148,6 +149,7 @@ const getRoute = defineRoute(
     path: '/v1/executions/{execution_id}',
     tags: ['Executions'],
     summary: 'Get an execution with its steps',
+    description: "Another caller's execution answers 404 unless the caller may read everyone's.",
     request: { params: ExecutionIdParams },
     responses: {
       200: {
@@ -171,7 +173,7 @@ const cancelRoute = defineRoute(
     tags: ['Executions'],
     summary: 'Cancel an execution',
     description:
-      'A queued execution is cancelled at once (200 `cancelled`); a running one is asked to stop (202 `cancel_requested`) wherever it runs. A finished one answers 409.',
+      "A queued execution is cancelled at once (200 `cancelled`); a running one is asked to stop (202 `cancel_requested`) wherever it runs. A finished one answers 409. Another caller's execution answers 404, or 403 `forbidden` to a caller that may read but not change it (`executions:read_all` without `admin`).",
     request: { params: ExecutionIdParams },
     responses: {
       200: {

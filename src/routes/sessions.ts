@@ -75,6 +75,7 @@ const listRoute = defineRoute(
     path: '/v1/sessions',
     tags: ['Sessions'],
     summary: 'List chat sessions, most recently active first',
+    description: "The caller's own sessions; every caller's with `executions:read_all`, `admin` or `*`.",
     request: {
       query: z.object({
         agent_id: z.string().optional(),
@@ -103,6 +104,7 @@ const getRoute = defineRoute(
     path: '/v1/sessions/{session_id}',
     tags: ['Sessions'],
     summary: 'Get a session with its recent history',
+    description: "Another caller's session answers 404 unless the caller may read everyone's.",
     request: { params: SessionIdParams },
     responses: {
       200: {
@@ -125,6 +127,8 @@ const deleteRoute = defineRoute(
     path: '/v1/sessions/{session_id}',
     tags: ['Sessions'],
     summary: 'Delete a session and its history',
+    description:
+      "Another caller's session answers 404, or 403 `forbidden` to a caller that may read but not change it (`executions:read_all` without `admin`).",
     request: { params: SessionIdParams },
     responses: {
       200: {
