@@ -13,6 +13,7 @@ const pollMs = 1000
 const eventsRoute = defineRoute(
   { id: 'executions.events', surface: 'api', scopes: ['executions:read'] },
   createRoute({
+    operationId: 'streamExecutionEvents',
     method: 'get',
     path: '/v1/executions/{execution_id}/events',
     tags: ['Executions'],
@@ -55,7 +56,6 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
     return sseResponse({
       keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
       requestSignal: c.req.raw.signal,
-      startId: after,
       onError: (error) =>
         runtime.logger.error({ err: error, executionId: id }, 'execution event stream failed'),
       run: async (sink) => {
@@ -63,14 +63,20 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
         const unsubscribe = await runtime.bus.subscribe(executionChannel(id), () => wake?.())
         try {
           let last = after
+          let sentStep = false
           while (!sink.closed) {
             const { record, steps } = await runtime.executions.readProgress(id, viewer, last)
             for (const step of steps) {
               // Event ids are step sequences (not a running count) so Last-Event-ID resumes exactly.
               sink.send(step.type, toStepBody(step), step.sequence)
               last = step.sequence
+              sentStep = true
             }
             if (terminalStatuses.includes(record.status)) {
+              // `done` is always one past the last step, whether read fresh or resumed after
+              // every step (or after `done` itself): the same event keeps the same id.
+              if (!sentStep && after > 0)
+                last = (await runtime.executions.readProgress(id, viewer)).steps.at(-1)?.sequence ?? 0
               sink.send(
                 'done',
                 {
