@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
@@ -25,6 +26,8 @@ import { createPersistence } from './create-persistence.ts'
 export interface CreateRuntimeOptions {
   config: GatewayConfig
   configWarnings: ConfigIssue[]
+  /** Backends handed over as objects (options, `configure()`), used in place of named ones. */
+  backends: BackendInstances
   workspaceRoot: string
   codeTools: readonly RegisteredTool[]
   customModels: ReadonlyMap<string, LanguageModelV4>
@@ -108,22 +111,28 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     logger,
     clock: createPromptClock(),
   }
-  const security = await createSecurity({ config, customAuth: options.customAuth, logger })
-  const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
-    async (error: unknown) => {
-      await security.close()
-      throw error
-    },
-  )
+  const persistence = await createPersistence({
+    config,
+    instances: options.backends,
+    workspaceRoot: workspace.root,
+    logger,
+  })
+  const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => security.close(), () => persistence.close()]
+  const started: (() => Promise<void>)[] = [() => persistence.close()]
   try {
-    const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
+    const security = createSecurity({
+      config,
+      customAuth: options.customAuth,
+      rateLimitStore: persistence.rateLimitStore,
+      logger,
+    })
+    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
       workspace,
-      store: persistence.agentOverrides,
+      store: storage.agentOverrides,
       bus: persistence.bus,
       logger,
     })
@@ -132,16 +141,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     const dashboard = config.dashboard.enabled
       ? await createDashboardService({
           config: config.dashboard,
-          sessions: persistence.dashboardSessions,
-          secrets: persistence.secrets,
-          loginFailures: persistence.loginFailures,
-          inMemory: persistence.database === undefined,
+          sessions: storage.dashboardSessions,
+          secrets: storage.secrets,
+          loginFailures: storage.loginFailures,
+          inMemory: persistence.inMemory,
           logger,
         })
       : undefined
-    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker, agents })
+    const runner = createAgentRunner({ engine, sessions: storage.sessions, tracker, agents })
     const executions = createExecutionService({
-      store: persistence.executions,
+      store: storage.executions,
       queue: persistence.queue,
       bus: persistence.bus,
       runner,
@@ -158,12 +167,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
       validator,
       models,
-      sessions: persistence.sessions,
+      sessions: storage.sessions,
       agents,
       runner,
       executions,
       bus: persistence.bus,
-      audit: persistence.audit,
+      audit: storage.audit,
       security,
       dashboard,
       diagnostics,
@@ -173,7 +182,6 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         await agents.stop()
         await tracker.stop()
         await persistence.close()
-        await security.close()
       },
     }
   } catch (error) {

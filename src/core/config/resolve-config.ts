@@ -3,7 +3,7 @@ import { readEnvOverrides, setAtPath } from './env-overrides.ts'
 import { interpolateTree } from './interpolate.ts'
 import { normalizeTree } from './normalize-tree.ts'
 import { type KeyPath, type ParsedYaml, parseYaml, pathKey } from './parse-yaml.ts'
-import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './schema.ts'
+import { type GatewayConfig, type GatewayConfigData, gatewayConfigSchema } from './schema.ts'
 import { toConfigIssues } from './schema-issues.ts'
 
 export interface ResolveConfigOptions {
@@ -11,8 +11,8 @@ export interface ResolveConfigOptions {
   yaml?: { text: string; file: string } | undefined
   /** Environment used for `${VAR}` and `AGW_*` overrides. */
   env?: Readonly<Record<string, string | undefined>>
-  /** Constructor and fluent options; they win over everything else. */
-  overrides?: GatewayConfigInput | undefined
+  /** Constructor and fluent options, backend instances taken out; they win over everything else. */
+  overrides?: GatewayConfigData | undefined
 }
 
 export interface ResolvedConfig {
