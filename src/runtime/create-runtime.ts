@@ -18,6 +18,7 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -111,6 +112,11 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     logger,
     clock: createPromptClock(),
   }
+  // Built now so that a malformed key fails start-up, not the first request that stores a secret.
+  const secretKey = config.secrets.key ?? options.env.AGW_SECRET_KEY
+  const secretBox = secretKey
+    ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
+    : undefined
   const persistence = await createPersistence({
     config,
     instances: options.backends,
@@ -174,6 +180,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       bus: persistence.bus,
       audit: storage.audit,
       security,
+      secretBox,
       dashboard,
       diagnostics,
       notices,
