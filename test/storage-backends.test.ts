@@ -31,6 +31,8 @@ defineStorageConformance(vitestFunctions, 'memory', async () => {
     },
   }
   return {
+    // The suite stores turns at fixed past times; the memory store forgets sessions idle longer
+    // than its TTL (its documented eviction), so the TTL is lifted here.
     storage: createMemoryStorage({ logger: recording, sessions: { ttlMs: Number.MAX_SAFE_INTEGER } }),
     recordedAuditEvents: async () =>
       entries.flatMap((entry) => (entry.fields.audit ? [entry.fields.audit as AuditEvent] : [])),
