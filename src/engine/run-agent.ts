@@ -93,8 +93,10 @@ async function runWithin(
   }
   const signal = AbortSignal.any(request.signal ? [request.signal, timeoutSignal] : [timeoutSignal])
   const messages: ChatMessage[] = [{ role: 'user', content: request.userMessage }]
-  const primaryModel = agent.model.name ?? config.model.default
-  const fallbackModel = agent.model.fallback ?? config.model.fallback ?? undefined
+  // Canonical ids (`gpt-4o-mini` → `openai:gpt-4o-mini`), so prices, usage and traces agree.
+  const primaryModel = deps.models.canonical(agent.model.name ?? config.model.default)
+  const fallbackSetting = agent.model.fallback ?? config.model.fallback ?? undefined
+  const fallbackModel = fallbackSetting === undefined ? undefined : deps.models.canonical(fallbackSetting)
   const temperature = agent.model.temperature ?? config.model.temperature
   const maxOutputTokens = agent.model.maxTokens ?? config.model.maxTokens
 
@@ -127,6 +129,10 @@ async function runWithin(
     skills: toolset.skills,
     outputSchema: request.outputSchema,
     dateLine: deps.clock(config.timezone),
+    contextLimits: {
+      fileChars: config.contextRetrieval.maxContextFileChars,
+      totalChars: config.contextRetrieval.maxContextChars,
+    },
   })
 
   async function callOnce(

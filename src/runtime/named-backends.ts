@@ -95,6 +95,7 @@ export const namedQueues: Record<
       }),
     )
   },
+  memory: async (context) => inProcessQueue(context),
   none: async (context) => inProcessQueue(context),
 }
 

@@ -1,3 +1,4 @@
+import type { AgentMemorySettings } from '../config/memory-settings.ts'
 import type { ConfigIssue } from '../errors.ts'
 import type { ScheduleDefinition, WorkflowStep } from './schemas.ts'
 import type { JsonSchema } from './tool-parameters.ts'
@@ -32,6 +33,8 @@ export interface AgentDefinition {
   version: string | null
   enabled: boolean
   skills: string[]
+  /** Tools listed on the agent itself; it also gets the tools of its skills. */
+  tools: string[]
   model: AgentModelSettings
   executionMode: 'sync' | 'async'
   schedules: ScheduleDefinition[]
@@ -46,7 +49,7 @@ export interface AgentDefinition {
   setupSchema: JsonSchema | null
   delegatesTo: string[]
   retrievers: string[]
-  memory: { enabled: boolean; autoExtract: boolean; maxInjectedChars: number; maxMemoryMdLines: number }
+  memory: AgentMemorySettings
   mcpServers: string[]
   guardrails: {
     maxToolCalls?: number | undefined
