@@ -310,8 +310,9 @@ describe('backend instances that do not fit', () => {
     await gateway.start()
     cleanups.add(() => gateway.stop())
     expect(tiny.calls).toEqual([])
+    // The URL also made the resolved backend postgres: both are named as moot.
     expect(entries.map((entry) => entry.message)).toContain(
-      'persistence.url is ignored: persistence.backend is an instance given in code',
+      'persistence.backend, persistence.url are ignored: persistence.backend is an instance given in code',
     )
   })
 })

@@ -79,7 +79,7 @@ describe('backend names outside code', () => {
       resolveConfig({ yaml: { file: 'ws/gateway.yaml', text: 'queue:\n  backend:\n    enqueue: yes\n' } }),
     )
     expect(message).toMatch(
-      /^ws\/gateway\.yaml:2:\d+ queue\.backend: expected one of "embedded", "bullmq", "rabbitmq", "none" \(in code, a JobQueue instance also works\)$/,
+      /^ws\/gateway\.yaml:2:\d+ queue\.backend: expected one of "embedded", "bullmq", "rabbitmq", "memory", "none" \(in code, a JobQueue instance also works\)$/,
     )
   })
 
