@@ -19,6 +19,7 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
+import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -158,7 +159,14 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           logger,
         })
       : undefined
-    const runner = createAgentRunner({ engine, sessions: storage.sessions, tracker, agents })
+    const sessions = createSessionService(storage.sessions)
+    const runner = createAgentRunner({
+      engine,
+      sessions,
+      sessionStore: storage.sessions,
+      tracker,
+      agents,
+    })
     const executions = createExecutionService({
       store: storage.executions,
       queue: persistence.queue,
@@ -177,7 +185,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
       validator,
       models,
-      sessions: storage.sessions,
+      sessions,
       agents,
       runner,
       executions,

@@ -1,6 +1,6 @@
 import { GatewayError } from '../core/errors.ts'
 import type { EngineEvent, ExecutionResult } from '../core/execution-types.ts'
-import type { AgentRunner, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
+import type { AgentRunner, AsViewer, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
 import { createEventChannel } from './event-channel.ts'
 
 /** The events of a streamed run, as they go on the wire (SSE `event:` + `data:`). */
@@ -95,8 +95,8 @@ export function failureFrames(
 }
 
 export type StreamRequest =
-  | { kind: 'invoke'; agentId: string; message: string; options: InvokeOptions }
-  | { kind: 'chat'; agentId: string; message: string; options: ChatOptions }
+  | { kind: 'invoke'; agentId: string; message: string; options: AsViewer<InvokeOptions> }
+  | { kind: 'chat'; agentId: string; message: string; options: AsViewer<ChatOptions> }
 
 /**
  * Runs an agent and yields its frames: `session`, then tokens and tool events, then `error`
