@@ -3,7 +3,7 @@ import { Gateway } from '../src/index.ts'
 import { createFakeOpenAIServer, type FakeOpenAIServer } from '../src/testing/index.ts'
 import { createDashboardClient } from './support/dashboard-client.ts'
 import { readSse } from './support/read-sse.ts'
-import { createRecordingLogger, type LogLine } from './support/recording-logger.ts'
+import { createRecordingLogger, logText } from './support/recording-logger.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { readJson, simpleAgent } from './support/test-gateway.ts'
 
@@ -20,8 +20,8 @@ const databasePassword = 'pg pass/word:42'
 let fake: FakeOpenAIServer
 let workspace: TempWorkspace
 let gateway: Gateway
-const logs: LogLine[] = []
-const logText = () => logs.map((line) => line.text).join('\n')
+const recorded = createRecordingLogger()
+const allLogs = () => recorded.entries.map(logText).join('\n')
 const admin = { username: 'admin', password: 'admin-password-1234' }
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ beforeAll(async () => {
   })
   gateway = new Gateway({
     workspace: workspace.root,
-    logger: createRecordingLogger(logs),
+    logger: recorded.logger,
     auth: { mode: 'none' },
     model: {
       maxRetries: 1,
@@ -92,7 +92,7 @@ describe('configured secrets never leave the gateway', () => {
     const page = await (await browser.get(`/dashboard/executions/${run.execution_id}`)).text()
     expect(page).toContain('Unauthorized token [redacted]')
 
-    const log = logText()
+    const log = allLogs()
     expect(log).toContain('retrying model call')
     for (const text of [JSON.stringify(run), detail, page, log]) expect(text).not.toContain(providerKey)
   })
@@ -118,7 +118,7 @@ describe('configured secrets never leave the gateway', () => {
     expect(detail).toContain('signing with [redacted] failed')
     // The model was told the same, redacted: secrets do not go to the provider either.
     expect(JSON.stringify(fake.requests.at(-1)?.body)).toContain('signing with [redacted] failed')
-    for (const text of [detail, logText(), JSON.stringify(fake.requests.map((request) => request.body))])
+    for (const text of [detail, allLogs(), JSON.stringify(fake.requests.map((request) => request.body))])
       expect(text).not.toContain(webhookSecret)
   })
 })

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Gateway, type GatewayOptions } from '../src/index.ts'
 import { readSse } from './support/read-sse.ts'
-import { createRecordingLogger, type LogLine } from './support/recording-logger.ts'
+import { createRecordingLogger, logText } from './support/recording-logger.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { simpleAgent } from './support/test-gateway.ts'
 
@@ -95,10 +95,10 @@ describe('a foreign OpenAPI app routed on gw.app', () => {
 
 describe('a custom auth function that throws', () => {
   it('refuses the request with 401, not 500, and logs why', async () => {
-    const lines: LogLine[] = []
+    const { logger, entries } = createRecordingLogger()
     const gw = await create(
       { 'agents/helper/AGENT.md': simpleAgent('Help.', 'model: mock:echo') },
-      { logger: createRecordingLogger(lines) },
+      { logger },
     )
     gw.useAuth(() => {
       throw new Error('the user directory is down')
@@ -106,10 +106,9 @@ describe('a custom auth function that throws', () => {
     const response = await request('/v1/agents', { headers: { authorization: 'Bearer whatever' } })
     expect(response.status).toBe(401)
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_credentials')
-    expect(
-      lines.some((line) => line.level === 'warn' && line.text.includes('the user directory is down')),
-    ).toBe(true)
-    expect(lines.some((line) => line.level === 'error')).toBe(false)
+    const warned = entries.filter((entry) => entry.level === 'warn').map(logText)
+    expect(warned.some((text) => text.includes('the user directory is down'))).toBe(true)
+    expect(entries.some((entry) => entry.level === 'error')).toBe(false)
   })
 })
 
@@ -131,18 +130,16 @@ describe('event streams', () => {
 
 describe('a client that aborts its upload', () => {
   it('is logged at debug level, not as an unhandled error', async () => {
-    const lines: LogLine[] = []
     let noticed: () => void = () => {}
     const aborted = new Promise<void>((resolve) => {
       noticed = resolve
     })
+    const { logger, entries } = createRecordingLogger((entry) => {
+      if (entry.message === 'request aborted by the client') noticed()
+    })
     const gw = await create(
       { 'agents/helper/AGENT.md': simpleAgent('Help.', 'model: mock:echo') },
-      {
-        logger: createRecordingLogger(lines, (line) => {
-          if (line.message === 'request aborted by the client') noticed()
-        }),
-      },
+      { logger },
     )
     const running = await gw.listen({ port: 0, host: '127.0.0.1' })
     try {
@@ -154,8 +151,8 @@ describe('a client that aborts its upload', () => {
       // Node answers 100 Continue once the gateway has the request: send part of the body, go.
       socket.once('data', () => socket.write('{"message":"', () => socket.destroy()))
       await aborted
-      expect(lines.filter((line) => line.level === 'error').map((line) => line.text)).toEqual([])
-      expect(lines.find((line) => line.message === 'request aborted by the client')?.level).toBe('debug')
+      expect(entries.filter((entry) => entry.level === 'error').map(logText)).toEqual([])
+      expect(entries.find((entry) => entry.message === 'request aborted by the client')?.level).toBe('debug')
     } finally {
       await running.close()
       gateway = undefined
