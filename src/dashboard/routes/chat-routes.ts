@@ -49,7 +49,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
           await runtime.runner.checkSession(agent.id, sessionId, user.principal)
           history = (await runtime.sessions.get(sessionId))?.messages ?? []
         } catch (error) {
-          if (!(error instanceof GatewayError)) throw error
+          if (!GatewayError.isInstance(error)) throw error
           sessionId = undefined
         }
       }
@@ -82,7 +82,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
         await runner.prepare(body.agentId, {})
         if (body.sessionId) await runner.checkSession(body.agentId, body.sessionId, user.principal)
       } catch (error) {
-        if (error instanceof GatewayError) return sseErrorResponse(c, error, null)
+        if (GatewayError.isInstance(error)) return sseErrorResponse(c, error, null)
         throw error
       }
       return streamRunResponse(c, runner, {
