@@ -42,6 +42,7 @@ export interface GatewayOptions extends GatewayConfigInput {
   logger?: Logger
 }
 
+/** Options of `gw.listen()`. */
 export interface ListenOptions {
   /** @default server.port (8000) */
   port?: number
@@ -49,8 +50,11 @@ export interface ListenOptions {
   host?: string
 }
 
+/** A gateway serving on its own HTTP server, as `gw.listen()` returns it. */
 export interface ListeningGateway {
+  /** The `node:http` server. */
   server: Server
+  /** The port it listens on (the one the OS picked when `port: 0` was asked). */
   port: number
   /** `http://host:port` */
   url: string
@@ -62,11 +66,42 @@ export interface ListeningGateway {
 export interface CustomRouteOptions extends Partial<Pick<RouteIdentity, 'surface' | 'public'>> {
   /** Stable id for `auth.public_routes` and logs, e.g. `reports.daily`. */
   id: string
+  /** HTTP method, any case, e.g. `GET`. */
   method: string
   /** Hono path syntax, without the mount prefix, e.g. `/reports/:id`. */
   path: string
   /** @default [] (any authenticated caller) */
   scopes?: Scope[]
+}
+
+/** One API key of `gw.useApiKeys()`: the `auth.api_keys` entries of gateway.yaml. */
+export interface ApiKeyOptions {
+  /** Shown in logs and as the caller's name; the principal id is `key:<name>`. */
+  name: string
+  /** The key itself (at least 16 characters); give exactly one of `key` and `keyHash`. */
+  key?: string
+  /** `sha256:<hex>` of the key, so the key never has to be in memory. */
+  keyHash?: string
+  /** What the key may do; `['*']` grants everything. @default ['*'] */
+  scopes?: Scope[] | ['*']
+}
+
+/** Options of `gw.useOAuth2()`: the `auth.oauth2` section of gateway.yaml. */
+export interface OAuth2Options {
+  /** The issuer URL; its discovery document names the JWKS unless `jwksUri` is given. */
+  issuer: string
+  /** Accepted `aud` values. */
+  audience?: string | string[]
+  /** Where the signing keys are. @default from the issuer's discovery document */
+  jwksUri?: string
+  /** Accepted signing algorithms (asymmetric only). @default ['RS256', 'ES256'] */
+  algorithms?: string[]
+  /** The claim holding the scopes, space-separated or a list. @default 'scope' */
+  scopeClaim?: string
+  /** Tolerated clock difference for `exp`/`nbf`. @default 30 */
+  clockSkewSeconds?: number
+  /** Client id offered to the docs UI's OAuth2 login. */
+  docsClientId?: string
 }
 
 /** Options of `gw.stream()`. */
@@ -94,6 +129,7 @@ export class Gateway {
   readonly app: GatewayApp
   /** Every route the gateway serves, with its identity (id, scopes, surface). */
   readonly routes: RouteTable
+  /** The workspace folder, as an absolute path. */
   readonly workspaceRoot: string
 
   #env: Readonly<Record<string, string | undefined>>
@@ -132,11 +168,17 @@ export class Gateway {
     return this.#requireRuntime().config
   }
 
-  /** The runtime of a started gateway (workspace, tools, logger…). */
-  get runtime(): GatewayRuntime {
+  /**
+   * The services of a started gateway (workspace, stores, runner, logger…), for the CLI and
+   * the gateway's own tests. Not part of the public API: it changes without notice.
+   *
+   * @internal
+   */
+  get internalRuntime(): GatewayRuntime {
     return this.#requireRuntime()
   }
 
+  /** Whether the gateway has started and not been stopped. */
   get started(): boolean {
     return this.#state === 'started'
   }
@@ -289,21 +331,13 @@ export class Gateway {
    * gw.useApiKeys([{ name: 'ci', key: process.env.CI_KEY!, scopes: ['agents:invoke'] }])
    * ```
    */
-  useApiKeys(keys: { name: string; key?: string; keyHash?: string; scopes?: Scope[] | ['*'] }[]): this {
+  useApiKeys(keys: ApiKeyOptions[]): this {
     this.#assertConfigurable('useApiKeys()')
     return this.configure({ auth: { mode: this.#authModeOr('api_key'), apiKeys: keys } })
   }
 
   /** JWT access tokens from an OAuth2/OIDC issuer, verified against its JWKS. */
-  useOAuth2(options: {
-    issuer: string
-    audience?: string | string[]
-    jwksUri?: string
-    algorithms?: string[]
-    scopeClaim?: string
-    clockSkewSeconds?: number
-    docsClientId?: string
-  }): this {
+  useOAuth2(options: OAuth2Options): this {
     this.#assertConfigurable('useOAuth2()')
     return this.configure({ auth: { mode: this.#authModeOr('oauth2'), oauth2: options } })
   }

@@ -4,7 +4,13 @@ import type { Principal } from '../services/agent-runner.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import type { RouteEntry } from './route-table.ts'
 
+/** What the gateway's middleware sets on each request, read in handlers with `c.get(name)`. */
 export interface GatewayVariables {
+  /**
+   * The started gateway's services.
+   *
+   * @internal
+   */
   runtime: GatewayRuntime
   origin: RequestOrigin
   requestId: string
@@ -21,6 +27,7 @@ export interface GatewayVariables {
   visibility: { principalId: string | null | undefined }
 }
 
+/** Hono's `Env` of the gateway's app: custom route handlers are `Handler<GatewayEnv>`. */
 export interface GatewayEnv {
   Bindings: GatewayBindings
   Variables: GatewayVariables

@@ -10,9 +10,9 @@ import {
   StatusSchema,
   StopReasonSchema,
   sseContent,
-  toRunBody,
   UsageSchema,
 } from '../http/run-schemas.ts'
+import { toChatBody } from '../http/run-wire.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
 import { AgentIdParams } from './agents.ts'
 
@@ -84,7 +84,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       await runtime.runner.prepare(agentId, input)
       if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.get('principal'))
     } catch (error) {
-      if (options.stream && error instanceof GatewayError)
+      if (options.stream && GatewayError.isInstance(error))
         return sseErrorResponse(c, error, body.session_id ?? null)
       throw error
     }
@@ -104,9 +104,6 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       })
     }
     const outcome = await runtime.runner.chat(agentId, body.message, runOptions)
-    return c.json(
-      { ...toRunBody(outcome), session_id: outcome.sessionId, turn_count: outcome.turnCount },
-      200,
-    )
+    return c.json(toChatBody(outcome), 200)
   })
 }

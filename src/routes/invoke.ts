@@ -10,9 +10,9 @@ import {
   StatusSchema,
   StopReasonSchema,
   sseContent,
-  toRunBody,
   UsageSchema,
 } from '../http/run-schemas.ts'
+import { toRunBody } from '../http/run-wire.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
 import { absoluteUrl, url } from '../http/url.ts'
 import { AgentIdParams } from './agents.ts'
@@ -121,7 +121,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
         }
       }
     } catch (error) {
-      if (options.stream && error instanceof GatewayError) return sseErrorResponse(c, error)
+      if (options.stream && GatewayError.isInstance(error)) return sseErrorResponse(c, error)
       throw error
     }
     if (queued) {

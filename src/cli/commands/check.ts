@@ -36,12 +36,12 @@ export async function runCheck(
     })
     await gateway.start()
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
+    if (!ConfigError.isInstance(error)) throw error
     write(`${pc.red('[x]')} configuration\n`)
     for (const issue of error.issues) write(`    ${pc.red('[x]')} ${formatConfigIssue(issue)}\n`)
     return 1
   }
-  const { workspace, diagnostics, tools } = gateway.runtime
+  const { workspace, diagnostics, tools } = gateway.internalRuntime
   await gateway.stop()
 
   const about = (kind: string, id: string) =>
