@@ -54,6 +54,13 @@ describe('fail-closed start-up', () => {
     expect((await startError({ auth: { mode: 'custom' } })).message).toMatch(/gw\.useAuth/)
   })
 
+  it('refuses a malformed secret key from AGW_SECRET_KEY instead of generating one', async () => {
+    const error = await startError({ auth: { mode: 'none' }, env: { AGW_SECRET_KEY: 'not-32-bytes' } })
+    expect(error.name).toBe('ConfigError')
+    expect(error.message).toMatch(/secrets\.key: must be 32 random bytes as base64 or hex/)
+    expect(error.message).not.toContain('not-32-bytes')
+  })
+
   it('refuses CORS credentials with a wildcard origin', async () => {
     const error = await startError({
       auth: { mode: 'none' },

@@ -17,6 +17,7 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -108,6 +109,11 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     logger,
     clock: createPromptClock(),
   }
+  // Built now so that a malformed key fails start-up, not the first request that stores a secret.
+  const secretKey = config.secrets.key ?? options.env.AGW_SECRET_KEY
+  const secretBox = secretKey
+    ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
+    : undefined
   const security = await createSecurity({ config, customAuth: options.customAuth, logger })
   const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
     async (error: unknown) => {
@@ -165,6 +171,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       bus: persistence.bus,
       audit: persistence.audit,
       security,
+      secretBox,
       dashboard,
       diagnostics,
       notices,

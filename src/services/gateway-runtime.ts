@@ -13,6 +13,7 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { SecretBox } from './secrets/create-secret-box.ts'
 
 /**
  * Everything a started gateway holds. Built once by `start()`; route handlers read it from the
@@ -34,6 +35,8 @@ export interface GatewayRuntime {
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity
+  /** Encrypts stored secrets; `undefined` without a key (see `requireSecretBox`). */
+  secretBox: SecretBox | undefined
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */

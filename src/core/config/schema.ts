@@ -356,6 +356,17 @@ export const telemetrySchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
+export const secretsSchema = z.object({
+  /**
+   * Key that encrypts stored secrets (MCP credentials, personal-agent secrets): 32 random bytes
+   * as base64 or hex. `null` reads `AGW_SECRET_KEY`; features that store secrets refuse to start
+   * without one.
+   */
+  key: z.string().min(1).nullable().default(null),
+  /** Keys used before a rotation, still accepted for reading values they sealed. */
+  previousKeys: z.array(z.string().min(1)).default([]),
+})
+
 export const gatewayConfigSchema = z.object({
   timezone: timezone.default('UTC'),
   server: serverSchema.prefault({}),
@@ -373,6 +384,7 @@ export const gatewayConfigSchema = z.object({
   proxy: proxySchema.prefault({}),
   dashboard: dashboardSchema.prefault({}),
   telemetry: telemetrySchema.prefault({}),
+  secrets: secretsSchema.prefault({}),
   /** Free-form values handed to every tool handler as `context.config`. */
   context: z.record(z.string(), z.unknown()).default({}),
 })
