@@ -35,16 +35,16 @@ export type { JsonSchema } from './core/workspace/tool-parameters.ts'
 export type { GatewayApp } from './create-gateway-app.ts'
 export type { DashboardOptions } from './dashboard/dashboard-options.ts'
 export type { HookEvent, HookHandler, HookPayloads } from './engine/hooks.ts'
-export {
-  type ApiKeyOptions,
-  type CustomRouteOptions,
-  Gateway,
-  type GatewayOptions,
-  type ListeningGateway,
-  type ListenOptions,
-  type OAuth2Options,
-  type StreamOptions,
-} from './gateway.ts'
+export { Gateway } from './gateway.ts'
+export type {
+  ApiKeyOptions,
+  CustomRouteOptions,
+  GatewayOptions,
+  ListeningGateway,
+  ListenOptions,
+  OAuth2Options,
+  StreamOptions,
+} from './gateway-options.ts'
 export type { GatewayEnv, GatewayVariables } from './http/gateway-env.ts'
 export type { RouteEntry, RouteIdentity, RouteTable, Surface } from './http/route-table.ts'
 export { absoluteUrl, url } from './http/url.ts'
