@@ -187,7 +187,8 @@ export class Gateway {
 
   /**
    * Streams a run as it happens: `session`, `token`, `tool_call`, `tool_result`, `error`, and
-   * always `done` last. Breaking out of the loop cancels the run.
+   * always `done` last. Frame data is camelCase like the rest of the JS API (the HTTP API sends
+   * the same events as snake_case SSE). Breaking out of the loop cancels the run.
    *
    * @example
    * ```ts
