@@ -11,6 +11,7 @@ import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
 import { ConfigError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
+import type { Diagnostic } from './core/workspace/model.ts'
 import { createGatewayApp, type GatewayApp } from './create-gateway-app.ts'
 import { type DashboardOptions, toDashboardConfig } from './dashboard/dashboard-options.ts'
 import { createHooks, type HookEvent, type HookHandler, type Hooks } from './engine/hooks.ts'
@@ -91,6 +92,22 @@ export class Gateway {
   /** The resolved configuration; available once started. */
   get config(): GatewayConfig {
     return this.#requireRuntime().config
+  }
+
+  /**
+   * What was wrong with the configuration, the workspace and the tool handlers at start:
+   * errors (the item named in `subject` was left out) and warnings. Available once started; the
+   * same list `agentgw check` prints.
+   *
+   * @example
+   * ```ts
+   * await gw.start()
+   * const errors = gw.diagnostics.filter((item) => item.severity === 'error')
+   * if (errors.length > 0) throw new Error(errors.map((item) => item.message).join('\n'))
+   * ```
+   */
+  get diagnostics(): readonly Diagnostic[] {
+    return this.#requireRuntime().diagnostics
   }
 
   /**

@@ -119,7 +119,7 @@ describe('typed agent operations', () => {
       const validator = new Validator()
       expect((await validator.validate(document)).valid).toBe(true)
       const operation = document.paths['/v1/agents/weather/invoke']?.post
-      expect(operation?.operationId).toBe('invoke_weather')
+      expect(operation?.operationId).toBe('invokeWeather')
       expect(JSON.stringify(operation?.requestBody)).toContain('"city":{"type":"string"}')
       expect(JSON.stringify(operation?.responses[200])).toContain('"summary":{"type":"string"}')
       expect(document.paths['/v1/agents/plain/invoke']).toBeUndefined()

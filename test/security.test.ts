@@ -36,7 +36,12 @@ describe('fail-closed start-up', () => {
   it('refuses api_key mode without keys (the default mode)', async () => {
     const error = await startError({})
     expect(error.name).toBe('ConfigError')
-    expect(error.message).toMatch(/auth\.api_keys: auth\.mode is api_key but no keys/)
+    expect(error.message).toMatch(/auth\.api_keys: auth\.mode is api_key \(the default\) but no keys/)
+    // The fix is in the message, for either choice.
+    expect(error.message).toContain(
+      '  auth:\n    api_keys:\n      - name: my-client\n        key: ${AGW_API_KEY}',
+    )
+    expect(error.message).toContain('  auth:\n    mode: none')
   })
 
   it('refuses oauth2 without an issuer, and symmetric algorithms', async () => {

@@ -93,6 +93,8 @@ export type EngineEvent =
       output: unknown
       isError: boolean
       durationMs: number
+      /** What the handler printed (`context.captureOutput`), for the execution trace only. */
+      logs?: { stdout?: string; stderr?: string } | undefined
     }
   | {
       type: 'llm_call'

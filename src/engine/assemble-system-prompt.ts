@@ -1,9 +1,9 @@
 import type { AgentDefinition, SkillDefinition, WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 
-/** Each context file is cut at this many characters before it goes into a prompt. */
+/** Each context file is cut at this many characters by default (`context_retrieval.max_context_file_chars`). */
 export const maxContextFileChars = 100_000
-/** All context files together are cut at this many characters. */
+/** All context files together are cut at this many characters by default (`context_retrieval.max_context_chars`). */
 export const maxContextTotalChars = 200_000
 
 export interface SystemPromptOptions {
@@ -14,16 +14,21 @@ export interface SystemPromptOptions {
   outputSchema: JsonSchema | null
   /** The opening date line, from the gateway's `PromptClock`. */
   dateLine: string
+  /** Limits of the reference material. @default 100 000 per file, 200 000 in total */
+  contextLimits?: { fileChars: number; totalChars: number }
 }
 
-function contextSection(agent: AgentDefinition): string | null {
+function contextSection(
+  agent: AgentDefinition,
+  limits: { fileChars: number; totalChars: number },
+): string | null {
   if (agent.contextFiles.length === 0) return null
-  let budget = maxContextTotalChars
+  let budget = limits.totalChars
   const parts: string[] = []
   for (const file of agent.contextFiles) {
     if (budget <= 0) break
     let content = file.content.trim()
-    const limit = Math.min(maxContextFileChars, budget)
+    const limit = Math.min(limits.fileChars, budget)
     if (content.length > limit) content = `${content.slice(0, limit)}\n[… truncated]`
     budget -= content.length
     parts.push(`### ${file.path}\n\n${content}`)
@@ -66,7 +71,10 @@ export function assembleSystemPrompt(options: SystemPromptOptions): string {
     workspace.sharedBehavior,
     agent.prompt,
     agent.behavior,
-    contextSection(agent),
+    contextSection(
+      agent,
+      options.contextLimits ?? { fileChars: maxContextFileChars, totalChars: maxContextTotalChars },
+    ),
     skillsSection(options.skills),
     options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,
   ]

@@ -41,8 +41,10 @@ export interface ModelCallerOptions {
 export function createModelCaller(deps: EngineDependencies, options: ModelCallerOptions): ModelCaller {
   const { agent, signal, usage, emit } = options
   const config = deps.config
-  const primaryModel = agent.model.name ?? config.model.default
-  const fallbackModel = agent.model.fallback ?? config.model.fallback ?? undefined
+  // Canonical ids (`gpt-4o-mini` → `openai:gpt-4o-mini`), so prices, usage and traces agree.
+  const primaryModel = deps.models.canonical(agent.model.name ?? config.model.default)
+  const fallbackSetting = agent.model.fallback ?? config.model.fallback ?? undefined
+  const fallbackModel = fallbackSetting === undefined ? undefined : deps.models.canonical(fallbackSetting)
   const temperature = agent.model.temperature ?? config.model.temperature
   const maxOutputTokens = agent.model.maxTokens ?? config.model.maxTokens
   const ids = { agentId: agent.id, executionId: options.executionId }

@@ -85,6 +85,10 @@ function prepareRun(
       skills: toolset.skills,
       outputSchema: request.outputSchema,
       dateLine: deps.clock(config.timezone),
+      contextLimits: {
+        fileChars: config.contextRetrieval.maxContextFileChars,
+        totalChars: config.contextRetrieval.maxContextChars,
+      },
     }),
     tools: toolset.tools,
     modelTools,

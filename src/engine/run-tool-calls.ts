@@ -92,6 +92,7 @@ export async function runToolCalls(
     context.onEvent({ type: 'tool_call', callId: call.id, name: call.name, arguments: args })
     let output: unknown
     let isError = false
+    const logs: { stdout?: string; stderr?: string } = {}
     try {
       if (parseProblem) throw new ToolFailure(parseProblem)
       const tool = context.tools.get(call.name)
@@ -121,6 +122,9 @@ export async function runToolCalls(
         signal,
         config: context.config,
         principal: context.principal,
+        captureOutput(stream, text) {
+          logs[stream] = (logs[stream] ?? '') + text
+        },
       }
       let succeeded = false
       try {
@@ -164,6 +168,7 @@ export async function runToolCalls(
       output: serialized.truncated ? serialized.content : output,
       isError,
       durationMs,
+      ...(logs.stdout || logs.stderr ? { logs } : {}),
     })
     return { callId: call.id, name: call.name, content: serialized.content, isError }
   })

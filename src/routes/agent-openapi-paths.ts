@@ -19,6 +19,22 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
 })
 
+/** `travel-planner` → `TravelPlanner`, for operation ids SDK generators turn into method names. */
+function toPascalCase(id: string): string {
+  return id
+    .split(/[-_]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('')
+}
+
+function uniqueOperationId(wanted: string, taken: Set<string>): string {
+  let id = wanted
+  for (let index = 2; taken.has(id); index++) id = `${wanted}${index}`
+  taken.add(id)
+  return id
+}
+
 /**
  * Adds a typed `POST /v1/agents/<id>/invoke` operation for every agent with an input or output
  * schema, so generated clients get real request and response types. The generic route serves
@@ -26,6 +42,13 @@ const errorResponse = (description: string) => ({
  */
 export function addAgentInvokePaths(document: OpenApiDocument, agents: readonly AgentDefinition[]): void {
   document.paths ??= {}
+  // Generated names must not collide with the built-in operations (an agent named `agent`).
+  const taken = new Set<string>()
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { operationId?: string }>)) {
+      if (operation.operationId) taken.add(operation.operationId)
+    }
+  }
   for (const agent of agents) {
     if (!agent.inputSchema && !agent.outputSchema) continue
     const input = agent.inputSchema ? embeddable(agent.inputSchema) : { type: 'object' }
@@ -54,7 +77,7 @@ export function addAgentInvokePaths(document: OpenApiDocument, agents: readonly 
       : { $ref: '#/components/schemas/InvokeResponse' }
     document.paths[`/v1/agents/${agent.id}/invoke`] = {
       post: {
-        operationId: `invoke_${agent.id.replace(/-/g, '_')}`,
+        operationId: uniqueOperationId(`invoke${toPascalCase(agent.id)}`, taken),
         tags: ['Agents'],
         summary: `Run ${agent.displayName ?? agent.id}`,
         description: agent.description || undefined,

@@ -23,8 +23,10 @@ export const AgentInfoSchema = z
     skills: z.array(z.string()),
     tools: z
       .array(z.string())
-      .openapi({ description: 'Tools the agent can call, resolved through its skills.' }),
-    model: z.string().openapi({ description: 'The model the agent runs on, `provider:model`.' }),
+      .openapi({ description: 'Tools the agent can call: its own tools list and those of its skills.' }),
+    model: z.string().openapi({
+      description: 'The model id as written (`provider:model` or a LiteLLM id such as `gpt-4o-mini`).',
+    }),
     execution_mode: z.enum(['sync', 'async']),
     scope: z.enum(['global', 'personal']),
     schedules: z.array(z.string()).openapi({ description: 'Schedule names.' }),
@@ -76,6 +78,7 @@ export function toAgentInfo(
 const listAgentsRoute = defineRoute(
   { id: 'agents.list', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'listAgents',
     method: 'get',
     path: '/v1/agents',
     tags: ['Agents'],
@@ -93,6 +96,7 @@ const listAgentsRoute = defineRoute(
 const getAgentRoute = defineRoute(
   { id: 'agents.get', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'getAgent',
     method: 'get',
     path: '/v1/agents/{agent_id}',
     tags: ['Agents'],

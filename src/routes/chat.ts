@@ -54,6 +54,7 @@ const ChatResponseSchema = z
 const chatRoute = defineRoute(
   { id: 'agents.chat', surface: 'api', scopes: ['agents:invoke'] },
   createRoute({
+    operationId: 'chatWithAgent',
     method: 'post',
     path: '/v1/agents/{agent_id}/chat',
     tags: ['Chat'],

@@ -13,6 +13,7 @@ const pollMs = 1000
 const eventsRoute = defineRoute(
   { id: 'executions.events', surface: 'api', scopes: ['executions:read'] },
   createRoute({
+    operationId: 'streamExecutionEvents',
     method: 'get',
     path: '/v1/executions/{execution_id}/events',
     tags: ['Executions'],
@@ -54,7 +55,6 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
     return sseResponse({
       keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
       requestSignal: c.req.raw.signal,
-      startId: after,
       onError: (error) =>
         runtime.logger.error({ err: error, executionId: id }, 'execution event stream failed'),
       run: async (sink) => {
@@ -62,6 +62,7 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
         const unsubscribe = await runtime.bus.subscribe(executionChannel(id), () => wake?.())
         try {
           let last = after
+          let sentStep = false
           while (!sink.closed) {
             // Read the status before the steps: a terminal status seen first guarantees every step is already stored.
             const record = await store.get(id)
@@ -69,8 +70,12 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
               // Event ids are step sequences (not a running count) so Last-Event-ID resumes exactly.
               sink.send(step.type, toStepBody(step), step.sequence)
               last = step.sequence
+              sentStep = true
             }
             if (!record || terminalStatuses.includes(record.status)) {
+              // `done` is always one past the last step, whether read fresh or resumed after
+              // every step (or after `done` itself): the same event keeps the same id.
+              if (!sentStep && after > 0) last = (await store.listSteps(id)).at(-1)?.sequence ?? 0
               sink.send(
                 'done',
                 {

@@ -6,6 +6,7 @@ import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
 import { RunErrorSchema, StatusSchema } from '../http/run-schemas.ts'
 import { url } from '../http/url.ts'
+import { TimestampSchema, toTimestamp } from './timestamp.ts'
 
 export const ExecutionSchema = z
   .object({
@@ -30,10 +31,10 @@ export const ExecutionSchema = z
     root_execution_id: z.string(),
     delegation_depth: z.number().int(),
     attempts: z.number().int(),
-    created_at: z.number().int().openapi({ description: 'Epoch milliseconds.' }),
-    started_at: z.number().int().nullable(),
-    completed_at: z.number().int().nullable(),
-    cancel_requested_at: z.number().int().nullable(),
+    created_at: TimestampSchema,
+    started_at: TimestampSchema.nullable(),
+    completed_at: TimestampSchema.nullable(),
+    cancel_requested_at: TimestampSchema.nullable(),
     events_url: z.string().openapi({ description: 'Server-sent events of this execution (prefixed path).' }),
   })
   .openapi('Execution')
@@ -45,7 +46,7 @@ const StepSchema = z
     data: z.record(z.string(), z.unknown()),
     duration_ms: z.number().nullable(),
     attempt: z.number().int(),
-    created_at: z.number().int(),
+    created_at: TimestampSchema,
   })
   .openapi('ExecutionStep')
 
@@ -56,7 +57,7 @@ export function toStepBody(step: ExecutionStepRecord): z.infer<typeof StepSchema
     data: step.data,
     duration_ms: step.durationMs,
     attempt: step.attempt,
-    created_at: step.createdAt,
+    created_at: toTimestamp(step.createdAt),
   }
 }
 
@@ -92,10 +93,10 @@ export function toExecutionBody(record: ExecutionRecord, eventsUrl: string): z.i
     root_execution_id: record.rootExecutionId,
     delegation_depth: record.depth,
     attempts: record.attempts,
-    created_at: record.createdAt,
-    started_at: record.startedAt,
-    completed_at: record.completedAt,
-    cancel_requested_at: record.cancelRequestedAt,
+    created_at: toTimestamp(record.createdAt),
+    started_at: toTimestamp(record.startedAt),
+    completed_at: toTimestamp(record.completedAt),
+    cancel_requested_at: toTimestamp(record.cancelRequestedAt),
     events_url: eventsUrl,
   }
 }
@@ -111,6 +112,7 @@ const ExecutionIdParams = z.object({
 const listRoute = defineRoute(
   { id: 'executions.list', surface: 'api', scopes: ['executions:read'] },
   createRoute({
+    operationId: 'listExecutions',
     method: 'get',
     path: '/v1/executions',
     tags: ['Executions'],
@@ -144,6 +146,7 @@ const listRoute = defineRoute(
 const getRoute = defineRoute(
   { id: 'executions.get', surface: 'api', scopes: ['executions:read'] },
   createRoute({
+    operationId: 'getExecution',
     method: 'get',
     path: '/v1/executions/{execution_id}',
     tags: ['Executions'],
@@ -166,6 +169,7 @@ const getRoute = defineRoute(
 const cancelRoute = defineRoute(
   { id: 'executions.cancel', surface: 'api', scopes: ['executions:cancel'] },
   createRoute({
+    operationId: 'cancelExecution',
     method: 'post',
     path: '/v1/executions/{execution_id}/cancel',
     tags: ['Executions'],

@@ -19,6 +19,7 @@ const HealthSchema = z
 const healthRoute = defineRoute(
   { id: 'health', surface: 'api', scopes: [], public: true },
   createRoute({
+    operationId: 'getHealth',
     method: 'get',
     path: '/v1/health',
     tags: ['Health'],

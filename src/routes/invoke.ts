@@ -58,6 +58,7 @@ export const InvokeResponseSchema = z
 const invokeRoute = defineRoute(
   { id: 'agents.invoke', surface: 'api', scopes: ['agents:invoke'] },
   createRoute({
+    operationId: 'invokeAgent',
     method: 'post',
     path: '/v1/agents/{agent_id}/invoke',
     tags: ['Agents'],
@@ -121,7 +122,10 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
         }
       }
     } catch (error) {
-      if (options.stream && GatewayError.isInstance(error)) return sseErrorResponse(c, error)
+      // A request that can stream but fails first gets `error` + `done` events, so a stream
+      // reader always sees an end; one that cannot stream at all gets the JSON envelope.
+      const canStream = !(GatewayError.isInstance(error) && error.code === 'streaming_not_supported')
+      if (options.stream && canStream && GatewayError.isInstance(error)) return sseErrorResponse(c, error)
       throw error
     }
     if (queued) {

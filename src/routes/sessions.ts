@@ -5,6 +5,7 @@ import type { SessionSummary } from '../core/ports/session-store.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
+import { TimestampQuerySchema, TimestampSchema, toTimestamp } from './timestamp.ts'
 
 const SessionSchema = z
   .object({
@@ -12,8 +13,8 @@ const SessionSchema = z
     agent_id: z.string(),
     turn_count: z.number().int(),
     message_count: z.number().int(),
-    created_at: z.number().int().openapi({ description: 'Epoch milliseconds.' }),
-    updated_at: z.number().int(),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
   })
   .openapi('SessionInfo')
 
@@ -36,8 +37,8 @@ function toSessionBody(session: SessionSummary): z.infer<typeof SessionSchema> {
     agent_id: session.agentId,
     turn_count: session.turnCount,
     message_count: session.messageCount,
-    created_at: session.createdAt,
-    updated_at: session.updatedAt,
+    created_at: toTimestamp(session.createdAt),
+    updated_at: toTimestamp(session.updatedAt),
   }
 }
 
@@ -72,6 +73,7 @@ const SessionIdParams = z.object({
 const listRoute = defineRoute(
   { id: 'sessions.list', surface: 'api', scopes: ['sessions:read'] },
   createRoute({
+    operationId: 'listSessions',
     method: 'get',
     path: '/v1/sessions',
     tags: ['Sessions'],
@@ -80,11 +82,10 @@ const listRoute = defineRoute(
       query: z.object({
         agent_id: z.string().optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
-        before: z.coerce
-          .number()
-          .int()
-          .optional()
-          .openapi({ description: 'Only sessions updated before this time (epoch ms), for paging.' }),
+        before: TimestampQuerySchema.optional().openapi({
+          description:
+            'Only sessions updated before this time (the `updated_at` of the last one seen), for paging.',
+        }),
       }),
     },
     responses: {
@@ -100,6 +101,7 @@ const listRoute = defineRoute(
 const getRoute = defineRoute(
   { id: 'sessions.get', surface: 'api', scopes: ['sessions:read'] },
   createRoute({
+    operationId: 'getSession',
     method: 'get',
     path: '/v1/sessions/{session_id}',
     tags: ['Sessions'],
@@ -122,6 +124,7 @@ const getRoute = defineRoute(
 const deleteRoute = defineRoute(
   { id: 'sessions.delete', surface: 'api', scopes: ['sessions:manage'] },
   createRoute({
+    operationId: 'deleteSession',
     method: 'delete',
     path: '/v1/sessions/{session_id}',
     tags: ['Sessions'],

@@ -30,6 +30,7 @@ function toSkillInfo(skill: SkillDefinition): z.infer<typeof SkillInfoSchema> {
 const listSkillsRoute = defineRoute(
   { id: 'skills.list', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'listSkills',
     method: 'get',
     path: '/v1/skills',
     tags: ['Skills'],
@@ -47,6 +48,7 @@ const listSkillsRoute = defineRoute(
 const getSkillRoute = defineRoute(
   { id: 'skills.get', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'getSkill',
     method: 'get',
     path: '/v1/skills/{skill_id}',
     tags: ['Skills'],

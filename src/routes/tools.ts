@@ -30,6 +30,7 @@ function toToolInfo(tool: RegisteredTool): z.infer<typeof ToolInfoSchema> {
 const listToolsRoute = defineRoute(
   { id: 'tools.list', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'listTools',
     method: 'get',
     path: '/v1/tools',
     tags: ['Tools'],
@@ -44,6 +45,7 @@ const listToolsRoute = defineRoute(
 const getToolRoute = defineRoute(
   { id: 'tools.get', surface: 'api', scopes: ['agents:read'] },
   createRoute({
+    operationId: 'getTool',
     method: 'get',
     path: '/v1/tools/{tool_name}',
     tags: ['Tools'],

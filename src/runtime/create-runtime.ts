@@ -21,6 +21,7 @@ import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
+import { checkAgentModels } from './check-agent-models.ts'
 import { createPersistence } from './create-persistence.ts'
 
 export interface CreateRuntimeOptions {
@@ -45,38 +46,32 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     )
   }
   const validator = createJsonSchemaValidator()
-  const workspace = await loadWorkspace(options.workspaceRoot, {
+  const loaded = await loadWorkspace(options.workspaceRoot, {
     validator,
     codeToolNames: options.codeTools.map((tool) => tool.name),
   })
   const diagnostics: Diagnostic[] = [
     ...options.configWarnings.map((issue) => ({ ...issue, severity: 'warning' as const })),
-    ...workspace.diagnostics,
+    ...loaded.diagnostics,
   ]
-  const tools = await createToolRegistry({ workspace, codeTools: options.codeTools, logger, diagnostics })
+  const tools = await createToolRegistry({
+    workspace: loaded,
+    codeTools: options.codeTools,
+    // Python workers inherit the process environment; the gateway's `env` option adds to it
+    // (it may hold only the variables meant for configuration).
+    python: { ...config.python, workspaceRoot: loaded.root, env: { ...process.env, ...options.env } },
+    logger,
+    diagnostics,
+  })
   const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
+  const checked = checkAgentModels(loaded.agents, config.model, models, 'gateway.yaml')
+  diagnostics.push(...checked.diagnostics)
+  const workspace = { ...loaded, agents: checked.agents }
 
-  for (const [keyPath, id] of [
-    ['model.default', config.model.default],
-    ['model.fallback', config.model.fallback],
-  ] as const) {
-    const problem = id ? models.check(id) : null
-    if (problem) diagnostics.push({ severity: 'error', file: 'gateway.yaml', keyPath, message: problem })
-  }
   const mockAgents: string[] = []
   for (const agent of workspace.agents) {
-    for (const id of [agent.model.name, agent.model.fallback]) {
-      const problem = id ? models.check(id) : null
-      if (problem)
-        diagnostics.push({
-          severity: 'error',
-          file: agent.file,
-          subject: { kind: 'agent', id: agent.id },
-          keyPath: 'model',
-          message: problem,
-        })
-    }
-    if ((agent.model.name ?? config.model.default).startsWith('mock:')) mockAgents.push(agent.id)
+    if (models.canonical(agent.model.name ?? config.model.default).startsWith('mock:'))
+      mockAgents.push(agent.id)
   }
   const notices: string[] = []
   if (mockAgents.length > 0) {
@@ -109,20 +104,32 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     logger,
     clock: createPromptClock(),
   }
-  // Built now so that a malformed key fails start-up, not the first request that stores a secret.
-  const secretKey = config.secrets.key ?? options.env.AGW_SECRET_KEY
-  const secretBox = secretKey
-    ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
-    : undefined
-  const security = await createSecurity({ config, customAuth: options.customAuth, logger })
+  let secretBox: ReturnType<typeof createSecretBox> | undefined
+  let security: Awaited<ReturnType<typeof createSecurity>>
+  try {
+    // Built now so that a malformed key fails start-up, not the first request that stores a secret.
+    const secretKey = config.secrets.key ?? options.env.AGW_SECRET_KEY
+    secretBox = secretKey
+      ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
+      : undefined
+    security = await createSecurity({ config, customAuth: options.customAuth, logger })
+  } catch (error) {
+    await tools.close()
+    throw error
+  }
   const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
     async (error: unknown) => {
       await security.close()
+      await tools.close()
       throw error
     },
   )
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => security.close(), () => persistence.close()]
+  const started: (() => Promise<void>)[] = [
+    () => tools.close(),
+    () => security.close(),
+    () => persistence.close(),
+  ]
   try {
     const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
     await tracker.start()
@@ -181,6 +188,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         await tracker.stop()
         await persistence.close()
         await security.close()
+        await tools.close()
       },
     }
   } catch (error) {

@@ -2,6 +2,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Logger } from '../core/logger.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
+import { createPythonPool, type PythonPool, type PythonPoolOptions } from './python/create-python-pool.ts'
+import { toPythonHandler } from './python/to-python-handler.ts'
 import type { RegisteredTool, ToolHandler, ToolRegistry } from './tool-types.ts'
 
 /**
@@ -25,17 +27,38 @@ export async function importToolHandler(absoluteFile: string): Promise<ToolHandl
 export interface CreateToolRegistryOptions {
   workspace: WorkspaceDefinition
   codeTools: readonly RegisteredTool[]
+  /** How `handler.py` tools run (the `python` section of gateway.yaml). */
+  python: Omit<PythonPoolOptions, 'workspaceRoot' | 'env' | 'logger'> & {
+    workspaceRoot: string
+    env: Readonly<Record<string, string | undefined>>
+  }
   logger: Logger
   /** Receives problems found while importing handlers. */
   diagnostics: Diagnostic[]
 }
 
-/** Builds the registry: file tools with their handlers, then code tools, which win on a clash. */
+/**
+ * Builds the registry: file tools with their handlers (TypeScript/JavaScript modules imported
+ * here, Python handlers run by a pool of `python3` workers), then code tools, which win on a
+ * clash.
+ */
 export async function createToolRegistry(options: CreateToolRegistryOptions): Promise<ToolRegistry> {
   const byName = new Map<string, RegisteredTool>()
+  const python = options.workspace.tools.some((tool) => tool.handlerFile?.endsWith('.py'))
+    ? createPythonPool({ ...options.python, logger: options.logger })
+    : undefined
+  const pythonProblem = await python?.availability()
   for (const tool of options.workspace.tools) {
     if (!tool.handlerFile) continue
-    const handler = await importToolHandler(path.join(options.workspace.root, tool.handlerFile))
+    const absoluteFile = path.join(options.workspace.root, tool.handlerFile)
+    let handler: ToolHandler | string
+    if (tool.handlerFile.endsWith('.py')) {
+      const pool = python as PythonPool
+      handler =
+        pythonProblem ?? (await pool.load(absoluteFile)) ?? toPythonHandler(pool, absoluteFile, tool.name)
+    } else {
+      handler = await importToolHandler(absoluteFile)
+    }
     if (typeof handler === 'string') {
       options.diagnostics.push({
         severity: 'error',
@@ -66,5 +89,8 @@ export async function createToolRegistry(options: CreateToolRegistryOptions): Pr
   return {
     get: (name) => byName.get(name),
     list: () => [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    close: async () => {
+      await python?.close()
+    },
   }
 }

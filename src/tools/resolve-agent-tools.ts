@@ -7,15 +7,15 @@ export function toolAllowsAgent(tool: RegisteredTool, agentId: string): boolean 
 }
 
 /**
- * The tools an agent may call: those owned by its skills that exist and whose allow-list admits
- * the agent. Agents get tools only through skills.
+ * The tools an agent may call: those listed on the agent itself and those owned by its skills,
+ * that exist and whose allow-list admits the agent.
  */
 export function resolveAgentTools(
   agent: AgentDefinition,
   workspace: WorkspaceDefinition,
   registry: ToolRegistry,
 ): RegisteredTool[] {
-  const names = new Set<string>()
+  const names = new Set<string>(agent.tools)
   for (const skillId of agent.skills) {
     const skill = workspace.skills.find((candidate) => candidate.id === skillId)
     for (const name of skill?.tools ?? []) names.add(name)

@@ -19,6 +19,11 @@ export interface ToolContext {
   config: Readonly<Record<string, unknown>>
   /** Who started the run, when known. */
   principal: Principal | undefined
+  /**
+   * Attaches text the handler printed to the tool step of the execution trace (Python handlers'
+   * stdout and stderr arrive this way). Never shown to the model.
+   */
+  captureOutput(stream: 'stdout' | 'stderr', text: string): void
 }
 
 /** Returns a JSON-serializable result (or a string); throwing reports the error to the model. */
@@ -48,4 +53,6 @@ export interface RegisteredTool {
 export interface ToolRegistry {
   get(name: string): RegisteredTool | undefined
   list(): RegisteredTool[]
+  /** Stops what the tools hold (Python workers). */
+  close(): Promise<void>
 }

@@ -1,7 +1,9 @@
+import { memoryNotImplemented } from '../core/config/memory-settings.ts'
 import type { AgentDefinition, ContextFile, Diagnostic } from '../core/workspace/model.ts'
 import { type AgentFrontmatter, agentFrontmatterSchema } from '../core/workspace/schemas.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { type ItemDocument, readItemDocuments, readItemFile } from './list-item-dirs.ts'
+import { reportLegacyAgentFiles } from './report-legacy-files.ts'
 import type { WorkspaceFiles } from './workspace-files.ts'
 
 export async function loadAgents(
@@ -40,14 +42,10 @@ async function loadAgent(
     })
     return undefined
   }
-  if (data.tools) {
-    diagnostics.push({
-      severity: 'warning',
-      file,
-      subject,
-      message: 'agents get tools through skills; the "tools" key is ignored — list a skill that owns them',
-    })
+  if (data.memory.enabled) {
+    diagnostics.push({ severity: 'warning', file, subject, keyPath: 'memory', message: memoryNotImplemented })
   }
+  await reportLegacyAgentFiles(files, folder, subject, diagnostics)
   let schemasValid = true
   for (const [key, schema] of [
     ['input_schema', data.inputSchema],
@@ -122,6 +120,7 @@ async function loadAgent(
     version: data.version,
     enabled: data.enabled,
     skills: data.skills,
+    tools: data.tools,
     model,
     executionMode: data.executionMode,
     schedules: data.schedules,

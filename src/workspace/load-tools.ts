@@ -5,8 +5,8 @@ import type { JsonSchemaValidator } from '../json-schema/create-json-schema-vali
 import { readItemDocuments } from './list-item-dirs.ts'
 import type { WorkspaceFiles } from './workspace-files.ts'
 
-/** Handler modules looked for next to TOOL.md, in this order. */
-export const handlerFileNames = ['handler.ts', 'handler.mjs', 'handler.js'] as const
+/** Handler modules looked for next to TOOL.md, in this order: a TypeScript/JavaScript one wins over Python. */
+export const handlerFileNames = ['handler.ts', 'handler.mjs', 'handler.js', 'handler.py'] as const
 
 export async function loadTools(
   files: WorkspaceFiles,
@@ -44,8 +44,15 @@ export async function loadTools(
         continue
       }
       if ((await files.read(candidate)) !== undefined) {
-        handlerFile = candidate
-        break
+        if (handlerFile === null) handlerFile = candidate
+        else if (name === 'handler.py') {
+          diagnostics.push({
+            severity: 'warning',
+            file: candidate,
+            subject,
+            message: `not used: ${handlerFile.slice(folder.length + 1)} is the handler (remove one of them)`,
+          })
+        }
       }
     }
     tools.push({

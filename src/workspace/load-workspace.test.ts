@@ -182,22 +182,97 @@ describe('loadWorkspace', () => {
     expect(result.diagnostics[0]).toMatchObject({ severity: 'error', keyPath: 'input_schema' })
   })
 
-  it('warns on unknown cross-references and on the deprecated agent "tools" key', async () => {
+  it("warns on unknown cross-references, from skills and from an agent's own tools list", async () => {
     const result = await load(
       {
-        'agents/a/AGENT.md': agent('skills: [missing, s]\ntools: [x]'),
+        'agents/a/AGENT.md': agent('skills: [missing, s]\ntools: [x, from-code]'),
         'skills/s/SKILL.md': '---\ndescription: d\ntools: [nope, from-code]\n---\n',
       },
       ['from-code'],
     )
     expect(result.agents).toHaveLength(1)
+    expect(result.agents[0]?.tools).toEqual(['x', 'from-code'])
     const warnings = result.diagnostics
       .filter((item) => item.severity === 'warning')
-      .map((item) => item.message)
-    expect(warnings).toContainEqual('unknown skill "missing"')
-    expect(warnings).toContainEqual('unknown tool "nope"')
-    expect(warnings).toContainEqual(expect.stringContaining('"tools" key is ignored'))
+      .map((item) => `${item.file} ${item.message}`)
+    expect(warnings).toContainEqual('agents/a/AGENT.md unknown skill "missing"')
+    expect(warnings).toContainEqual('skills/s/SKILL.md unknown tool "nope"')
+    expect(warnings).toContainEqual('agents/a/AGENT.md unknown tool "x"')
     expect(warnings.some((message) => message.includes('from-code'))).toBe(false)
+  })
+
+  it('reads shared prompt files from agents/ as agents-gateway keeps them, and from the root', async () => {
+    const underAgents = await load({
+      'agents/AGENTS.md': 'Shared from agents/.',
+      'agents/BEHAVIOR.md': 'Rules from agents/.',
+      'agents/a/AGENT.md': agent('description: d'),
+    })
+    expect(underAgents.diagnostics).toEqual([])
+    expect(underAgents.sharedPrompt).toBe('Shared from agents/.')
+    expect(underAgents.sharedBehavior).toBe('Rules from agents/.')
+    await workspace?.remove()
+
+    const both = await load({
+      'AGENTS.md': 'Root.',
+      'agents/AGENTS.md': 'Nested.',
+      'agents/a/AGENT.md': agent('description: d'),
+    })
+    expect(both.sharedPrompt).toBe('Root.\n\nNested.')
+    expect(both.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'agents/AGENTS.md',
+        message: expect.stringContaining('keep one'),
+      }),
+    ])
+  })
+
+  it('reads memory: true|false as the shorthand of memory.enabled, warning while memory is not implemented', async () => {
+    const result = await load({
+      'agents/off/AGENT.md': agent('memory: false'),
+      'agents/on/AGENT.md': agent('memory: true'),
+      'agents/full/AGENT.md': agent(
+        'memory:\n  enabled: false\n  auto_extract: true\n  max_injected_chars: 10',
+      ),
+    })
+    const byId = Object.fromEntries(result.agents.map((item) => [item.id, item.memory]))
+    expect(byId.off).toEqual({
+      enabled: false,
+      autoExtract: false,
+      maxInjectedChars: 4000,
+      maxMemoryMdLines: 200,
+    })
+    expect(byId.on).toMatchObject({ enabled: true })
+    expect(byId.full).toEqual({
+      enabled: false,
+      autoExtract: true,
+      maxInjectedChars: 10,
+      maxMemoryMdLines: 200,
+    })
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'agents/on/AGENT.md',
+        keyPath: 'memory',
+        message: expect.stringContaining('memory is not implemented yet'),
+      }),
+    ])
+  })
+
+  it('names legacy agent files it does not read, with what to do instead', async () => {
+    const result = await load({
+      'agents/old/AGENT.md': agent('description: d'),
+      'agents/old/SOUL.md': 'A warm personality.',
+      'agents/old/CONFIG.md': '---\nmodel: gpt-4o\n---\n',
+    })
+    expect(result.agents).toHaveLength(1)
+    const messages = result.diagnostics.map((item) => `${item.severity} ${item.file}: ${item.message}`)
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^warning agents\/old\/SOUL\.md: .*move its text into BEHAVIOR\.md/),
+    )
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^warning agents\/old\/CONFIG\.md: .*AGENT\.md frontmatter/),
+    )
   })
 
   it('refuses a workflow step with two kinds and a fan-out over 10', async () => {

@@ -14,7 +14,7 @@ export interface LoadWorkspaceOptions {
   codeToolNames?: readonly string[]
 }
 
-async function readShared(
+async function readOne(
   files: WorkspaceFiles,
   name: string,
   diagnostics: Diagnostic[],
@@ -26,6 +26,28 @@ async function readShared(
     return null
   }
   return result.text.trim() || null
+}
+
+/**
+ * Reads a shared prompt file (`AGENTS.md`, `BEHAVIOR.md`) from the workspace root or from
+ * `agents/`, where agents-gateway workspaces keep them. With both, both are used, root first.
+ */
+async function readShared(
+  files: WorkspaceFiles,
+  name: string,
+  diagnostics: Diagnostic[],
+): Promise<string | null> {
+  const atRoot = await readOne(files, name, diagnostics)
+  const inAgents = await readOne(files, `agents/${name}`, diagnostics)
+  if (atRoot !== null && inAgents !== null) {
+    diagnostics.push({
+      severity: 'warning',
+      file: `agents/${name}`,
+      message: `${name} exists at the workspace root and in agents/; both are used (root first): keep one`,
+    })
+  }
+  const parts = [atRoot, inAgents].filter((part): part is string => part !== null)
+  return parts.length > 0 ? parts.join('\n\n') : null
 }
 
 /**
@@ -65,15 +87,6 @@ export async function loadWorkspace(
 
   const sharedPrompt = await readShared(files, 'AGENTS.md', diagnostics)
   const sharedBehavior = await readShared(files, 'BEHAVIOR.md', diagnostics)
-  for (const misplaced of ['agents/AGENTS.md', 'agents/BEHAVIOR.md']) {
-    if ((await files.read(misplaced)) !== undefined) {
-      diagnostics.push({
-        severity: 'warning',
-        file: misplaced,
-        message: `shared files live at the workspace root; move it to ${misplaced.slice('agents/'.length)}`,
-      })
-    }
-  }
   if ((await files.listEntries('agents')).length === 0) {
     diagnostics.push({
       severity: 'warning',
@@ -104,7 +117,7 @@ export async function loadWorkspace(
         file: tool.file,
         subject: { kind: 'tool', id: tool.id },
         message:
-          'no handler: add handler.ts, handler.mjs or handler.js exporting handle(args, context), or register the tool in code',
+          'no handler: add handler.ts, handler.mjs or handler.js exporting handle(args, context), or handler.py defining handle(arguments, context), or register the tool in code',
       })
     }
   }
@@ -122,6 +135,17 @@ export async function loadWorkspace(
     }
   }
   for (const agent of agents) {
+    for (const tool of agent.tools) {
+      if (!toolNames.has(tool) && !codeTools.has(tool)) {
+        diagnostics.push({
+          severity: 'warning',
+          file: agent.file,
+          subject: { kind: 'agent', id: agent.id },
+          keyPath: 'tools',
+          message: `unknown tool "${tool}"`,
+        })
+      }
+    }
     for (const skill of agent.skills) {
       if (!skillIds.has(skill)) {
         diagnostics.push({

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { Kysely, type KyselyPlugin, PostgresDialect, SqliteDialect } from 'kysely'
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration'
+import { toDatabaseLocation } from '../../core/config/database-url.ts'
 import { ConfigError } from '../../core/errors.ts'
 import { withCachedStatements } from './cached-statements.ts'
 import type { GatewayDatabase } from './database-schema.ts'
@@ -65,8 +66,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Gatewa
 
   if (options.backend === 'sqlite') {
     const { default: Sqlite } = await import('better-sqlite3')
-    const file =
-      options.url && options.url !== '' ? options.url.replace(/^sqlite:(\/\/)?/, '') : defaultSqliteFile
+    let file = defaultSqliteFile
+    if (options.url) {
+      const location = toDatabaseLocation(options.url)
+      if (!location.ok || location.backend !== 'sqlite') {
+        throw new ConfigError({
+          keyPath: 'persistence.url',
+          message: location.ok ? 'the sqlite backend needs a file path, not a postgres URL' : location.reason,
+        })
+      }
+      file = location.file
+    }
     const resolved = file === ':memory:' ? file : path.resolve(options.baseDirectory, file)
     if (resolved !== ':memory:') mkdirSync(path.dirname(resolved), { recursive: true })
     const database = new Sqlite(resolved)

@@ -41,8 +41,31 @@ export async function runCheck(
     for (const issue of error.issues) write(`    ${pc.red('[x]')} ${formatConfigIssue(issue)}\n`)
     return 1
   }
-  const { workspace, diagnostics, tools } = gateway.internalRuntime
+  const { diagnostics } = gateway
+  const { workspace, tools, models, config } = gateway.internalRuntime
   await gateway.stop()
+
+  // How each model id was understood, so a LiteLLM id's provider is visible before a run.
+  const modelOf = (agentId: string): string => {
+    const agent = workspace.agents.find((candidate) => candidate.id === agentId)
+    if (!agent) return ''
+    const parts: string[] = []
+    for (const [label, own, inherited] of [
+      ['model', agent.model.name, config.model.default],
+      ['fallback', agent.model.fallback, config.model.fallback ?? undefined],
+    ] as const) {
+      const written = own ?? inherited
+      if (!written) continue
+      const canonical = models.canonical(written)
+      const source = own ? '' : ` ${pc.dim(`(model.${label === 'model' ? 'default' : 'fallback'})`)}`
+      parts.push(`${label} ${written === canonical ? written : `${written} → ${canonical}`}${source}`)
+    }
+    return parts.length > 0 ? `  ${pc.dim('·')} ${parts.join(`  ${pc.dim('·')} `)}` : ''
+  }
+  const handlerOf = (toolId: string): string => {
+    const file = workspace.tools.find((tool) => tool.id === toolId)?.handlerFile
+    return file ? `  ${pc.dim('·')} ${file.slice(file.lastIndexOf('/') + 1)}` : ''
+  }
 
   const about = (kind: string, id: string) =>
     diagnostics.filter((item) => item.subject?.kind === kind && item.subject.id === id)
@@ -78,7 +101,7 @@ export async function runCheck(
     agentIds.map((id) => ({
       kind: 'agent',
       id,
-      label: loadedAgentIds.has(id) ? id : `${id} ${pc.dim('(not loaded)')}`,
+      label: loadedAgentIds.has(id) ? `${id}${modelOf(id)}` : `${id} ${pc.dim('(not loaded)')}`,
     })),
   )
   section(
@@ -90,7 +113,7 @@ export async function runCheck(
     toolIds.map((id) => ({
       kind: 'tool',
       id,
-      label: tools.get(id) ? id : `${id} ${pc.dim('(not loaded)')}`,
+      label: tools.get(id) ? `${id}${handlerOf(id)}` : `${id} ${pc.dim('(not loaded)')}`,
     })),
   )
   const errors = diagnostics.filter((item) => item.severity === 'error').length

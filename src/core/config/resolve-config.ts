@@ -1,8 +1,11 @@
 import { ConfigError, type ConfigIssue } from '../errors.ts'
+import { applyReferenceKeys } from './apply-reference-keys.ts'
 import { readEnvOverrides, setAtPath } from './env-overrides.ts'
 import { interpolateTree } from './interpolate.ts'
+import { memoryNotImplemented } from './memory-settings.ts'
 import { normalizeTree } from './normalize-tree.ts'
 import { type KeyPath, type ParsedYaml, parseYaml, pathKey } from './parse-yaml.ts'
+import { toAgwVariable } from './reference-keys.ts'
 import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './schema.ts'
 import { toConfigIssues } from './schema-issues.ts'
 
@@ -55,14 +58,21 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
   const parsed: ParsedYaml = options.yaml
     ? parseYaml(options.yaml.text, { file })
     : { value: {}, locate: () => undefined }
-  const at = (path: KeyPath): ConfigIssue => ({
-    file,
-    ...(parsed.locate(path) ?? {}),
-    keyPath: path.join('.'),
-    message: '',
-  })
+  // Keys set from an agents-gateway key of another name are located at the key as written.
+  let origins = new Map<string, KeyPath>()
+  const written = (path: KeyPath): KeyPath => {
+    for (let length = path.length; length > 0; length--) {
+      const origin = origins.get(pathKey(path.slice(0, length)))
+      if (origin) return [...origin, ...path.slice(length)]
+    }
+    return path
+  }
+  const at = (path: KeyPath): ConfigIssue => {
+    const source = written(path)
+    return { file, ...(parsed.locate(source) ?? {}), keyPath: source.join('.'), message: '' }
+  }
 
-  let raw = parsed.value ?? {}
+  let raw: unknown = parsed.value ?? {}
   if (!isPlainObject(raw)) {
     throw new ConfigError({ ...at([]), message: 'the top level must be a mapping of sections' })
   }
@@ -83,6 +93,19 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
   for (const override of readEnvOverrides(env, topLevelScalars)) {
     raw = setAtPath(raw, override.path, override.value) as Record<string, unknown>
     envSources.set(pathKey(override.path), override.variable)
+  }
+
+  warnings.push(...referenceVariableWarnings(env))
+  const applied = applyReferenceKeys(raw as Record<string, unknown>)
+  raw = applied.value
+  origins = applied.origins
+  for (const note of applied.notes) {
+    const variable = envSourceOf(envSources, note.path)
+    warnings.push(
+      variable
+        ? { keyPath: note.path.join('.'), message: `${variable}: ${note.message}` }
+        : { ...at(note.path), message: note.message },
+    )
   }
 
   const normalized = normalizeTree(raw, gatewayConfigSchema)
@@ -115,7 +138,40 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
       }),
     )
   }
+  if (result.data.memory.enabled) {
+    const path = ['memory', 'enabled']
+    const variable = envSourceOf(envSources, path)
+    const source: ConfigIssue =
+      collectedFromOptions(overridePaths, path) || collectedFromOptions(overridePaths, ['memory'])
+        ? { file: 'options', keyPath: 'memory.enabled', message: '' }
+        : variable
+          ? { file: variable, keyPath: 'memory.enabled', message: '' }
+          : at(path)
+    warnings.push({ ...source, message: memoryNotImplemented })
+  }
   return { config: result.data, warnings }
+}
+
+/** Variables of agents-gateway (`AGENT_GATEWAY_*`) are not read; each gets a warning naming its `AGW_*` twin. */
+function referenceVariableWarnings(env: Readonly<Record<string, string | undefined>>): ConfigIssue[] {
+  const warnings: ConfigIssue[] = []
+  for (const variable of Object.keys(env).sort()) {
+    if (!variable.startsWith('AGENT_GATEWAY_') || env[variable] === undefined) continue
+    const twin = toAgwVariable(variable)
+    warnings.push({
+      file: variable,
+      message: twin
+        ? `agents-gateway variables are not read; use ${twin}`
+        : variable === 'AGENT_GATEWAY_SECRET_KEY'
+          ? 'not read; use AGW_SECRET_KEY with a new key (32 random bytes as base64 or hex): secrets agents-gateway encrypted cannot be carried over'
+          : 'agents-gateway variables are not read, and this one has no agentgw equivalent (see docs/migrating-from-agents-gateway.md)',
+    })
+  }
+  return warnings
+}
+
+function collectedFromOptions(overridePaths: Set<string>, path: KeyPath): boolean {
+  return overridePaths.has(pathKey(path))
 }
 
 function envSourceOf(envSources: Map<string, string>, path: KeyPath): string | undefined {

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { isPlainPrefix, normalizePrefix } from '../url/path-prefix.ts'
+import { toDatabaseLocation } from './database-url.ts'
+import { gatewayMemorySchema } from './memory-settings.ts'
 
 /**
  * The schema of `gateway.yaml`. Keys are camelCase here and snake_case in YAML and env vars
@@ -142,26 +144,56 @@ export const authSchema = z.object({
   publicRoutes: z.array(z.string()).default(['health']),
 })
 
-export const persistenceSchema = z.object({
-  enabled: z.boolean().default(true),
-  backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
-  /** SQLite file (relative to the workspace) or a Postgres URL. */
-  url: z.string().optional(),
-  tablePrefix: z
-    .string()
-    .regex(/^[a-z0-9_]*$/, 'only lowercase letters, digits and _')
-    .default(''),
-  schema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/, 'a plain lowercase identifier')
-    .nullable()
-    .default(null),
-  migrateOnStart: z.boolean().default(true),
-})
+export const persistenceSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** @default from `url` (a postgres URL means `postgres`), else `sqlite` */
+    backend: z.enum(['sqlite', 'postgres']).optional(),
+    /**
+     * SQLite file (relative to the workspace), `sqlite:///…` (also SQLAlchemy's
+     * `sqlite+aiosqlite:///…`) or a Postgres URL (`postgres://`, `postgresql+asyncpg://`…).
+     */
+    url: z.string().optional(),
+    tablePrefix: z
+      .string()
+      .regex(/^[a-z0-9_]*$/, 'only lowercase letters, digits and _')
+      .default(''),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'a plain lowercase identifier')
+      .nullable()
+      .default(null),
+    migrateOnStart: z.boolean().default(true),
+  })
+  .transform((value, context) => {
+    // The URL is read once here, so every consumer gets a plain file path or a postgres:// URL.
+    if (value.url === undefined) return { ...value, backend: value.backend ?? ('sqlite' as const) }
+    const location = toDatabaseLocation(value.url)
+    if (!location.ok) {
+      context.addIssue({ code: 'custom', path: ['url'], message: location.reason })
+      return z.NEVER
+    }
+    if (value.backend && value.backend !== location.backend) {
+      context.addIssue({
+        code: 'custom',
+        path: ['backend'],
+        message: `backend is ${value.backend} but url points to ${location.backend === 'postgres' ? 'a PostgreSQL server' : 'a SQLite file'}`,
+      })
+      return z.NEVER
+    }
+    return {
+      ...value,
+      backend: location.backend,
+      url: location.backend === 'postgres' ? location.url : location.file,
+    }
+  })
 
 export const queueSchema = z.object({
-  /** `embedded` keeps jobs in the gateway's database; `bullmq` uses Redis; `rabbitmq` AMQP. */
-  backend: z.enum(['embedded', 'bullmq', 'rabbitmq', 'none']).default('embedded'),
+  /**
+   * `embedded` keeps jobs in the gateway's database; `bullmq` uses Redis; `rabbitmq` AMQP;
+   * `memory` (or `none`) runs them in this process only.
+   */
+  backend: z.enum(['embedded', 'bullmq', 'rabbitmq', 'memory', 'none']).default('embedded'),
   redisUrl: z.string().default('redis://127.0.0.1:6379'),
   rabbitmqUrl: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
   queueName: z.string().default('agw-executions'),
@@ -350,6 +382,22 @@ export const dashboardSchema = z.object({
     .prefault({}),
 })
 
+export const pythonSchema = z.object({
+  /** Interpreter for `handler.py` tools: a name looked up on PATH, or a path (relative to the workspace). */
+  command: z.string().min(1).default('python3'),
+  /** Python worker processes at most; each runs one tool call at a time. */
+  workers: z.number().int().min(1).max(64).default(2),
+  /** How long a worker may take to start. */
+  startTimeoutMs: durationMs.default(10_000),
+})
+
+export const contextRetrievalSchema = z.object({
+  /** Each context file is cut at this many characters before it goes into a prompt. */
+  maxContextFileChars: z.number().int().min(1).default(100_000),
+  /** All context files of one agent together are cut at this many characters. */
+  maxContextChars: z.number().int().min(1).default(200_000),
+})
+
 export const telemetrySchema = z.object({
   enabled: z.boolean().default(true),
   serviceName: z.string().default('agentgw'),
@@ -385,6 +433,10 @@ export const gatewayConfigSchema = z.object({
   dashboard: dashboardSchema.prefault({}),
   telemetry: telemetrySchema.prefault({}),
   secrets: secretsSchema.prefault({}),
+  /** Agent memory defaults; `memory: true|false` is the shorthand for `enabled`. */
+  memory: gatewayMemorySchema,
+  contextRetrieval: contextRetrievalSchema.prefault({}),
+  python: pythonSchema.prefault({}),
   /** Free-form values handed to every tool handler as `context.config`. */
   context: z.record(z.string(), z.unknown()).default({}),
 })

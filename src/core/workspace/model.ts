@@ -1,9 +1,11 @@
+import type { AgentMemorySettings } from '../config/memory-settings.ts'
 import type { ConfigIssue } from '../errors.ts'
 import type { ScheduleDefinition, WorkflowStep } from './schemas.ts'
 import type { JsonSchema } from './tool-parameters.ts'
 
 /** A problem found while loading a workspace. Errors make the item unusable; warnings don't. */
 export interface Diagnostic extends ConfigIssue {
+  /** `error`: the item was left out; `warning`: it runs, but something needs attention. */
   severity: 'error' | 'warning'
   /** What the problem is about, when it is about one agent, skill or tool. */
   subject?: { kind: 'agent' | 'skill' | 'tool' | 'workspace'; id: string } | undefined
@@ -32,6 +34,8 @@ export interface AgentDefinition {
   version: string | null
   enabled: boolean
   skills: string[]
+  /** Tools listed on the agent itself; it also gets the tools of its skills. */
+  tools: string[]
   model: AgentModelSettings
   executionMode: 'sync' | 'async'
   schedules: ScheduleDefinition[]
@@ -46,7 +50,7 @@ export interface AgentDefinition {
   setupSchema: JsonSchema | null
   delegatesTo: string[]
   retrievers: string[]
-  memory: { enabled: boolean; autoExtract: boolean; maxInjectedChars: number; maxMemoryMdLines: number }
+  memory: AgentMemorySettings
   mcpServers: string[]
   guardrails: {
     maxToolCalls?: number | undefined

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { agentMemorySchema } from '../config/memory-settings.ts'
 import { agentModelSchema } from '../config/schema.ts'
 
 /** Ids of agents, skills and tools come from directory names and must match this. */
@@ -36,8 +37,8 @@ export const agentFrontmatterSchema = z.object({
     .default(null),
   enabled: z.boolean().default(true),
   skills: z.array(z.string()).default([]),
-  /** Deprecated: agents get tools through skills. Accepted with a warning. */
-  tools: z.array(z.string()).optional(),
+  /** Tools the agent may call directly, besides those of its skills. */
+  tools: z.array(z.string()).default([]),
   model: z.union([z.string().min(1), agentModelSchema]).optional(),
   executionMode: z.enum(['sync', 'async']).default('sync'),
   schedules: z.array(scheduleSchema).default([]),
@@ -56,14 +57,8 @@ export const agentFrontmatterSchema = z.object({
   /** Extra context files, relative to the workspace root. */
   context: z.array(z.string()).default([]),
   retrievers: z.array(z.string()).default([]),
-  memory: z
-    .object({
-      enabled: z.boolean().default(false),
-      autoExtract: z.boolean().default(false),
-      maxInjectedChars: z.number().int().min(0).default(4000),
-      maxMemoryMdLines: z.number().int().min(0).default(200),
-    })
-    .prefault({}),
+  /** `true`, `false` or `{enabled, auto_extract, max_injected_chars, max_memory_md_lines}`. */
+  memory: agentMemorySchema,
   mcpServers: z.array(z.string()).default([]),
   /** Per-agent guardrail overrides. */
   guardrails: z

@@ -57,11 +57,7 @@ export function registerStaticRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteT
 
   app.get('/dashboard/static/theme.css', (c) => {
     if (!c.var.runtime.dashboard) return c.notFound()
-    const colors = c.var.runtime.config.dashboard.theme.colors
-    const variables = Object.entries(colors)
-      .map(([name, value]) => `  --agw-${name}: ${value};`)
-      .join('\n')
-    return c.body(`:root {\n${variables}\n}\n`, 200, {
+    return c.body(toThemeCss(c.var.runtime.config.dashboard.theme.colors), 200, {
       'Content-Type': 'text/css; charset=utf-8',
       'Cache-Control': 'no-cache',
     })
@@ -91,4 +87,24 @@ export function registerStaticRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteT
     })
     table.add({ id, surface: 'dashboard', scopes: [], public: true, method: 'GET', path: routePath })
   }
+}
+
+/**
+ * The configured colours as CSS variables. `<name>-dark` sets the dark-mode value of `<name>`,
+ * in the same places the built-in stylesheet switches to its dark palette.
+ */
+export function toThemeCss(colors: Readonly<Record<string, string>>): string {
+  const light: string[] = []
+  const dark: string[] = []
+  for (const [name, value] of Object.entries(colors)) {
+    if (name.endsWith('-dark')) dark.push(`  --agw-${name.slice(0, -'-dark'.length)}: ${value};`)
+    else light.push(`  --agw-${name}: ${value};`)
+  }
+  let css = `:root {\n${light.join('\n')}\n}\n`
+  if (dark.length > 0) {
+    const block = dark.join('\n')
+    css += `[data-theme-mode="dark"] {\n${block}\n}\n`
+    css += `@media (prefers-color-scheme: dark) {\n  [data-theme-mode="auto"] {\n${block.replace(/^/gm, '  ')}\n  }\n}\n`
+  }
+  return css
 }

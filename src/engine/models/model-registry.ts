@@ -6,23 +6,33 @@ import type { LanguageModelV4 } from '@ai-sdk/provider'
 import type { GatewayConfig } from '../../core/config/schema.ts'
 import { createMockModel } from './mock-model.ts'
 import { ModelResolutionError } from './model-errors.ts'
+import { toModelId } from './to-model-id.ts'
 
-/** Turns `provider:model` ids into AI SDK language models, one instance per id. */
+/**
+ * Turns model ids into AI SDK language models, one instance per id. Ids are `provider:model` or
+ * LiteLLM ids (`openai/gpt-4o`, `gemini/…`, bare `gpt-4o-mini`), see `toModelId`.
+ */
 export interface ModelRegistry {
   /** @throws ModelResolutionError for an unknown provider or a malformed id */
   resolve(id: string): LanguageModelV4
   /** The reason an id cannot be resolved, or `null` when it can (for start-up checks). */
   check(id: string): string | null
+  /**
+   * The canonical `provider:model` an id stands for (`gpt-4o-mini` → `openai:gpt-4o-mini`); ids
+   * registered in code and ids that cannot be resolved come back as written.
+   */
+  canonical(id: string): string
 }
 
 export interface CreateModelRegistryOptions {
   config: GatewayConfig['model']
-  /** Models registered in code with `gw.useModel(id, model)`; matched by exact id first. */
+  /**
+   * Models registered in code with `gw.useModel(id, model)`: matched by exact id first, then by
+   * the canonical id an alias stands for.
+   */
   custom: ReadonlyMap<string, LanguageModelV4>
   env: Readonly<Record<string, string | undefined>>
 }
-
-const builtInProviders = ['openai', 'anthropic', 'google', 'mock'] as const
 
 export function createModelRegistry(options: CreateModelRegistryOptions): ModelRegistry {
   const { config, custom, env } = options
@@ -67,7 +77,8 @@ export function createModelRegistry(options: CreateModelRegistryOptions): ModelR
     'google',
     lazy(() => {
       const provider = createGoogleGenerativeAI({
-        apiKey: google?.apiKey || env.GOOGLE_GENERATIVE_AI_API_KEY,
+        // GEMINI_API_KEY is the name LiteLLM (and so agents-gateway) reads.
+        apiKey: google?.apiKey || env.GOOGLE_GENERATIVE_AI_API_KEY || env.GEMINI_API_KEY,
         ...(google?.baseUrl ? { baseURL: google.baseUrl } : {}),
         ...(google?.headers ? { headers: google.headers } : {}),
       })
@@ -91,30 +102,35 @@ export function createModelRegistry(options: CreateModelRegistryOptions): ModelR
     )
   }
 
+  const providers = new Set(factories.keys())
+  const understand = (id: string) => toModelId(id, { providers })
+
   const check = (id: string): string | null => {
     if (custom.has(id)) return null
-    const separator = id.indexOf(':')
-    if (separator <= 0 || separator === id.length - 1) {
-      return `model "${id}" must look like provider:model (e.g. openai:gpt-4o-mini, mock:assistant)`
-    }
-    const provider = id.slice(0, separator)
-    if (!factories.has(provider)) {
-      const known = [...builtInProviders, ...Object.keys(compatible)].join(', ')
-      return `unknown model provider "${provider}" in "${id}" (known: ${known}; add others under model.providers.openai_compatible)`
-    }
-    return null
+    const resolution = understand(id)
+    return resolution.ok ? null : resolution.reason
+  }
+
+  const canonical = (id: string): string => {
+    if (custom.has(id)) return id
+    const resolution = understand(id)
+    return resolution.ok ? resolution.id : id
   }
 
   return {
     check,
+    canonical,
     resolve(id) {
       const cached = cache.get(id) ?? custom.get(id)
       if (cached) return cached
-      const problem = check(id)
-      if (problem) throw new ModelResolutionError(problem)
-      const separator = id.indexOf(':')
-      const factory = factories.get(id.slice(0, separator)) as (name: string) => LanguageModelV4
-      const model = factory(id.slice(separator + 1))
+      const resolution = understand(id)
+      if (!resolution.ok) throw new ModelResolutionError(resolution.reason)
+      // A model registered as `openai:gpt-4o` also serves `gpt-4o` and `openai/gpt-4o`.
+      const registered = custom.get(resolution.id)
+      if (registered) return registered
+      const separator = resolution.id.indexOf(':')
+      const factory = factories.get(resolution.id.slice(0, separator)) as (name: string) => LanguageModelV4
+      const model = factory(resolution.id.slice(separator + 1))
       cache.set(id, model)
       return model
     },

@@ -41,6 +41,25 @@ function customAuthenticator(fn: CustomAuthFunction): Authenticator {
 }
 
 /**
+ * The start-up error without keys: the API stays closed, and the message carries the YAML for
+ * either choice, so the fix is a copy and paste (agents-gateway examples set keys in code).
+ */
+const noApiKeysMessage = [
+  'auth.mode is api_key (the default) but no keys are configured, so the gateway refuses to start with an open API.',
+  'Add API keys to gateway.yaml:',
+  '',
+  '  auth:',
+  '    api_keys:',
+  '      - name: my-client',
+  '        key: ${AGW_API_KEY}   # at least 16 characters, read from the environment',
+  '',
+  'or serve without authentication, for local use only:',
+  '',
+  '  auth:',
+  '    mode: none',
+].join('\n')
+
+/**
  * Builds the authenticator for `auth.mode`, refusing configurations that would leave the API
  * open by accident: `api_key` without keys, `oauth2` without an issuer, `custom` without a
  * function. Returns `undefined` only for an explicit `mode: none`.
@@ -64,13 +83,7 @@ export function createAuthenticator(options: CreateAuthenticatorOptions): Authen
     case 'none':
       return undefined
     case 'api_key':
-      return (
-        apiKeys() ??
-        fail(
-          'auth.api_keys',
-          'auth.mode is api_key but no keys are configured; add keys, or set auth.mode: none explicitly for an open API',
-        )
-      )
+      return apiKeys() ?? fail('auth.api_keys', noApiKeysMessage)
     case 'oauth2':
       return jwt() ?? fail('auth.oauth2.issuer', 'auth.mode is oauth2 but auth.oauth2.issuer is not set')
     case 'custom':

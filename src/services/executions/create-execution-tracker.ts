@@ -64,6 +64,14 @@ function clip(value: unknown): unknown {
   return text.length <= maxStepDataChars ? value : `${text.slice(0, maxStepDataChars)}…`
 }
 
+/** Printed output kept in a step; stderr keeps its end, where a traceback names the failure. */
+const maxStepLogChars = 8192
+
+function clipText(text: string, keep: 'start' | 'end'): string {
+  if (text.length <= maxStepLogChars) return text
+  return keep === 'start' ? `${text.slice(0, maxStepLogChars)}…` : `…${text.slice(-maxStepLogChars)}`
+}
+
 function toStep(
   event: EngineEvent,
   attempt: number,
@@ -102,6 +110,8 @@ function toStep(
           name: event.name,
           output: clip(event.output),
           is_error: event.isError,
+          ...(event.logs?.stdout ? { stdout: clipText(event.logs.stdout, 'start') } : {}),
+          ...(event.logs?.stderr ? { stderr: clipText(event.logs.stderr, 'end') } : {}),
         },
         durationMs: event.durationMs,
         attempt,
