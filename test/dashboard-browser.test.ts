@@ -51,6 +51,9 @@ const dayMs = 86_400_000
 
 describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
   'the dashboard in Chromium',
+  // Whole journeys through a real browser: the bound is a hang guard, generous enough for a
+  // busy two-core machine.
+  { timeout: 60_000 },
   () => {
     const modes = new Map<Mode['name'], Mode>()
     const workspaces: TempWorkspace[] = []
