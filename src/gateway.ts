@@ -5,6 +5,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider'
 import type { Handler } from 'hono'
 import { type AnyHono, mountToHono } from './adapters/hosts/hono.ts'
 import { toNodeHandler } from './adapters/hosts/node.ts'
+import { systemViewer, toViewer, type Viewer } from './core/authorization.ts'
 import { type ProxyHeadersOptions, proxyHeadersConfig } from './core/config/proxy-headers.ts'
 import { mergeDeep, resolveConfig } from './core/config/resolve-config.ts'
 import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
@@ -28,7 +29,14 @@ import type { GatewayEnv } from './http/gateway-env.ts'
 import { createRouteTable, type RouteTable } from './http/route-table.ts'
 import { createLogger } from './runtime/create-logger.ts'
 import { createRuntime } from './runtime/create-runtime.ts'
-import type { ChatOptions, ChatOutcome, InvokeOptions, RunOutcome } from './services/agent-runner.ts'
+import type {
+  AsViewer,
+  ChatOptions,
+  ChatOutcome,
+  InvokeOptions,
+  RunOptions,
+  RunOutcome,
+} from './services/agent-runner.ts'
 import type { CustomAuthFunction } from './services/auth/create-authenticator.ts'
 import type { GatewayRuntime } from './services/gateway-runtime.ts'
 import { type StreamFrame, streamRun } from './services/run-stream.ts'
@@ -39,6 +47,16 @@ import { readGatewayConfigFile } from './workspace/read-gateway-config-file.ts'
 type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped'
 
 const optionKeys = new Set(['workspace', 'configFile', 'env', 'logger'])
+
+/**
+ * The host's code runs agents as the principal it names, or — without one — as the trusted
+ * system viewer (see `core/authorization.ts`).
+ */
+function asHostCode<Options extends RunOptions>(options: Options): AsViewer<Options> {
+  const { principal, ...rest } = options
+  const viewer: Viewer = principal ? toViewer(principal) : systemViewer
+  return { ...rest, viewer } as AsViewer<Options>
+}
 
 /**
  * An agent gateway: a workspace of agents served as a Web-standard app. Use `gw.fetch` with any
@@ -193,13 +211,17 @@ export class Gateway {
    */
   async invoke(agentId: string, message: string, options: InvokeOptions = {}): Promise<RunOutcome> {
     const runtime = await this.#ensureStarted()
-    return runtime.runner.invoke(agentId, message, options)
+    return runtime.runner.invoke(agentId, message, asHostCode(options))
   }
 
-  /** Runs one chat turn; pass the returned `sessionId` to continue the conversation. */
+  /**
+   * Runs one chat turn; pass the returned `sessionId` to continue the conversation. Without
+   * `options.principal` the turn is the host's own (unowned, and it may continue any session);
+   * with one, it runs as that principal and continues only sessions that principal may change.
+   */
   async chat(agentId: string, message: string, options: ChatOptions = {}): Promise<ChatOutcome> {
     const runtime = await this.#ensureStarted()
-    return runtime.runner.chat(agentId, message, options)
+    return runtime.runner.chat(agentId, message, asHostCode(options))
   }
 
   /**
@@ -217,11 +239,12 @@ export class Gateway {
   async *stream(agentId: string, message: string, options: StreamOptions = {}): AsyncGenerator<StreamFrame> {
     const runtime = await this.#ensureStarted()
     const { mode = 'chat', ...rest } = options
+    const runOptions = asHostCode(rest)
     yield* streamRun(
       runtime.runner,
       mode === 'chat'
-        ? { kind: 'chat', agentId, message, options: rest }
-        : { kind: 'invoke', agentId, message, options: rest },
+        ? { kind: 'chat', agentId, message, options: runOptions }
+        : { kind: 'invoke', agentId, message, options: runOptions },
     )
   }
 

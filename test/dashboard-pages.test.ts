@@ -81,11 +81,11 @@ describe('dashboard pages', () => {
     expect(conversation).toContain('Echo: hello from alice')
 
     // Continuing the session keeps history; another user's session is not found.
-    const second = await chat(alice, { agent_id: 'helper', message: 'again', session_id: aliceSession })
-    expect(second.at(-1)?.data).toMatchObject({ status: 'completed', turn_count: 2 })
-    const foreign = await chat(root, { agent_id: 'helper', message: 'mine?', session_id: aliceSession })
-    expect(foreign.map((event) => event.event)).toEqual(['error', 'done'])
-    expect(foreign[0]?.data).toMatchObject({ code: 'session_not_found' })
+    const second = await chat(alice, { agent_id: 'writer', message: 'again', session_id: rootSession })
+    expect(second.map((event) => event.event)).toEqual(['error', 'done'])
+    expect(second[0]?.data).toMatchObject({ code: 'session_not_found' })
+    const again = await chat(alice, { agent_id: 'helper', message: 'again', session_id: aliceSession })
+    expect(again.at(-1)?.data).toMatchObject({ status: 'completed', turn_count: 2 })
   })
 
   it('ends a chat with a disabled agent in error + done, never an empty stream', async () => {

@@ -1,10 +1,13 @@
 import type { Scope } from './scopes.ts'
 
+/** The kinds of principal: how the caller was authenticated. */
+export const principalKinds = ['api_key', 'jwt', 'custom', 'anonymous', 'user'] as const
+
 /** Who is calling. Handlers, tools and records see this, never the credential itself. */
 export interface Principal {
   /** Stable id, e.g. `key:ci`, `jwt:<sub>`, `user:alice`, `anonymous`. */
   id: string
-  kind: 'api_key' | 'jwt' | 'custom' | 'anonymous' | 'user'
+  kind: (typeof principalKinds)[number]
   /** Granted scopes; `*` grants all. */
   scopes: readonly string[]
   /** A display name, when known (key name, JWT name/email). */
@@ -15,15 +18,6 @@ export interface Principal {
 export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {
   if (principal.scopes.includes('*')) return true
   return required.every((scope) => principal.scopes.includes(scope))
-}
-
-/** Admins and holders of `executions:read_all` see every caller's executions and sessions. */
-export function seesEverything(principal: Principal): boolean {
-  return (
-    principal.scopes.includes('*') ||
-    principal.scopes.includes('admin') ||
-    principal.scopes.includes('executions:read_all')
-  )
 }
 
 /** The principal of an open gateway (`auth.mode: none`): everything is allowed. */

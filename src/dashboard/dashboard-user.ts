@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Context } from 'hono'
+import { toViewer, type Viewer } from '../core/authorization.ts'
 import type { DashboardSessionRecord } from '../core/ports/dashboard-session-store.ts'
 import type { Principal } from '../core/principal.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
@@ -13,8 +14,10 @@ import {
 
 /** Who is using the dashboard in this request. */
 export interface DashboardUser {
-  /** Runs started from the dashboard record this principal; executions are filtered by its id. */
+  /** Runs started from the dashboard record this principal as their owner. */
   principal: Principal
+  /** The principal as it asks the services for executions and sessions. */
+  viewer: Viewer
   role: 'user' | 'admin'
   displayName: string
   /** The CSRF token this user's forms and htmx requests send. */
@@ -66,8 +69,10 @@ export async function readDashboardUser(
   dashboard: DashboardService,
 ): Promise<DashboardUser | undefined> {
   if (!dashboard.config.auth.enabled) {
+    const principal: Principal = { id: 'anonymous', kind: 'anonymous', scopes: ['*'], name: 'Administrator' }
     return {
-      principal: { id: 'anonymous', kind: 'anonymous', scopes: ['*'], name: 'Administrator' },
+      principal,
+      viewer: toViewer(principal),
       role: 'admin',
       displayName: 'Administrator',
       csrfToken: await ensureCsrfCookie(c, dashboard),
@@ -80,8 +85,10 @@ export async function readDashboardUser(
   if (!session) return undefined
   const role = dashboard.roleOf(session)
   if (!role) return undefined
+  const principal = toPrincipal(session, role)
   return {
-    principal: toPrincipal(session, role),
+    principal,
+    viewer: toViewer(principal),
     role,
     displayName: session.displayName,
     csrfToken: session.csrfToken,

@@ -1,6 +1,7 @@
+import type { Viewer } from '../core/authorization.ts'
 import type { GatewayBindings } from '../core/gateway-bindings.ts'
+import type { Principal } from '../core/principal.ts'
 import type { RequestOrigin } from '../core/url/request-origin.ts'
-import type { Principal } from '../services/agent-runner.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import type { RouteEntry } from './route-table.ts'
 
@@ -21,10 +22,10 @@ export interface GatewayVariables {
   /** The authenticated caller, when there is one. */
   principal: Principal | undefined
   /**
-   * Whose executions and sessions this caller sees: `undefined` for everyone's (admins, open
-   * gateways), otherwise one principal id (`null` for anonymous).
+   * Who asks for owned resources (executions, sessions…): the principal, or the unauthenticated
+   * viewer. Hand it to the services, which decide what it may see (see `core/authorization.ts`).
    */
-  visibility: { principalId: string | null | undefined }
+  viewer: Viewer
 }
 
 /** Hono's `Env` of the gateway's app: custom route handlers are `Handler<GatewayEnv>`. */

@@ -19,12 +19,9 @@ import { AgentIdParams } from './agents.ts'
 const ChatRequestSchema = z
   .object({
     message: z.string().min(1).max(maxMessageChars),
-    session_id: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .openapi({ description: 'Continue this session; omit to start one.' }),
+    session_id: z.string().min(1).max(128).optional().openapi({
+      description: "Continue this session (the caller's own, or any with `admin` or `*`); omit to start one.",
+    }),
     input: z.record(z.string(), z.unknown()).optional(),
     options: z
       .object({
@@ -83,7 +80,8 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const input = body.input ?? {}
     try {
       await runtime.runner.prepare(agentId, input)
-      if (body.session_id) await runtime.runner.checkSession(agentId, body.session_id, c.get('principal'))
+      // Checked before the stream starts, so a refused session gets its own status code.
+      if (body.session_id) await runtime.sessions.getContinuable(body.session_id, agentId, c.var.viewer)
     } catch (error) {
       if (options.stream && GatewayError.isInstance(error))
         return sseErrorResponse(c, error, body.session_id ?? null)
@@ -94,7 +92,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       timeoutMs: options.timeout_ms,
       sessionId: body.session_id,
       signal: c.req.raw.signal,
-      principal: c.get('principal'),
+      viewer: c.var.viewer,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

@@ -5,7 +5,7 @@ import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
 import { sseResponse } from '../http/sse.ts'
 import { executionChannel } from '../services/executions/create-execution-tracker.ts'
-import { requireExecution, toStepBody } from './executions.ts'
+import { toStepBody } from './executions.ts'
 
 /** Fallback re-read of storage when no wake-up arrived (the bus is best effort). */
 const pollMs = 1000
@@ -49,9 +49,10 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
   app.openapi(eventsRoute, async (c) => {
     const runtime = c.var.runtime
     const id = c.req.valid('param').execution_id
-    await requireExecution(runtime, id, c.var.visibility.principalId)
+    const viewer = c.var.viewer
+    // Answered before the stream starts, so a hidden execution is a plain 404.
+    await runtime.executions.getVisible(id, viewer)
     const after = Number(c.req.valid('header')['last-event-id'] ?? 0)
-    const store = runtime.executions.store
     return sseResponse({
       keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
       requestSignal: c.req.raw.signal,
@@ -64,26 +65,26 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
           let last = after
           let sentStep = false
           while (!sink.closed) {
-            // Read the status before the steps: a terminal status seen first guarantees every step is already stored.
-            const record = await store.get(id)
-            for (const step of await store.listSteps(id, last)) {
+            const { record, steps } = await runtime.executions.readProgress(id, viewer, last)
+            for (const step of steps) {
               // Event ids are step sequences (not a running count) so Last-Event-ID resumes exactly.
               sink.send(step.type, toStepBody(step), step.sequence)
               last = step.sequence
               sentStep = true
             }
-            if (!record || terminalStatuses.includes(record.status)) {
+            if (terminalStatuses.includes(record.status)) {
               // `done` is always one past the last step, whether read fresh or resumed after
               // every step (or after `done` itself): the same event keeps the same id.
-              if (!sentStep && after > 0) last = (await store.listSteps(id)).at(-1)?.sequence ?? 0
+              if (!sentStep && after > 0)
+                last = (await runtime.executions.readProgress(id, viewer)).steps.at(-1)?.sequence ?? 0
               sink.send(
                 'done',
                 {
                   execution_id: id,
-                  status: record?.status ?? 'failed',
-                  stop_reason: record?.result?.stopReason ?? null,
-                  output: record?.result?.output ?? null,
-                  error: record?.error ?? null,
+                  status: record.status,
+                  stop_reason: record.result?.stopReason ?? null,
+                  output: record.result?.output ?? null,
+                  error: record.error,
                 },
                 last + 1,
               )

@@ -117,6 +117,7 @@ const listRoute = defineRoute(
     path: '/v1/executions',
     tags: ['Executions'],
     summary: 'List executions, newest first',
+    description: "The caller's own executions; every caller's with `executions:read_all`, `admin` or `*`.",
     request: {
       query: z.object({
         agent_id: z.string().optional(),
@@ -151,6 +152,7 @@ const getRoute = defineRoute(
     path: '/v1/executions/{execution_id}',
     tags: ['Executions'],
     summary: 'Get an execution with its steps',
+    description: "Another caller's execution answers 404 unless the caller may read everyone's.",
     request: { params: ExecutionIdParams },
     responses: {
       200: {
@@ -175,7 +177,7 @@ const cancelRoute = defineRoute(
     tags: ['Executions'],
     summary: 'Cancel an execution',
     description:
-      'A queued execution is cancelled at once (200 `cancelled`); a running one is asked to stop (202 `cancel_requested`) wherever it runs. A finished one answers 409.',
+      "A queued execution is cancelled at once (200 `cancelled`); a running one is asked to stop (202 `cancel_requested`) wherever it runs. A finished one answers 409. Another caller's execution answers 404, or 403 `forbidden` to a caller that may read but not change it (`executions:read_all` without `admin`).",
     request: { params: ExecutionIdParams },
     responses: {
       200: {
@@ -199,31 +201,20 @@ const cancelRoute = defineRoute(
   }),
 )
 
-/** The execution, if the caller may see it; otherwise a 404 (its existence is not theirs to learn). */
-export async function requireExecution(
-  runtime: GatewayEnv['Variables']['runtime'],
-  id: string,
-  principalId: string | null | undefined,
-) {
-  const record = await runtime.executions.store.get(id)
-  if (!record || (principalId !== undefined && record.principalId !== principalId)) {
-    throw new GatewayError('execution_not_found', { message: `Execution "${id}" not found.` })
-  }
-  return record
-}
-
 export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query')
-    const page = await c.var.runtime.executions.store.list({
-      agentId: query.agent_id,
-      sessionId: query.session_id,
-      status: query.status,
-      rootExecutionId: query.root_execution_id,
-      principalId: c.var.visibility.principalId,
-      limit: query.limit,
-      cursor: query.cursor,
-    })
+    const page = await c.var.runtime.executions.listVisible(
+      {
+        agentId: query.agent_id,
+        sessionId: query.session_id,
+        status: query.status,
+        rootExecutionId: query.root_execution_id,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      c.var.viewer,
+    )
     return c.json(
       {
         items: page.items.map((record) =>
@@ -237,8 +228,7 @@ export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
 
   app.openapi(getRoute, async (c) => {
     const id = c.req.valid('param').execution_id
-    const record = await requireExecution(c.var.runtime, id, c.var.visibility.principalId)
-    const steps = await c.var.runtime.executions.store.listSteps(id)
+    const { record, steps } = await c.var.runtime.executions.readProgress(id, c.var.viewer)
     return c.json(
       { ...toExecutionBody(record, url(c, `/v1/executions/${id}/events`)), steps: steps.map(toStepBody) },
       200,
@@ -247,9 +237,7 @@ export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
 
   app.openapi(cancelRoute, async (c) => {
     const id = c.req.valid('param').execution_id
-    await requireExecution(c.var.runtime, id, c.var.visibility.principalId)
-    const outcome = await c.var.runtime.executions.cancel(id)
-    if (outcome === 'not_found') throw new GatewayError('execution_not_found')
+    const outcome = await c.var.runtime.executions.cancel(id, c.var.viewer)
     if (outcome === 'terminal') {
       throw new GatewayError('invalid_state', {
         message: 'The execution has already finished.',

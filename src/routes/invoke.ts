@@ -135,7 +135,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
         input,
         timeoutMs: options.timeout_ms,
         outputSchema: options.output_schema,
-        principal: c.get('principal'),
+        viewer: c.var.viewer,
       })
       const pollUrl = url(c, `/v1/executions/${record.id}`)
       c.header('Location', absoluteUrl(c, `/v1/executions/${record.id}`))
@@ -155,7 +155,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       timeoutMs: options.timeout_ms,
       outputSchema: options.output_schema,
       signal: c.req.raw.signal,
-      principal: c.get('principal'),
+      viewer: c.var.viewer,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

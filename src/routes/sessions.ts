@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { GatewayError } from '../core/errors.ts'
 import type { ChatMessage } from '../core/execution-types.ts'
 import type { SessionSummary } from '../core/ports/session-store.ts'
 import { defineRoute } from '../http/define-route.ts'
@@ -78,6 +77,7 @@ const listRoute = defineRoute(
     path: '/v1/sessions',
     tags: ['Sessions'],
     summary: 'List chat sessions, most recently active first',
+    description: "The caller's own sessions; every caller's with `executions:read_all`, `admin` or `*`.",
     request: {
       query: z.object({
         agent_id: z.string().optional(),
@@ -106,6 +106,7 @@ const getRoute = defineRoute(
     path: '/v1/sessions/{session_id}',
     tags: ['Sessions'],
     summary: 'Get a session with its recent history',
+    description: "Another caller's session answers 404 unless the caller may read everyone's.",
     request: { params: SessionIdParams },
     responses: {
       200: {
@@ -129,6 +130,8 @@ const deleteRoute = defineRoute(
     path: '/v1/sessions/{session_id}',
     tags: ['Sessions'],
     summary: 'Delete a session and its history',
+    description:
+      "Another caller's session answers 404, or 403 `forbidden` to a caller that may read but not change it (`executions:read_all` without `admin`).",
     request: { params: SessionIdParams },
     responses: {
       200: {
@@ -141,35 +144,23 @@ const deleteRoute = defineRoute(
 )
 
 export function registerSessionRoutes(app: OpenAPIHono<GatewayEnv>): void {
-  const visible = async (c: { var: GatewayEnv['Variables'] }, id: string) => {
-    const session = await c.var.runtime.sessions.get(id)
-    const principalId = c.var.visibility.principalId
-    if (!session || (principalId !== undefined && session.ownerId !== principalId)) {
-      throw new GatewayError('session_not_found', { message: `Session "${id}" not found.` })
-    }
-    return session
-  }
-
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query')
-    const sessions = await c.var.runtime.sessions.list({
-      agentId: query.agent_id,
-      ownerId: c.var.visibility.principalId,
-      limit: query.limit,
-      before: query.before,
-    })
+    const sessions = await c.var.runtime.sessions.listVisible(
+      { agentId: query.agent_id, limit: query.limit, before: query.before },
+      c.var.viewer,
+    )
     return c.json({ items: sessions.map(toSessionBody) }, 200)
   })
 
   app.openapi(getRoute, async (c) => {
-    const session = await visible(c, c.req.valid('param').session_id)
+    const session = await c.var.runtime.sessions.getVisible(c.req.valid('param').session_id, c.var.viewer)
     return c.json({ ...toSessionBody(session), messages: session.messages.map(toMessageBody) }, 200)
   })
 
   app.openapi(deleteRoute, async (c) => {
     const id = c.req.valid('param').session_id
-    await visible(c, id)
-    await c.var.runtime.sessions.delete(id)
+    await c.var.runtime.sessions.delete(id, c.var.viewer)
     await c.var.runtime.audit.record({
       eventType: 'session.deleted',
       actor: c.var.principal?.id ?? null,

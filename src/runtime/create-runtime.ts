@@ -18,6 +18,7 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
+import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -152,7 +153,14 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           logger,
         })
       : undefined
-    const runner = createAgentRunner({ engine, sessions: persistence.sessions, tracker, agents })
+    const sessions = createSessionService(persistence.sessions)
+    const runner = createAgentRunner({
+      engine,
+      sessions,
+      sessionStore: persistence.sessions,
+      tracker,
+      agents,
+    })
     const executions = createExecutionService({
       store: persistence.executions,
       queue: persistence.queue,
@@ -171,7 +179,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
       validator,
       models,
-      sessions: persistence.sessions,
+      sessions,
       agents,
       runner,
       executions,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
 import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
 import { emptyUsage, statusOf } from '../core/execution-types.ts'
@@ -12,6 +13,7 @@ import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
+import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
 
@@ -23,7 +25,11 @@ export interface RunOptions {
   timeoutMs?: number | undefined
   /** Cancels the run cooperatively. */
   signal?: AbortSignal | undefined
-  /** Who the run is for: recorded on the execution, owns the session, seen by tools. */
+  /**
+   * Run as this principal: recorded as the owner of the execution and the session, and the only
+   * one (besides administrators) who may continue the session. Without it the run is the host's
+   * own: unowned, and free to continue any session.
+   */
   principal?: Principal | undefined
   /** Receives tokens, tool calls and results as they happen. */
   onEvent?: ((event: EngineEvent) => void) | undefined
@@ -85,6 +91,13 @@ export interface ChatOutcome extends RunOutcome {
   turnCount: number
 }
 
+/**
+ * The runner's options: the public ones with the viewer the run acts as in place of the
+ * principal, so every caller says who runs it — an HTTP request's principal or the
+ * unauthenticated viewer, the host's code, or a queue worker carrying its submitter.
+ */
+export type AsViewer<Options extends RunOptions> = Omit<Options, 'principal'> & { viewer: Viewer }
+
 /** Runs agents for the HTTP routes and the programmatic API. */
 export interface AgentRunner {
   /**
@@ -92,17 +105,19 @@ export interface AgentRunner {
    * and the input is valid) and returns the agent as it runs; throws the envelope error.
    */
   prepare(agentId: string, input: Record<string, unknown>): Promise<AgentDefinition>
-  /** Checks that a session may be continued by this caller for this agent; throws the envelope error. */
-  checkSession(agentId: string, sessionId: string, principal: Principal | undefined): Promise<void>
-  invoke(agentId: string, message: string, options?: InvokeOptions): Promise<RunOutcome>
-  chat(agentId: string, message: string, options?: ChatOptions): Promise<ChatOutcome>
+  invoke(agentId: string, message: string, options: AsViewer<InvokeOptions>): Promise<RunOutcome>
+  /** A chat turn; continuing a session needs the viewer to be allowed to (see `SessionService`). */
+  chat(agentId: string, message: string, options: AsViewer<ChatOptions>): Promise<ChatOutcome>
 }
 
 export interface CreateAgentRunnerOptions {
   engine: EngineDependencies
   /** Where agents come from, with the dashboard's overrides applied. */
   agents: AgentCatalog
-  sessions: SessionStore
+  /** Who may continue which session. */
+  sessions: SessionService
+  /** Where turns are stored, under the session's turn lock. */
+  sessionStore: SessionStore
   tracker: ExecutionTracker
 }
 
@@ -130,14 +145,14 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, tracker, agents } = options
+  const { engine, sessions, sessionStore, tracker, agents } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
     agent: AgentDefinition,
     kind: 'invoke' | 'chat',
     message: string,
-    runOptions: RunOptions,
+    runOptions: AsViewer<RunOptions>,
     run: (
       executionId: string,
       signal: AbortSignal,
@@ -155,7 +170,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       input: runOptions.input ?? {},
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
-      principalId: runOptions.principal?.id ?? null,
+      principalId: ownerIdOf(runOptions.viewer),
       attempt: runOptions.execution?.attempt ?? 1,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
@@ -206,25 +221,10 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
   const timeoutFor = (agent: AgentDefinition, requested: number | undefined) =>
     requested ?? agent.guardrails.timeoutMs ?? engine.config.guardrails.timeoutMs
 
-  const checkSession = async (agentId: string, sessionId: string, principal: Principal | undefined) => {
-    const existing = await sessions.get(sessionId)
-    const ownerId = principal?.id ?? null
-    // Another caller's session is reported as missing: its existence is not theirs to learn.
-    if (!existing || (existing.ownerId !== null && existing.ownerId !== ownerId)) {
-      throw new GatewayError('session_not_found', { message: `Session "${sessionId}" not found.` })
-    }
-    if (existing.agentId !== agentId) {
-      throw new GatewayError('session_agent_mismatch', {
-        message: `Session "${sessionId}" belongs to agent "${existing.agentId}".`,
-      })
-    }
-  }
-
   return {
     prepare,
-    checkSession,
 
-    async invoke(agentId, message, runOptions = {}) {
+    async invoke(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
       const agent = await prepare(agentId, input)
       const outputSchema = runOptions.outputSchema ?? agent.outputSchema
@@ -242,7 +242,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
             outputSchema,
             executionId: id,
             sessionId: undefined,
-            principal: runOptions.principal,
+            principal: principalOf(runOptions.viewer),
             timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
             signal,
             onEvent,
@@ -252,19 +252,18 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       return { executionId, agentId, status: statusOf(result.stopReason), result, keptOpen }
     },
 
-    async chat(agentId, message, runOptions = {}) {
+    async chat(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
       const agent = await prepare(agentId, input)
-      const ownerId = runOptions.principal?.id ?? null
-      let sessionId = runOptions.sessionId
-      if (sessionId !== undefined) {
-        await checkSession(agentId, sessionId, runOptions.principal)
-      } else {
-        sessionId = newSessionId()
-      }
-      const id = sessionId
-      return sessions.withLock(id, sessionLockWaitMs, async () => {
-        const session = await sessions.get(id)
+      const { viewer, sessionId: continued } = runOptions
+      // Checked before waiting for the turn lock, so a session the viewer may not use is refused
+      // at once (never with `session_busy`, which would tell that it exists)…
+      if (continued !== undefined) await sessions.getContinuable(continued, agentId, viewer)
+      const id = continued ?? newSessionId()
+      return sessionStore.withLock(id, sessionLockWaitMs, async () => {
+        // …and again under the lock, so a session deleted meanwhile is not silently recreated.
+        const session =
+          continued === undefined ? undefined : await sessions.getContinuable(continued, agentId, viewer)
         const { result, messages, executionId } = await tracked(
           agent,
           'chat',
@@ -280,7 +279,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               outputSchema: null,
               executionId,
               sessionId: id,
-              principal: runOptions.principal,
+              principal: principalOf(viewer),
               timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
               signal,
               onEvent,
@@ -291,7 +290,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         const turnCount = session?.turnCount ?? 0
         // A turn that failed, timed out or was cancelled did not happen: the history stays as it was.
         if (status !== 'completed') return { executionId, agentId, status, result, sessionId: id, turnCount }
-        await sessions.appendTurn(id, { agentId, ownerId, messages, at: Date.now() })
+        await sessionStore.appendTurn(id, { agentId, ownerId: ownerIdOf(viewer), messages, at: Date.now() })
         return { executionId, agentId, status, result, sessionId: id, turnCount: turnCount + 1 }
       })
     },

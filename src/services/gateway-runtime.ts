@@ -2,7 +2,6 @@ import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
 import type { AuditLog } from '../core/ports/audit-log.ts'
 import type { EventBus } from '../core/ports/event-bus.ts'
-import type { SessionStore } from '../core/ports/session-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { ModelRegistry } from '../engine/models/model-registry.ts'
@@ -14,6 +13,7 @@ import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
+import type { SessionService } from './sessions/create-session-service.ts'
 
 /**
  * Everything a started gateway holds. Built once by `start()`; route handlers read it from the
@@ -27,7 +27,8 @@ export interface GatewayRuntime {
   logger: Logger
   validator: JsonSchemaValidator
   models: ModelRegistry
-  sessions: SessionStore
+  /** Chat sessions, as each viewer may see them. */
+  sessions: SessionService
   /** Agents as served: the workspace with dashboard overrides applied. */
   agents: AgentCatalog
   runner: AgentRunner

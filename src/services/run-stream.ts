@@ -6,7 +6,7 @@ import type {
   StopReason,
   Usage,
 } from '../core/execution-types.ts'
-import type { AgentRunner, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
+import type { AgentRunner, AsViewer, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
 import { createEventChannel } from './event-channel.ts'
 
 /** The `data` of a `session` frame: the ids of the run, known before the model is called. */
@@ -129,8 +129,8 @@ export function failureFrames(
 }
 
 export type StreamRequest =
-  | { kind: 'invoke'; agentId: string; message: string; options: InvokeOptions }
-  | { kind: 'chat'; agentId: string; message: string; options: ChatOptions }
+  | { kind: 'invoke'; agentId: string; message: string; options: AsViewer<InvokeOptions> }
+  | { kind: 'chat'; agentId: string; message: string; options: AsViewer<ChatOptions> }
 
 /**
  * Runs an agent and yields its frames: `session`, then tokens and tool events, then `error`

@@ -28,6 +28,11 @@ export interface DashboardClientOptions {
   bindings?: GatewayBindings
   /** Sent with every request (e.g. forwarded headers). */
   headers?: Record<string, string>
+  /**
+   * Send the requests over real HTTP to this server (e.g. `listening.url`) instead of calling
+   * `gateway.fetch` in-process; `origin` and `bindings` are then the server's own.
+   */
+  baseUrl?: string
 }
 
 /**
@@ -43,14 +48,16 @@ export function createDashboardClient(gateway: Gateway, options: DashboardClient
   const request = async (path: string, init: RequestInit = {}): Promise<Response> => {
     const headers = new Headers({ ...options.headers, ...(init.headers as Record<string, string>) })
     if (jar.size > 0) headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '))
-    const response = await gateway.fetch(
-      new Request(`${origin}${prefix}${path}`, { ...init, headers, redirect: 'manual' }),
-      {
-        mountPath: prefix || undefined,
-        remoteAddress: '127.0.0.1',
-        ...options.bindings,
-      },
-    )
+    const response = options.baseUrl
+      ? await fetch(`${options.baseUrl}${prefix}${path}`, { ...init, headers, redirect: 'manual' })
+      : await gateway.fetch(
+          new Request(`${origin}${prefix}${path}`, { ...init, headers, redirect: 'manual' }),
+          {
+            mountPath: prefix || undefined,
+            remoteAddress: '127.0.0.1',
+            ...options.bindings,
+          },
+        )
     for (const header of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(header)
       lastCookies.push(cookie)

@@ -12,16 +12,6 @@ import type { DashboardUser } from '../dashboard-user.ts'
 import { type AgentStatus, agentCard, agentsBody } from '../views/agents-page.ts'
 import { renderPage } from '../views/layout.ts'
 
-/** Agents with a queued or running execution: they show as busy. */
-async function busyAgents(runtime: GatewayRuntime): Promise<Set<string>> {
-  const busy = new Set<string>()
-  for (const status of ['running', 'queued'] as const) {
-    const { items } = await runtime.executions.store.list({ status, limit: 500 })
-    for (const record of items) busy.add(record.agentId)
-  }
-  return busy
-}
-
 function statusOf(agent: AgentDefinition, busy: Set<string>): AgentStatus {
   if (!agent.enabled) return 'disabled'
   return busy.has(agent.id) ? 'busy' : 'online'
@@ -31,7 +21,7 @@ async function card(c: Context<GatewayEnv>, agent: AgentDefinition, user: Dashbo
   const runtime = c.var.runtime
   return agentCard(c, {
     agent,
-    status: statusOf(agent, await busyAgents(runtime)),
+    status: statusOf(agent, await runtime.executions.busyAgentIds()),
     model: agent.model.name ?? runtime.config.model.default,
     user,
     error,
@@ -48,7 +38,7 @@ async function requireAgent(runtime: GatewayRuntime, id: string): Promise<AgentD
 export function registerAgentsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTable): void {
   const page = async (c: Context<GatewayEnv>, user: DashboardUser) => {
     const runtime = c.var.runtime
-    const busy = await busyAgents(runtime)
+    const busy = await runtime.executions.busyAgentIds()
     const cards = (await runtime.agents.list()).map((agent) =>
       agentCard(c, {
         agent,

@@ -19,10 +19,11 @@ export function registerAnalyticsRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
       const days = (analyticsPeriods as readonly number[]).includes(requested) ? requested : 30
       // Whole UTC days: the first day of the period starts at midnight.
       const since = (Math.floor(Date.now() / dayMs) - (days - 1)) * dayMs
-      const stats = await c.var.runtime.executions.store.stats({ since })
+      const user = request.user as DashboardUser
+      const stats = await c.var.runtime.executions.statsVisible({ since }, user.viewer)
       return c.html(
         renderPage(c, {
-          user: request.user as DashboardUser,
+          user,
           title: 'Analytics',
           active: 'analytics',
           body: analyticsBody(c, stats, days),

@@ -46,8 +46,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
       let history: ChatMessage[] = []
       if (agent && sessionId) {
         try {
-          await runtime.runner.checkSession(agent.id, sessionId, user.principal)
-          history = (await runtime.sessions.get(sessionId))?.messages ?? []
+          history = (await runtime.sessions.getContinuable(sessionId, agent.id, user.viewer)).messages
         } catch (error) {
           if (!GatewayError.isInstance(error)) throw error
           sessionId = undefined
@@ -80,7 +79,8 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
       try {
         body = readChatBody(await c.req.json().catch(() => undefined))
         await runner.prepare(body.agentId, {})
-        if (body.sessionId) await runner.checkSession(body.agentId, body.sessionId, user.principal)
+        if (body.sessionId)
+          await c.var.runtime.sessions.getContinuable(body.sessionId, body.agentId, user.viewer)
       } catch (error) {
         if (GatewayError.isInstance(error)) return sseErrorResponse(c, error, null)
         throw error
@@ -89,7 +89,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
         kind: 'chat',
         agentId: body.agentId,
         message: body.message,
-        options: { sessionId: body.sessionId, signal: c.req.raw.signal, principal: user.principal },
+        options: { sessionId: body.sessionId, signal: c.req.raw.signal, viewer: user.viewer },
       })
     },
   )

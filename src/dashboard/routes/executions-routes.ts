@@ -1,14 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { GatewayError } from '../../core/errors.ts'
+import { seesEverything } from '../../core/authorization.ts'
 import { type ExecutionStatus, terminalStatuses } from '../../core/execution-types.ts'
-import type { ExecutionRecord } from '../../core/ports/execution-store.ts'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import type { RouteTable } from '../../http/route-table.ts'
 import { sseResponse } from '../../http/sse.ts'
 import { url } from '../../http/url.ts'
 import { executionChannel } from '../../services/executions/create-execution-tracker.ts'
-import type { GatewayRuntime } from '../../services/gateway-runtime.ts'
 import { addDashboardRoute, isHtmx } from '../dashboard-route.ts'
 import type { DashboardUser } from '../dashboard-user.ts'
 import { executionDetailBody, executionSummary, traceStep } from '../views/execution-detail-page.ts'
@@ -25,23 +23,6 @@ const pageSize = 20
 const dayMs = 86_400_000
 /** The live trace re-reads storage at least this often (the bus is only a wake-up). */
 const livePollMs = 1000
-
-/** Users see their own executions; admins see everyone's. Others' are "not found". */
-export function visibleTo(user: DashboardUser): string | undefined {
-  return user.role === 'admin' ? undefined : user.principal.id
-}
-
-export async function requireVisibleExecution(
-  runtime: GatewayRuntime,
-  id: string,
-  user: DashboardUser,
-): Promise<ExecutionRecord> {
-  const record = await runtime.executions.store.get(id)
-  const owner = visibleTo(user)
-  if (!record || (owner !== undefined && record.principalId !== owner))
-    throw new GatewayError('execution_not_found', { message: `Execution "${id}" not found.` })
-  return record
-}
 
 function readFilters(c: Context<GatewayEnv>): ExecutionFilterForm {
   const get = (key: string) => (c.req.query(key) ?? '').trim()
@@ -68,27 +49,30 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
       const filters = readFilters(c)
       const to = parseDateInput(filters.to)
       const cursor = c.req.query('cursor') || undefined
-      const { items, nextCursor } = await runtime.executions.store.list({
-        agentId: filters.agent_id || undefined,
-        status: (executionStatuses as readonly string[]).includes(filters.status)
-          ? (filters.status as ExecutionStatus)
-          : undefined,
-        sessionId: filters.session_id || undefined,
-        createdFrom: parseDateInput(filters.from),
-        // The "to" day is included: everything before the next day's start.
-        createdBefore: to === undefined ? undefined : to + dayMs,
-        minCostUsd: parseNumberInput(filters.min_cost),
-        maxCostUsd: parseNumberInput(filters.max_cost),
-        principalId: visibleTo(user),
-        limit: pageSize,
-        cursor,
-      })
+      const { items, nextCursor } = await runtime.executions.listVisible(
+        {
+          agentId: filters.agent_id || undefined,
+          status: (executionStatuses as readonly string[]).includes(filters.status)
+            ? (filters.status as ExecutionStatus)
+            : undefined,
+          sessionId: filters.session_id || undefined,
+          createdFrom: parseDateInput(filters.from),
+          // The "to" day is included: everything before the next day's start.
+          createdBefore: to === undefined ? undefined : to + dayMs,
+          minCostUsd: parseNumberInput(filters.min_cost),
+          maxCostUsd: parseNumberInput(filters.max_cost),
+          limit: pageSize,
+          cursor,
+        },
+        user.viewer,
+      )
       const list = executionList(c, {
         items,
         cursor,
         nextCursor,
         filters,
-        showPrincipal: user.role === 'admin',
+        // Whose runs they are matters only to someone who sees more than their own.
+        showPrincipal: seesEverything(user.viewer),
       })
       if (isHtmx(c)) return c.html(list)
       const agentIds = runtime.workspace.agents.map((agent) => agent.id)
@@ -110,10 +94,10 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
     async (c, request) => {
       const user = request.user as DashboardUser
       const runtime = c.var.runtime
-      const record = await requireVisibleExecution(runtime, c.req.param('id') ?? '', user)
-      const steps = await runtime.executions.store.listSteps(record.id)
+      const { record, steps } = await runtime.executions.readProgress(c.req.param('id') ?? '', user.viewer)
       const sessionStored =
-        record.sessionId !== null && (await runtime.sessions.get(record.sessionId)) !== undefined
+        record.sessionId !== null &&
+        (await runtime.sessions.findVisible(record.sessionId, user.viewer)) !== undefined
       return c.html(
         renderPage(c, {
           user,
@@ -132,8 +116,8 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
     async (c, request) => {
       const user = request.user as DashboardUser
       const runtime = c.var.runtime
-      const record = await requireVisibleExecution(runtime, c.req.param('id') ?? '', user)
-      const store = runtime.executions.store
+      // Answered before the stream starts, so a hidden execution is a plain 404.
+      const record = await runtime.executions.getVisible(c.req.param('id') ?? '', user.viewer)
       const after = Number(c.req.query('after') ?? 0)
       return sseResponse({
         keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
@@ -146,19 +130,17 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
           try {
             let last = Number.isInteger(after) && after > 0 ? after : 0
             while (!sink.closed) {
-              const current = await store.get(record.id)
-              const steps = await store.listSteps(record.id, last)
-              for (const step of steps) {
+              const progress = await runtime.executions.readProgress(record.id, user.viewer, last)
+              for (const step of progress.steps) {
                 sink.sendText('step', String(await traceStep(step)))
                 last = step.sequence
               }
-              if (!current || terminalStatuses.includes(current.status)) {
-                if (current) {
-                  const sessionStored =
-                    current.sessionId !== null &&
-                    (await runtime.sessions.get(current.sessionId)) !== undefined
-                  sink.sendText('summary', String(await executionSummary(c, current, sessionStored)))
-                }
+              const current = progress.record
+              if (terminalStatuses.includes(current.status)) {
+                const sessionStored =
+                  current.sessionId !== null &&
+                  (await runtime.sessions.findVisible(current.sessionId, user.viewer)) !== undefined
+                sink.sendText('summary', String(await executionSummary(c, current, sessionStored)))
                 sink.sendText('done', '')
                 return
               }
@@ -191,7 +173,7 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
     async (c, request) => {
       const user = request.user as DashboardUser
       const runtime = c.var.runtime
-      const record = await requireVisibleExecution(runtime, c.req.param('id') ?? '', user)
+      const record = await runtime.executions.getVisible(c.req.param('id') ?? '', user.viewer)
       // A new execution of the same agent, message and input, run by the queue's workers.
       const retried = await runtime.executions.submit({
         agentId: record.agentId,
@@ -199,7 +181,7 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
         input: record.input,
         timeoutMs: record.options.timeoutMs,
         outputSchema: record.options.outputSchema ?? undefined,
-        principal: user.principal,
+        viewer: user.viewer,
       })
       await runtime.audit.record({
         eventType: 'execution.retried',

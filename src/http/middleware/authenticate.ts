@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
+import { toViewer, unauthenticatedViewer } from '../../core/authorization.ts'
 import { GatewayError } from '../../core/errors.ts'
-import { anonymousPrincipal, hasScopes, seesEverything } from '../../core/principal.ts'
+import { anonymousPrincipal, hasScopes } from '../../core/principal.ts'
 import { errorResponse } from '../error-response.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
 
@@ -28,7 +29,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
     const runtime = c.get('runtime')
     const route = c.get('route')
     c.set('principal', undefined)
-    c.set('visibility', { principalId: undefined })
+    c.set('viewer', unauthenticatedViewer)
     if (!route || route.surface === 'dashboard') return next()
 
     const security = runtime.security
@@ -85,7 +86,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
           }),
         )
       }
-      c.set('visibility', { principalId: seesEverything(principal) ? undefined : principal.id })
+      c.set('viewer', toViewer(principal))
     }
 
     if (security.rateLimits && route.surface === 'api' && !isPublic) {

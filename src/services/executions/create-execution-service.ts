@@ -1,16 +1,22 @@
+import { listScope, ownerIdOf, type Viewer } from '../../core/authorization.ts'
 import { GatewayError } from '../../core/errors.ts'
-import { terminalStatuses } from '../../core/execution-types.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { EventBus } from '../../core/ports/event-bus.ts'
-import type { CancelOutcome, ExecutionRecord, ExecutionStore } from '../../core/ports/execution-store.ts'
-import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
-import { type AgentRunner, newExecutionId, type Principal } from '../agent-runner.ts'
-import {
-  cancelChannel,
-  ExecutionFinishedError,
-  executionChannel,
-  heartbeatMs,
-} from './create-execution-tracker.ts'
+import type {
+  CancelOutcome,
+  ExecutionFilter,
+  ExecutionRecord,
+  ExecutionStats,
+  ExecutionStatsFilter,
+  ExecutionStepRecord,
+  ExecutionStore,
+} from '../../core/ports/execution-store.ts'
+import type { JobQueue } from '../../core/ports/job-queue.ts'
+import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
+import { requireAccess } from '../require-access.ts'
+import { cancelChannel, executionChannel, heartbeatMs } from './create-execution-tracker.ts'
+import { toJobIdentity } from './job-identity.ts'
+import { createQueuedJobHandler, failExecution } from './queued-job-handler.ts'
 
 export interface SubmitRequest {
   agentId: string
@@ -18,16 +24,47 @@ export interface SubmitRequest {
   input: Record<string, unknown>
   timeoutMs?: number | undefined
   outputSchema?: Record<string, unknown> | undefined
-  principal?: Principal | undefined
+  /** Who submits it: the owner of the execution, and the identity its worker runs as. */
+  viewer: Viewer
 }
 
-/** Queued (async) executions: accepting, running on workers, cancelling. */
+/** An execution with the steps recorded after a sequence number. */
+export interface ExecutionProgress {
+  record: ExecutionRecord
+  steps: ExecutionStepRecord[]
+}
+
+/**
+ * Executions as a viewer may see them, and queued (async) executions: accepting, running on
+ * workers, cancelling. Routes and dashboard pages use only the viewer-taking methods; what a
+ * viewer may see or change is decided by `core/authorization.ts`.
+ */
 export interface ExecutionService {
+  /** The store itself, for other services and tests; never for routes or pages. */
   readonly store: ExecutionStore
+  /** The execution; `execution_not_found` when it does not exist or the viewer may not see it. */
+  getVisible(id: string, viewer: Viewer): Promise<ExecutionRecord>
+  /**
+   * The execution and its steps after `afterSequence`, when the viewer may see it. The status is
+   * read before the steps, so a terminal status guarantees that every step is in `steps`.
+   */
+  readProgress(id: string, viewer: Viewer, afterSequence?: number): Promise<ExecutionProgress>
+  /** A page of the executions the viewer may see, newest first. */
+  listVisible(
+    filter: Omit<ExecutionFilter, 'principalId'>,
+    viewer: Viewer,
+  ): Promise<{ items: ExecutionRecord[]; nextCursor: string | null }>
+  /** Aggregates over the executions the viewer may see. */
+  statsVisible(filter: Omit<ExecutionStatsFilter, 'principalId'>, viewer: Viewer): Promise<ExecutionStats>
+  /** Agents with a queued or running execution, whoever started it (no execution is shown). */
+  busyAgentIds(): Promise<Set<string>>
   /** Validates, records the execution as queued and enqueues it. */
   submit(request: SubmitRequest): Promise<ExecutionRecord>
-  /** Cancels a queued execution at once, or asks the instance running it to stop. */
-  cancel(id: string): Promise<CancelOutcome>
+  /**
+   * Cancels a queued execution at once, or asks the instance running it to stop, when the viewer
+   * may change it (`execution_not_found` or `forbidden` otherwise).
+   */
+  cancel(id: string, viewer: Viewer): Promise<Exclude<CancelOutcome, 'not_found'>>
   /** Starts consuming queued executions in this process. */
   startWorkers(concurrency: number): Promise<void>
   /** Stops taking jobs and waits up to `drainMs` for running ones (they are handed back, not lost). */
@@ -38,6 +75,16 @@ export interface ExecutionService {
    */
   reapAbandoned(now?: number): Promise<string[]>
 }
+
+const emptyStats = (): ExecutionStats => ({
+  total: 0,
+  completed: 0,
+  failed: 0,
+  costUsd: 0,
+  averageDurationMs: null,
+  byDay: [],
+  byAgent: [],
+})
 
 /** A running execution without a heartbeat for this long is taken for abandoned. */
 export const staleAfterMs = 6 * heartbeatMs
@@ -88,58 +135,51 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
   }, 60_000)
   reaper.unref?.()
 
-  const handle = async (job: ReceivedJob, signal: AbortSignal) => {
-    const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
-    if (!id) return
-    const record = await store.get(id)
-    if (!record || terminalStatuses.includes(record.status)) return
-    if (record.cancelRequestedAt) {
-      await store.finish(id, {
-        status: 'cancelled',
-        result: null,
-        error: { code: 'cancelled', message: 'The execution was cancelled.' },
-        usage: null,
-        at: Date.now(),
-      })
-      return
-    }
-    try {
-      const outcome = await runner.invoke(record.agentId, record.message, {
-        input: record.input,
-        timeoutMs: record.options.timeoutMs,
-        outputSchema: record.options.outputSchema ?? undefined,
-        principal: record.principalId ? { id: record.principalId, kind: 'custom', scopes: [] } : undefined,
-        signal,
-        execution: {
-          id,
-          attempt: job.attempt,
-          // Leave it open when the worker is stopping (another worker takes over) or when a
-          // transient model failure has attempts left (the queue retries with backoff).
-          keepOpenIf: (result) =>
-            signal.aborted || (result.error?.retryable === true && job.attempt < maxAttempts),
-        },
-      })
-      if (outcome.keptOpen)
-        throw new Error(outcome.result.error?.message ?? 'the worker stopped; the job is handed back')
-    } catch (error) {
-      if (error instanceof ExecutionFinishedError) return
-      if (GatewayError.isInstance(error)) {
-        // The agent went away or its input no longer validates: retrying cannot help.
-        await store.finish(id, {
-          status: 'failed',
-          result: null,
-          error: { code: 'execution_error', message: error.message },
-          usage: null,
-          at: Date.now(),
-        })
-        return
-      }
-      throw error
-    }
-  }
+  const notFound = (id: string) => () =>
+    new GatewayError('execution_not_found', { message: `Execution "${id}" not found.` })
+
+  const access = async (id: string, viewer: Viewer, kind: 'read' | 'change') =>
+    requireAccess(await store.get(id), {
+      viewer,
+      access: kind,
+      ownerId: (record) => record.principalId,
+      notFound: notFound(id),
+      forbiddenMessage: `You may read execution "${id}" but not cancel it.`,
+    })
+
+  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts })
 
   return {
     store,
+
+    getVisible: (id, viewer) => access(id, viewer, 'read'),
+
+    async readProgress(id, viewer, afterSequence = 0) {
+      const record = await access(id, viewer, 'read')
+      return { record, steps: await store.listSteps(id, afterSequence) }
+    },
+
+    async listVisible(filter, viewer) {
+      const scope = listScope(viewer)
+      if (scope.kind === 'nothing') return { items: [], nextCursor: null }
+      return store.list({ ...filter, principalId: scope.kind === 'owner' ? scope.ownerId : undefined })
+    },
+
+    async statsVisible(filter, viewer) {
+      const scope = listScope(viewer)
+      if (scope.kind === 'nothing') return emptyStats()
+      return store.stats({ ...filter, principalId: scope.kind === 'owner' ? scope.ownerId : undefined })
+    },
+
+    async busyAgentIds() {
+      const busy = new Set<string>()
+      for (const status of ['running', 'queued'] as const) {
+        const { items } = await store.list({ status, limit: 500 })
+        for (const record of items) busy.add(record.agentId)
+      }
+      return busy
+    },
+
     async submit(request) {
       await runner.prepare(request.agentId, request.input)
       const id = newExecutionId()
@@ -156,7 +196,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         error: null,
         usage: null,
         sessionId: null,
-        principalId: request.principal?.id ?? null,
+        principalId: ownerIdOf(request.viewer),
         parentExecutionId: null,
         rootExecutionId: id,
         depth: 0,
@@ -168,7 +208,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       }
       await store.create(record)
       try {
-        await queue.enqueue({ id, payload: { executionId: id } })
+        await queue.enqueue({ id, payload: { executionId: id, submittedBy: toJobIdentity(request.viewer) } })
       } catch (error) {
         logger.error({ err: error, executionId: id }, 'enqueueing failed')
         await store.finish(id, {
@@ -186,8 +226,10 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       return record
     },
 
-    async cancel(id) {
+    async cancel(id, viewer) {
+      await access(id, viewer, 'change')
       const outcome = await store.requestCancel(id, Date.now())
+      if (outcome === 'not_found') throw notFound(id)()
       if (outcome === 'cancel_requested') await bus.publish(cancelChannel, { executionId: id })
       if (outcome === 'cancelled')
         await bus.publish(executionChannel(id), { type: 'status', status: 'cancelled' })
@@ -203,14 +245,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         onDeadLetter: async (job, reason) => {
           const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
           if (!id) return
-          const finished = await store.finish(id, {
-            status: 'failed',
-            result: null,
-            error: { code: 'execution_error', message: `Gave up after ${job.attempt} attempt(s): ${reason}` },
-            usage: null,
-            at: Date.now(),
-          })
-          if (finished) await bus.publish(executionChannel(id), { type: 'status', status: 'failed' })
+          await failExecution({ store, bus }, id, `Gave up after ${job.attempt} attempt(s): ${reason}`)
           logger.warn({ executionId: id, attempts: job.attempt, reason }, 'execution dead-lettered')
         },
       })
