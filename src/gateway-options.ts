@@ -5,7 +5,10 @@ import type { Scope } from './core/scopes.ts'
 import type { RouteIdentity } from './http/route-table.ts'
 import type { ChatOptions, InvokeOptions } from './services/agent-runner.ts'
 
-/** Options of `new Gateway()`: the sections of gateway.yaml (camelCase), plus where things are. */
+/**
+ * Options of `new Gateway()`: the sections of gateway.yaml (camelCase), plus where things are.
+ * Where the YAML names a backend, an instance may stand instead (see `GatewayConfigInput`).
+ */
 export interface GatewayOptions extends GatewayConfigInput {
   /** The workspace folder. @default './workspace' */
   workspace?: string

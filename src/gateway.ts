@@ -6,9 +6,10 @@ import type { Handler } from 'hono'
 import { type AnyHono, mountToHono } from './adapters/hosts/hono.ts'
 import { toNodeHandler } from './adapters/hosts/node.ts'
 import { systemViewer, toViewer, type Viewer } from './core/authorization.ts'
+import { type BackendInstances, splitBackendInstances } from './core/config/backend-instances.ts'
 import { type ProxyHeadersOptions, proxyHeadersConfig } from './core/config/proxy-headers.ts'
 import { mergeDeep, resolveConfig } from './core/config/resolve-config.ts'
-import type { GatewayConfig, GatewayConfigInput } from './core/config/schema.ts'
+import type { GatewayConfig, GatewayConfigData, GatewayConfigInput } from './core/config/schema.ts'
 import { ConfigError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
@@ -78,7 +79,8 @@ export class Gateway {
 
   #env: Readonly<Record<string, string | undefined>>
   #yaml: { text: string; file: string } | undefined
-  #overrides: GatewayConfigInput
+  #overrides: GatewayConfigData
+  #backends: BackendInstances = {}
   #customLogger: Logger | undefined
   #codeTools: RegisteredTool[] = []
   #customModels = new Map<string, LanguageModelV4>()
@@ -93,9 +95,13 @@ export class Gateway {
     this.workspaceRoot = path.resolve(options.workspace ?? './workspace')
     this.#env = options.env ?? process.env
     this.#customLogger = options.logger
-    this.#overrides = Object.fromEntries(
-      Object.entries(options).filter(([key]) => !optionKeys.has(key)),
-    ) as GatewayConfigInput
+    const { data, instances } = splitBackendInstances(
+      Object.fromEntries(
+        Object.entries(options).filter(([key]) => !optionKeys.has(key)),
+      ) as GatewayConfigInput,
+    )
+    this.#overrides = data
+    this.#backends = instances
     this.#yaml = readGatewayConfigFile(options.configFile, this.workspaceRoot)
     // Resolve once now so a broken config fails at construction, not on the first request.
     resolveConfig({ yaml: this.#yaml, env: this.#env, overrides: this.#overrides })
@@ -281,10 +287,22 @@ export class Gateway {
     return this.configure(proxyHeadersConfig(options))
   }
 
-  /** Merges configuration (camelCase, like the YAML) over everything else. Before start only. */
+  /**
+   * Merges configuration (camelCase, like the YAML) over everything else. Before start only.
+   * Backend instances may stand where the YAML names a backend; a later name replaces an
+   * earlier instance and vice versa.
+   *
+   * @example
+   * ```ts
+   * gw.configure({ queue: { backend: myQueue, workers: 8 } })
+   * ```
+   */
   configure(config: GatewayConfigInput): this {
     this.#assertConfigurable('configure()')
-    this.#overrides = mergeDeep(this.#overrides, config) as GatewayConfigInput
+    const { data, instances, named } = splitBackendInstances(config)
+    for (const slot of named) delete this.#backends[slot]
+    this.#backends = { ...this.#backends, ...instances }
+    this.#overrides = mergeDeep(this.#overrides, data) as GatewayConfigData
     return this
   }
 
@@ -447,6 +465,7 @@ export class Gateway {
       return await createRuntime({
         config,
         configWarnings: warnings,
+        backends: this.#backends,
         workspaceRoot: this.workspaceRoot,
         codeTools: this.#codeTools,
         customModels: this.#customModels,

@@ -19,15 +19,57 @@ export {
   type GatewayErrorOptions,
 } from './core/errors.ts'
 export type {
+  ChatMessage,
   EngineEvent,
   ExecutionResult,
   ExecutionStatus,
   RunError,
   StopReason,
+  ToolCall,
+  ToolResultMessage,
   Usage,
 } from './core/execution-types.ts'
 export type { GatewayBindings } from './core/gateway-bindings.ts'
 export type { LogFunction, Logger } from './core/logger.ts'
+// Backend ports: the interfaces a storage, queue, event bus or rate-limit store implements to be
+// handed to a gateway as an instance (`new Gateway({ queue: { backend: myQueue } })`). Each has
+// written semantics and a conformance suite in `agentgw/testing`.
+export type { AgentOverride, AgentOverrideStore } from './core/ports/agent-override-store.ts'
+export type { AuditEvent, AuditLog } from './core/ports/audit-log.ts'
+export type { DashboardSessionRecord, DashboardSessionStore } from './core/ports/dashboard-session-store.ts'
+export type { EventBus } from './core/ports/event-bus.ts'
+export type {
+  CancelOutcome,
+  ExecutionFilter,
+  ExecutionRecord,
+  ExecutionStats,
+  ExecutionStatsFilter,
+  ExecutionStepRecord,
+  ExecutionStore,
+  FinishUpdate,
+  StepType,
+} from './core/ports/execution-store.ts'
+export type { GatewayStorage } from './core/ports/gateway-storage.ts'
+export type {
+  DeadLetterHandler,
+  JobHandler,
+  JobHandlerContext,
+  JobMessage,
+  JobQueue,
+  JobQueueConsumer,
+  JobQueueRetryPolicy,
+  ReceivedJob,
+} from './core/ports/job-queue.ts'
+export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
+export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
+export type { SecretStore } from './core/ports/secret-store.ts'
+export type {
+  NewTurn,
+  SessionListFilter,
+  SessionRecord,
+  SessionStore,
+  SessionSummary,
+} from './core/ports/session-store.ts'
 export type { Principal } from './core/principal.ts'
 export type { Scope } from './core/scopes.ts'
 export type { RequestOrigin } from './core/url/request-origin.ts'

@@ -13,6 +13,7 @@ import { createSilentLogger } from '../src/core/logger.ts'
 import { defineJobQueueConformance } from '../src/testing/queue-conformance.ts'
 import { requireService } from './support/requirements.ts'
 import { postgresUrl, uniqueName } from './support/services.ts'
+import { vitestFunctions } from './support/vitest-functions.ts'
 
 /** Queue fixtures on one database; a short visibility timeout so a "dead" consumer's job returns fast. */
 function embeddedFixtures(database: GatewayDatabaseHandle) {
@@ -52,7 +53,9 @@ describe('embedded queue on SQLite', async () => {
     baseDirectory: directory,
   })
   assertMigrated(await database.migrateToLatest())
-  defineJobQueueConformance('embedded (sqlite)', embeddedFixtures(database), { redelivery: true })
+  defineJobQueueConformance(vitestFunctions, 'embedded (sqlite)', embeddedFixtures(database), {
+    redelivery: true,
+  })
   afterAllCleanup(async () => {
     await database.close()
     await rm(directory, { recursive: true, force: true })
@@ -70,7 +73,9 @@ describe.skipIf(!postgres.available)('embedded queue on Postgres', async () => {
     baseDirectory: '.',
   })
   assertMigrated(await database.migrateToLatest())
-  defineJobQueueConformance('embedded (postgres)', embeddedFixtures(database), { redelivery: true })
+  defineJobQueueConformance(vitestFunctions, 'embedded (postgres)', embeddedFixtures(database), {
+    redelivery: true,
+  })
   afterAllCleanup(async () => {
     await database.close()
     const client = new pg.Client({ connectionString: postgresUrl })

@@ -6,6 +6,7 @@ import { createRedisEventBus } from '../src/adapters/bus/redis-event-bus.ts'
 import type { EventBus } from '../src/core/ports/event-bus.ts'
 import { defineEventBusConformance } from '../src/testing/event-bus-conformance.ts'
 import { requireService } from './support/requirements.ts'
+import { vitestFunctions } from './support/vitest-functions.ts'
 
 // Unique per file and run, so parallel runs against the same services never share channels.
 const runId = `${process.pid}_${randomUUID().slice(0, 8)}`
@@ -42,7 +43,7 @@ describe('event bus backends fail at start-up when their service is unreachable'
 })
 
 describe('memory event bus', () => {
-  defineEventBusConformance('memory', async () => {
+  defineEventBusConformance(vitestFunctions, 'memory', async () => {
     // One hub per test: the stand-in for the shared server.
     const hub = createMemoryEventHub()
     return fixtureOf(async () => createMemoryEventBus({ hub }))
@@ -71,7 +72,7 @@ const redis = await requireService('Redis', 6379)
 describe.skipIf(!redis.available)('redis event bus', () => {
   const url = 'redis://127.0.0.1:6379'
   // Pub/sub stores no keys, so there is nothing to delete afterwards.
-  defineEventBusConformance('redis', async ({ name }) =>
+  defineEventBusConformance(vitestFunctions, 'redis', async ({ name }) =>
     fixtureOf(() => createRedisEventBus({ url, keyPrefix: `agwtest-bus-${runId}-${name}` })),
   )
 })
@@ -85,7 +86,7 @@ describe.skipIf(!postgres.available)('postgres event bus', () => {
     .toLowerCase()
     .replace(/[^a-z0-9_]/g, '_')
     .slice(0, 22)
-  defineEventBusConformance('postgres', async () =>
+  defineEventBusConformance(vitestFunctions, 'postgres', async () =>
     fixtureOf(() => createPostgresEventBus({ url, channelPrefix })),
   )
 

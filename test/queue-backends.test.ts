@@ -9,6 +9,7 @@ import { ConfigError } from '../src/core/errors.ts'
 import type { JobQueueConsumer } from '../src/core/ports/job-queue.ts'
 import { defineJobQueueConformance } from '../src/testing/queue-conformance.ts'
 import { requireService } from './support/requirements.ts'
+import { vitestFunctions } from './support/vitest-functions.ts'
 
 // Unique per file and run, so parallel runs against the same services never share state.
 const runId = `${process.pid}-${randomUUID().slice(0, 8)}`
@@ -46,6 +47,7 @@ describe('queue backends fail at start-up when their service is unreachable', ()
 describe('memory queue', () => {
   // One process, nothing to redeliver to: the redelivery test does not apply.
   defineJobQueueConformance(
+    vitestFunctions,
     'memory',
     async ({ name, retry }) => {
       const queue = createMemoryQueue({ name, retry })
@@ -73,6 +75,7 @@ describe.skipIf(!redis.available)('bullmq queue', () => {
   })
 
   defineJobQueueConformance(
+    vitestFunctions,
     'bullmq',
     async ({ name, retry }) => {
       // A short lock and stalled interval, so a dead consumer's job comes back within seconds.
@@ -116,6 +119,7 @@ describe.skipIf(!rabbitmq.available)('rabbitmq queue', () => {
   const url = 'amqp://guest:guest@127.0.0.1:5672'
 
   defineJobQueueConformance(
+    vitestFunctions,
     'rabbitmq',
     async ({ name, retry }) => {
       const settings = { name: `agwtest-queue-${runId}-${name}`, url, retry }

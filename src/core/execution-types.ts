@@ -74,6 +74,7 @@ export type ChatMessage =
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; results: ToolResultMessage[] }
 
+/** The result of one tool call, as the model reads it in the conversation. */
 export interface ToolResultMessage {
   callId: string
   name: string

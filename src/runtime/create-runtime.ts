@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
@@ -28,6 +29,8 @@ import { createPersistence } from './create-persistence.ts'
 export interface CreateRuntimeOptions {
   config: GatewayConfig
   configWarnings: ConfigIssue[]
+  /** Backends handed over as objects (options, `configure()`), used in place of named ones. */
+  backends: BackendInstances
   workspaceRoot: string
   codeTools: readonly RegisteredTool[]
   customModels: ReadonlyMap<string, LanguageModelV4>
@@ -106,38 +109,41 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     clock: createPromptClock(),
   }
   let secretBox: ReturnType<typeof createSecretBox> | undefined
-  let security: Awaited<ReturnType<typeof createSecurity>>
   try {
     // Built now so that a malformed key fails start-up, not the first request that stores a secret.
     const secretKey = config.secrets.key ?? options.env.AGW_SECRET_KEY
     secretBox = secretKey
       ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
       : undefined
-    security = await createSecurity({ config, customAuth: options.customAuth, logger })
   } catch (error) {
     await tools.close()
     throw error
   }
-  const persistence = await createPersistence({ config, workspaceRoot: workspace.root, logger }).catch(
-    async (error: unknown) => {
-      await security.close()
-      await tools.close()
-      throw error
-    },
-  )
+  const persistence = await createPersistence({
+    config,
+    instances: options.backends,
+    workspaceRoot: workspace.root,
+    logger,
+  }).catch(async (error: unknown) => {
+    await tools.close()
+    throw error
+  })
+  const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [
-    () => tools.close(),
-    () => security.close(),
-    () => persistence.close(),
-  ]
+  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close()]
   try {
-    const tracker = createExecutionTracker({ store: persistence.executions, bus: persistence.bus, logger })
+    const security = createSecurity({
+      config,
+      customAuth: options.customAuth,
+      rateLimitStore: persistence.rateLimitStore,
+      logger,
+    })
+    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
       workspace,
-      store: persistence.agentOverrides,
+      store: storage.agentOverrides,
       bus: persistence.bus,
       logger,
     })
@@ -146,23 +152,23 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     const dashboard = config.dashboard.enabled
       ? await createDashboardService({
           config: config.dashboard,
-          sessions: persistence.dashboardSessions,
-          secrets: persistence.secrets,
-          loginFailures: persistence.loginFailures,
-          inMemory: persistence.database === undefined,
+          sessions: storage.dashboardSessions,
+          secrets: storage.secrets,
+          loginFailures: storage.loginFailures,
+          inMemory: persistence.inMemory,
           logger,
         })
       : undefined
-    const sessions = createSessionService(persistence.sessions)
+    const sessions = createSessionService(storage.sessions)
     const runner = createAgentRunner({
       engine,
       sessions,
-      sessionStore: persistence.sessions,
+      sessionStore: storage.sessions,
       tracker,
       agents,
     })
     const executions = createExecutionService({
-      store: persistence.executions,
+      store: storage.executions,
       queue: persistence.queue,
       bus: persistence.bus,
       runner,
@@ -184,7 +190,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       runner,
       executions,
       bus: persistence.bus,
-      audit: persistence.audit,
+      audit: storage.audit,
       security,
       secretBox,
       dashboard,
@@ -195,7 +201,6 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         await agents.stop()
         await tracker.stop()
         await persistence.close()
-        await security.close()
         await tools.close()
       },
     }

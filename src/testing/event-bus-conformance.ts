@@ -1,6 +1,9 @@
+import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
 import type { EventBus } from '../core/ports/event-bus.ts'
+import { assertJsonEqual } from './assert-like.ts'
+import { createPerTestFixtures } from './per-test-fixtures.ts'
+import { assertTestFunctions, type TestFunctions } from './test-functions.ts'
 import { sleep, waitFor } from './wait-for.ts'
 
 /** What the suite asks a factory for, once per test. */
@@ -29,8 +32,8 @@ const observeMs = 200
 
 /**
  * Registers the shared `EventBus` conformance tests: every event bus backend — shipped or your
- * own — must pass them. Requires **vitest** (it calls `describe`, `it` and `expect`); vitest is
- * not a dependency of `agentgw`, so install it in the project that runs the suite.
+ * own — must pass them. Pass the test functions of your runner (see {@link TestFunctions}); the
+ * suite itself needs no test framework.
  *
  * Covered: delivery to a subscriber with a JSON round trip; channel isolation (including names
  * that differ only in case or punctuation); several subscribers and unsubscribing one;
@@ -38,39 +41,39 @@ const observeMs = 200
  * has just resolved; a throwing subscriber not disturbing the others.
  *
  * @example
- * defineEventBusConformance('memory', async () => {
+ * ```ts
+ * import { afterAll, beforeAll, describe, it } from 'vitest'
+ * defineEventBusConformance({ describe, it, beforeAll, afterAll }, 'memory', async () => {
  *   const hub = createMemoryEventHub()
  *   const bus = createMemoryEventBus({ hub })
  *   return { bus, connectAnother: async () => createMemoryEventBus({ hub }), cleanup: () => bus.close() }
  * })
+ * ```
  */
 export function defineEventBusConformance(
+  test: TestFunctions,
   name: string,
   factory: (context: EventBusConformanceContext) => Promise<EventBusFixture>,
   options: EventBusConformanceOptions = {},
 ): void {
+  assertTestFunctions(test)
   const timeoutMs = options.timeoutMs ?? 5000
   const testTimeout = timeoutMs * 2 + 5000
   const run = randomUUID().slice(0, 8)
 
-  describe(`EventBus conformance: ${name}`, () => {
-    const fixtures: EventBusFixture[] = []
+  test.describe(`EventBus conformance: ${name}`, () => {
+    const fixtures = createPerTestFixtures<EventBusFixture>(test)
+    const it = fixtures.it
     let count = 0
 
     async function open(): Promise<{ fixture: EventBusFixture; channel: (suffix: string) => string }> {
       const id = `cb-${run}-${++count}`
-      const fixture = await factory({ name: id })
-      fixtures.push(fixture)
+      const fixture = fixtures.track(await factory({ name: id }))
       // Channel names unique per run and test, with the characters real channel names use.
       return { fixture, channel: (suffix) => `${id}:execution/${suffix}` }
     }
 
     const until = (check: () => boolean, what: string) => waitFor(check, what, timeoutMs)
-
-    afterEach(async () => {
-      const open = fixtures.splice(0)
-      await Promise.all(open.map((fixture) => fixture.cleanup()))
-    })
 
     it(
       'delivers a published message to a subscriber, JSON intact',
@@ -92,7 +95,7 @@ export function defineEventBusConformance(
         await fixture.bus.publish(channel('a'), message)
 
         await until(() => received.length === 1, 'the message')
-        expect(received[0]).toEqual(message)
+        assertJsonEqual(received[0], message)
       },
       testTimeout,
     )
@@ -111,8 +114,8 @@ export function defineEventBusConformance(
 
         await until(() => lower.length === 1, 'the message on the subscribed channel')
         await sleep(observeMs)
-        expect(lower).toEqual([{ to: 'lower' }])
-        expect(other).toEqual([])
+        assertJsonEqual(lower, [{ to: 'lower' }])
+        assert.deepEqual(other, [])
       },
       testTimeout,
     )
@@ -142,8 +145,8 @@ export function defineEventBusConformance(
         await fixture.bus.publish(channel('a'), { n: 3 })
         await until(() => watched.length === 1, 'the message to be on the wire')
         await sleep(observeMs)
-        expect(first).toEqual([1])
-        expect(second).toEqual([1, 2])
+        assert.deepEqual(first, [1])
+        assert.deepEqual(second, [1, 2])
       },
       testTimeout,
     )
@@ -162,8 +165,8 @@ export function defineEventBusConformance(
         await other.publish(channel('y'), { from: 'other' })
 
         await until(() => onOther.length === 1 && onFirst.length === 1, 'both messages')
-        expect(onOther).toEqual([{ from: 'first' }])
-        expect(onFirst).toEqual([{ from: 'other' }])
+        assertJsonEqual(onOther, [{ from: 'first' }])
+        assertJsonEqual(onFirst, [{ from: 'other' }])
       },
       testTimeout,
     )
@@ -181,7 +184,7 @@ export function defineEventBusConformance(
         await fixture.bus.publish(channel('a'), { n: 2 })
 
         await until(() => received.length === 2, 'both messages')
-        expect(received).toEqual([1, 2])
+        assert.deepEqual(received, [1, 2])
       },
       testTimeout,
     )

@@ -1,5 +1,5 @@
+import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
 import {
   type DeadLetterHandler,
   type JobHandler,
@@ -8,6 +8,9 @@ import {
   type ReceivedJob,
   retryDelayMs,
 } from '../core/ports/job-queue.ts'
+import { assertJsonEqual, assertLike } from './assert-like.ts'
+import { createPerTestFixtures } from './per-test-fixtures.ts'
+import { assertTestFunctions, type TestFunctions } from './test-functions.ts'
 import { sleep, waitFor } from './wait-for.ts'
 
 /** What the suite asks a factory for, once per test. */
@@ -61,8 +64,8 @@ const observeMs = 250
 
 /**
  * Registers the shared `JobQueue` conformance tests: every queue backend — shipped or your own —
- * must pass them. Requires **vitest** (it calls `describe`, `it` and `expect`); vitest is not a
- * dependency of `agentgw`, so install it in the project that runs the suite.
+ * must pass them. Pass the test functions of your runner (see {@link TestFunctions}); the suite
+ * itself needs no test framework.
  *
  * Covered: one delivery with attempt 1 and the payload intact; duplicate ids (when the backend
  * deduplicates); retries with increasing attempts and backoff until `1 + maxRetries`, then
@@ -72,37 +75,35 @@ const observeMs = 250
  * (opt-in); `size()`.
  *
  * @example
- * defineJobQueueConformance('memory', async ({ name, retry }) => {
+ * ```ts
+ * import { afterAll, beforeAll, describe, it } from 'vitest'
+ * defineJobQueueConformance({ describe, it, beforeAll, afterAll }, 'memory', async ({ name, retry }) => {
  *   const queue = createMemoryQueue({ name, retry })
  *   return { queue, cleanup: () => queue.close() }
  * }, { redelivery: false })
+ * ```
  */
 export function defineJobQueueConformance(
+  test: TestFunctions,
   name: string,
   factory: (context: JobQueueConformanceContext) => Promise<JobQueueFixture>,
   options: JobQueueConformanceOptions = {},
 ): void {
+  assertTestFunctions(test)
   const timeoutMs = options.timeoutMs ?? 10_000
   const testTimeout = timeoutMs * 2 + 5000
   const run = randomUUID().slice(0, 8)
 
-  describe(`JobQueue conformance: ${name}`, () => {
-    const fixtures: JobQueueFixture[] = []
+  test.describe(`JobQueue conformance: ${name}`, () => {
+    const fixtures = createPerTestFixtures<JobQueueFixture>(test)
+    const it = fixtures.it
     let count = 0
 
-    async function open(): Promise<JobQueueFixture> {
-      const fixture = await factory({ name: `cq-${run}-${++count}`, retry })
-      fixtures.push(fixture)
-      return fixture
-    }
+    const open = async (): Promise<JobQueueFixture> =>
+      fixtures.track(await factory({ name: `cq-${run}-${++count}`, retry }))
 
     const until = (check: () => boolean | Promise<boolean>, what: string) => waitFor(check, what, timeoutMs)
     const ignoreDeadLetters: DeadLetterHandler = async () => {}
-
-    afterEach(async () => {
-      const open = fixtures.splice(0)
-      await Promise.all(open.map((fixture) => fixture.cleanup()))
-    })
 
     it(
       'delivers an enqueued job once, as attempt 1, with its payload intact',
@@ -121,7 +122,7 @@ export function defineJobQueueConformance(
 
         await until(() => seen.length === 1, 'the job to be handled')
         await sleep(observeMs)
-        expect(seen).toEqual([{ id: 'job-1', payload, attempt: 1 }])
+        assertJsonEqual(seen, [{ id: 'job-1', payload, attempt: 1 }])
         await until(async () => (await queue.size()) === 0, 'size() to drop to 0')
       },
       testTimeout,
@@ -135,7 +136,7 @@ export function defineJobQueueConformance(
           const { queue } = await open()
           await queue.enqueue({ id: 'dup', payload: { version: 1 } })
           await queue.enqueue({ id: 'dup', payload: { version: 2 } })
-          expect(await queue.size()).toBe(1)
+          assert.equal(await queue.size(), 1)
 
           const seen: ReceivedJob[] = []
           await queue.consume({
@@ -148,7 +149,10 @@ export function defineJobQueueConformance(
           await until(() => seen.length === 1, 'the job to be handled')
           await queue.enqueue({ id: 'dup', payload: { version: 3 } })
           await sleep(observeMs)
-          expect(seen.map((job) => job.payload)).toEqual([{ version: 1 }])
+          assertJsonEqual(
+            seen.map((job) => job.payload),
+            [{ version: 1 }],
+          )
         },
         testTimeout,
       )
@@ -174,14 +178,20 @@ export function defineJobQueueConformance(
         await until(() => deadLetters.length === 1, 'the dead letter')
         // Long enough for any further (wrong) retry to arrive: the next backoff would be 4 × base.
         await sleep(Math.max(observeMs, retryDelayMs(retry, retry.maxRetries + 1) * 2))
-        expect(attempts.map((entry) => entry.attempt)).toEqual([1, 2, 3])
+        assert.deepEqual(
+          attempts.map((entry) => entry.attempt),
+          [1, 2, 3],
+        )
         for (let retryNumber = 1; retryNumber <= retry.maxRetries; retryNumber++) {
           const gap = attempts[retryNumber]!.at - attempts[retryNumber - 1]!.at
-          expect(gap).toBeGreaterThanOrEqual(retryDelayMs(retry, retryNumber) - timerSlackMs)
+          assert.ok(
+            gap >= retryDelayMs(retry, retryNumber) - timerSlackMs,
+            `retry ${retryNumber} came after ${gap} ms, before its backoff`,
+          )
         }
-        expect(deadLetters).toHaveLength(1)
-        expect(deadLetters[0]!.job).toEqual({ id: 'doomed', payload: { n: 1 }, attempt: 3 })
-        expect(deadLetters[0]!.error).toContain('boom on attempt 3')
+        assert.equal(deadLetters.length, 1)
+        assertJsonEqual(deadLetters[0]!.job, { id: 'doomed', payload: { n: 1 }, attempt: 3 })
+        assert.ok(deadLetters[0]!.error.includes('boom on attempt 3'), deadLetters[0]!.error)
         await until(async () => (await queue.size()) === 0, 'size() to drop to 0')
       },
       testTimeout,
@@ -207,8 +217,8 @@ export function defineJobQueueConformance(
 
         await until(() => attempts.length === 2, 'the second attempt')
         await sleep(observeMs)
-        expect(attempts).toEqual([1, 2])
-        expect(deadLetters).toEqual([])
+        assert.deepEqual(attempts, [1, 2])
+        assert.deepEqual(deadLetters, [])
         await until(async () => (await queue.size()) === 0, 'size() to drop to 0')
       },
       testTimeout,
@@ -232,8 +242,11 @@ export function defineJobQueueConformance(
         await queue.enqueue({ id: 'now', payload: {} })
 
         await until(() => seen.length === 2, 'both jobs')
-        expect(seen.map((entry) => entry.id)).toEqual(['now', 'later'])
-        expect(seen[1]!.at - enqueuedAt).toBeGreaterThanOrEqual(delayMs - timerSlackMs)
+        assert.deepEqual(
+          seen.map((entry) => entry.id),
+          ['now', 'later'],
+        )
+        assert.ok(seen[1]!.at - enqueuedAt >= delayMs - timerSlackMs, 'the delayed job came early')
       },
       testTimeout,
     )
@@ -262,9 +275,8 @@ export function defineJobQueueConformance(
         })
 
         await until(() => done.length === total, 'every job')
-        expect(peak).toBeLessThanOrEqual(concurrency)
-        expect(peak).toBe(concurrency)
-        expect(new Set(done).size).toBe(total)
+        assert.equal(peak, concurrency)
+        assert.equal(new Set(done).size, total)
       },
       testTimeout,
     )
@@ -292,10 +304,10 @@ export function defineJobQueueConformance(
         const stopped = queue.stop(timeoutMs)
         await queue.enqueue({ id: 'after-stop', payload: {} })
         await stopped
-        expect(finished).toBe(true)
+        assert.equal(finished, true)
         await sleep(observeMs)
-        expect(started).toEqual(['running'])
-        expect(await queue.size()).toBe(1)
+        assert.deepEqual(started, ['running'])
+        assert.equal(await queue.size(), 1)
       },
       testTimeout,
     )
@@ -323,10 +335,10 @@ export function defineJobQueueConformance(
         await until(() => signal !== undefined, 'the job to start')
 
         await queue.stop(50)
-        expect(signal?.aborted).toBe(true)
+        assert.equal(signal?.aborted, true)
         await sleep(observeMs)
-        expect(deadLetters).toEqual([])
-        expect(await queue.size()).toBe(1)
+        assert.deepEqual(deadLetters, [])
+        assert.equal(await queue.size(), 1)
       },
       testTimeout,
     )
@@ -367,8 +379,11 @@ export function defineJobQueueConformance(
             await first.close()
 
             await until(() => seenOnSecond.length >= 1, 'the job to reach the second consumer')
-            expect(seenOnSecond[0]).toMatchObject({ id: 'orphan', payload })
-            expect(seenOnSecond[0]!.attempt).toBeGreaterThanOrEqual(startedOnFirst!.attempt)
+            assertLike(seenOnSecond[0], { id: 'orphan', payload })
+            assert.ok(
+              seenOnSecond[0]!.attempt >= startedOnFirst!.attempt,
+              'the attempt number never goes down',
+            )
           } finally {
             await second.close()
           }
@@ -407,10 +422,9 @@ export function defineJobQueueConformance(
               await until(async () => (await handle.size()) === 0, 'the dead letter to settle')
             await handle.close()
           }
-          expect(deadLetters).toHaveLength(1)
-          expect(deadLetters[0]).toMatchObject({ id: 'poison', payload: { kills: 'every consumer' } })
-          expect(starts).toBeGreaterThanOrEqual(1)
-          expect(starts).toBeLessThanOrEqual(1 + retry.maxRetries)
+          assert.equal(deadLetters.length, 1)
+          assertLike(deadLetters[0], { id: 'poison', payload: { kills: 'every consumer' } })
+          assert.ok(starts >= 1 && starts <= 1 + retry.maxRetries, `started ${starts} times`)
         },
         testTimeout * 2,
       )
@@ -419,7 +433,7 @@ export function defineJobQueueConformance(
       'size() counts waiting, delayed and running jobs, and not finished ones',
       async () => {
         const { queue } = await open()
-        expect(await queue.size()).toBe(0)
+        assert.equal(await queue.size(), 0)
         await queue.enqueue({ id: 's-1', payload: {} })
         await queue.enqueue({ id: 's-2', payload: {} })
         await queue.enqueue({ id: 's-3', payload: {} }, { delayMs: 200 })
@@ -439,7 +453,7 @@ export function defineJobQueueConformance(
           concurrency: 1,
         })
         await until(() => running === 1, 'a job to start')
-        expect(await queue.size()).toBe(3)
+        assert.equal(await queue.size(), 3)
         release?.()
         await until(async () => (await queue.size()) === 0, 'size() to drop to 0')
       },

@@ -5,7 +5,12 @@ import type { AuditLog } from '../../core/ports/audit-log.ts'
 export function createLogAuditLog(logger: Logger): AuditLog {
   return {
     async record(event) {
-      logger.info({ audit: event }, event.eventType)
+      try {
+        logger.info({ audit: { ...event, at: Date.now() } }, event.eventType)
+      } catch {
+        // A logger that throws has nowhere to report to; the request that caused the event must
+        // not fail because of it (the port's promise).
+      }
     },
   }
 }

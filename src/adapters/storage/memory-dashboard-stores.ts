@@ -26,6 +26,7 @@ export function createMemoryDashboardStores(): MemoryDashboardStores {
   return {
     dashboardSessions: {
       async create(record) {
+        if (sessions.has(record.idHash)) throw new Error('a dashboard session with this id already exists')
         sessions.set(record.idHash, { ...record })
       },
       async get(idHash, now) {

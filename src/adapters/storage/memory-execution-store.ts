@@ -7,6 +7,7 @@ import type {
 } from '../../core/ports/execution-store.ts'
 import { cloneData } from './clone-data.ts'
 import { computeExecutionStats } from './compute-execution-stats.ts'
+import { decodeCursor, encodeCursor } from './json-columns.ts'
 
 /**
  * Executions kept in this process (persistence disabled): the newest `maxExecutions` only, lost
@@ -20,6 +21,7 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
 
   return {
     async create(record) {
+      if (executions.has(record.id)) throw new Error(`execution ${record.id} already exists`)
       executions.set(record.id, { ...copy(record), updatedAt: record.createdAt })
       while (executions.size > maxExecutions) {
         const oldest = executions.keys().next().value as string
@@ -32,13 +34,17 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
       return record ? copy(record) : undefined
     },
     async list(filter) {
-      let offset = 0
+      // Keyset paging like the SQL store: the page after the last one's (createdAt, id), so
+      // executions created between two pages do not shift the next one.
+      let after: [number, string] | undefined
       if (filter.cursor !== undefined) {
-        offset = Number(filter.cursor)
-        if (!Number.isInteger(offset) || offset < 0)
-          throw new GatewayError('bad_request', { message: 'The cursor is invalid.' })
+        after = decodeCursor(filter.cursor)
+        if (!after) throw new GatewayError('bad_request', { message: 'The cursor is invalid.' })
       }
+      const isBefore = (record: ExecutionRecord, [createdAt, id]: [number, string]) =>
+        record.createdAt < createdAt || (record.createdAt === createdAt && record.id < id)
       const matching = [...executions.values()]
+        .filter((record) => after === undefined || isBefore(record, after))
         .filter((record) => filter.agentId === undefined || record.agentId === filter.agentId)
         .filter((record) => filter.sessionId === undefined || record.sessionId === filter.sessionId)
         .filter((record) => filter.status === undefined || record.status === filter.status)
@@ -59,11 +65,12 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
             filter.maxCostUsd === undefined ||
             (record.usage !== null && record.usage.costUsd <= filter.maxCostUsd),
         )
-        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
-      const items = matching.slice(offset, offset + filter.limit).map(copy)
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      const page = matching.slice(0, filter.limit)
+      const last = page.at(-1)
       return {
-        items,
-        nextCursor: offset + filter.limit < matching.length ? String(offset + filter.limit) : null,
+        items: page.map(copy),
+        nextCursor: matching.length > filter.limit && last ? encodeCursor([last.createdAt, last.id]) : null,
       }
     },
     async markRunning(id, at) {

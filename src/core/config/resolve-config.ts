@@ -6,7 +6,7 @@ import { memoryNotImplemented } from './memory-settings.ts'
 import { normalizeTree } from './normalize-tree.ts'
 import { type KeyPath, type ParsedYaml, parseYaml, pathKey } from './parse-yaml.ts'
 import { toAgwVariable } from './reference-keys.ts'
-import { type GatewayConfig, type GatewayConfigInput, gatewayConfigSchema } from './schema.ts'
+import { type GatewayConfig, type GatewayConfigData, gatewayConfigSchema } from './schema.ts'
 import { toConfigIssues } from './schema-issues.ts'
 
 export interface ResolveConfigOptions {
@@ -14,8 +14,8 @@ export interface ResolveConfigOptions {
   yaml?: { text: string; file: string } | undefined
   /** Environment used for `${VAR}` and `AGW_*` overrides. */
   env?: Readonly<Record<string, string | undefined>>
-  /** Constructor and fluent options; they win over everything else. */
-  overrides?: GatewayConfigInput | undefined
+  /** Constructor and fluent options, backend instances taken out; they win over everything else. */
+  overrides?: GatewayConfigData | undefined
 }
 
 export interface ResolvedConfig {

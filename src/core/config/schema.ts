@@ -1,4 +1,8 @@
 import { z } from 'zod'
+import type { EventBus } from '../ports/event-bus.ts'
+import type { GatewayStorage } from '../ports/gateway-storage.ts'
+import type { JobQueue } from '../ports/job-queue.ts'
+import type { RateLimitStore } from '../ports/rate-limit-store.ts'
 import { isPlainPrefix, normalizePrefix } from '../url/path-prefix.ts'
 import { toDatabaseLocation } from './database-url.ts'
 import { gatewayMemorySchema } from './memory-settings.ts'
@@ -19,6 +23,15 @@ function isIanaTimezone(value: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * A backend's name. In code an instance of the backend may stand in its place (see
+ * `GatewayConfigInput`); those are taken out before validation, so the schema sees names only.
+ */
+function backendName<const Names extends readonly [string, ...string[]]>(names: Names, port: string) {
+  const listed = names.map((name) => `"${name}"`).join(', ')
+  return z.enum(names, { error: `expected one of ${listed} (in code, a ${port} instance also works)` })
 }
 
 const timezone = z.string().refine(isIanaTimezone, { message: 'not a known IANA time zone' })
@@ -148,7 +161,7 @@ export const persistenceSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** @default from `url` (a postgres URL means `postgres`), else `sqlite` */
-    backend: z.enum(['sqlite', 'postgres']).optional(),
+    backend: backendName(['sqlite', 'postgres'], 'GatewayStorage').optional(),
     /**
      * SQLite file (relative to the workspace), `sqlite:///…` (also SQLAlchemy's
      * `sqlite+aiosqlite:///…`) or a Postgres URL (`postgres://`, `postgresql+asyncpg://`…).
@@ -193,7 +206,7 @@ export const queueSchema = z.object({
    * `embedded` keeps jobs in the gateway's database; `bullmq` uses Redis; `rabbitmq` AMQP;
    * `memory` (or `none`) runs them in this process only.
    */
-  backend: z.enum(['embedded', 'bullmq', 'rabbitmq', 'memory', 'none']).default('embedded'),
+  backend: backendName(['embedded', 'bullmq', 'rabbitmq', 'memory', 'none'], 'JobQueue').default('embedded'),
   redisUrl: z.string().default('redis://127.0.0.1:6379'),
   rabbitmqUrl: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
   queueName: z.string().default('agw-executions'),
@@ -210,7 +223,7 @@ export const queueSchema = z.object({
    * How live updates and cancel requests reach other instances. `auto`: Redis with the bullmq
    * backend, Postgres with Postgres persistence, otherwise in-process.
    */
-  eventBus: z.enum(['auto', 'memory', 'redis', 'postgres']).default('auto'),
+  eventBus: backendName(['auto', 'memory', 'redis', 'postgres'], 'EventBus').default('auto'),
 })
 
 export const schedulerSchema = z.object({
@@ -289,7 +302,7 @@ export const rateLimitSchema = z.object({
   defaultLimit: rateSpec.default('100/minute'),
   /** Stricter budget for failed credentials per client, against brute force. */
   authFailureLimit: rateSpec.default('10/minute'),
-  store: z.enum(['memory', 'redis']).default('memory'),
+  store: backendName(['memory', 'redis'], 'RateLimitStore').default('memory'),
   redisUrl: z.string().optional(),
   keyPrefix: z.string().default('agw-rl'),
 })
@@ -450,7 +463,40 @@ type DeepPartial<T> = T extends readonly (infer _Item)[]
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T
 
-/** Configuration as accepted in code: every key optional, camelCase, same shape as the YAML. */
-export type GatewayConfigInput = DeepPartial<z.input<typeof gatewayConfigSchema>>
+/** Configuration as data — what `gateway.yaml` and `AGW_*` variables can say: every key optional, camelCase. */
+export type GatewayConfigData = DeepPartial<z.input<typeof gatewayConfigSchema>>
+
+type Section<K extends keyof GatewayConfigData> = NonNullable<GatewayConfigData[K]>
+
+/**
+ * Configuration as accepted in code: the YAML's shape in camelCase, every key optional — and
+ * wherever the YAML takes a backend name, an instance of that backend instead. The gateway uses
+ * an instance it is given as it is and never closes it.
+ *
+ * @example
+ * ```ts
+ * new Gateway({
+ *   persistence: { backend: myStorage },    // a GatewayStorage instead of 'sqlite' | 'postgres'
+ *   queue: { backend: myQueue, eventBus: myBus },
+ *   rateLimit: { enabled: true, store: myRateLimitStore },
+ * })
+ * ```
+ */
+export type GatewayConfigInput = Omit<GatewayConfigData, 'persistence' | 'queue' | 'rateLimit'> & {
+  persistence?: Omit<Section<'persistence'>, 'backend'> & {
+    /** `sqlite` (default), `postgres`, or a `GatewayStorage` instance. */
+    backend?: Section<'persistence'>['backend'] | GatewayStorage
+  }
+  queue?: Omit<Section<'queue'>, 'backend' | 'eventBus'> & {
+    /** `embedded` (default), `bullmq`, `rabbitmq`, `none`, or a `JobQueue` instance. */
+    backend?: Section<'queue'>['backend'] | JobQueue
+    /** `auto` (default), `memory`, `redis`, `postgres`, or an `EventBus` instance. */
+    eventBus?: Section<'queue'>['eventBus'] | EventBus
+  }
+  rateLimit?: Omit<Section<'rateLimit'>, 'store'> & {
+    /** `memory` (default), `redis`, or a `RateLimitStore` instance. */
+    store?: Section<'rateLimit'>['store'] | RateLimitStore
+  }
+}
 
 export { modelOverride as agentModelSchema }

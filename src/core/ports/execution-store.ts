@@ -34,8 +34,10 @@ export interface ExecutionRecord {
   updatedAt?: number | undefined
 }
 
+/** What a step of an execution's trace records: a model call, a tool call, or its result. */
 export type StepType = 'llm_call' | 'tool_call' | 'tool_result'
 
+/** One step of an execution's trace, as stored. */
 export interface ExecutionStepRecord {
   executionId: string
   /** 1, 2, 3… within the execution. */
@@ -48,6 +50,7 @@ export interface ExecutionStepRecord {
   createdAt: number
 }
 
+/** Which executions `list()` returns, newest first, one page at a time. */
 export interface ExecutionFilter {
   agentId?: string | undefined
   sessionId?: string | undefined
@@ -67,6 +70,7 @@ export interface ExecutionFilter {
   cursor?: string | undefined
 }
 
+/** The terminal state `finish()` writes. */
 export interface FinishUpdate {
   status: ExecutionStatus
   result: ExecutionRecord['result']
@@ -90,6 +94,7 @@ export interface ExecutionStats {
   byAgent: { agentId: string; executions: number; completed: number; costUsd: number }[]
 }
 
+/** Which executions `stats()` counts. */
 export interface ExecutionStatsFilter {
   /** Executions created at or after this time (epoch ms). */
   since: number
@@ -97,33 +102,70 @@ export interface ExecutionStatsFilter {
   principalId?: string | null | undefined
 }
 
+/** What `requestCancel()` did (see there). */
 export type CancelOutcome = 'cancelled' | 'cancel_requested' | 'terminal' | 'not_found'
 
 /**
- * Executions and their steps. Every state change is a conditional update, so concurrent
- * workers and API calls on several instances agree: a terminal execution never changes again.
+ * Executions and their steps. Every state change is a **conditional update**, so concurrent
+ * workers and API calls — in one process or on several instances sharing the store — agree: a
+ * terminal execution (`completed`, `failed`, `cancelled`, `timeout`) never changes again.
+ *
+ * Records read from the store are copies: changing one never changes what is stored. Times are
+ * epoch milliseconds passed in by the caller (`at`), so a store never reads a clock of its own.
  */
 export interface ExecutionStore {
+  /**
+   * Stores a new execution. `updatedAt` is set to `createdAt` whatever the record says. Ids are
+   * unique: creating an id that exists rejects and leaves the stored record unchanged.
+   */
   create(record: ExecutionRecord): Promise<void>
+  /** The execution, or `undefined` when there is none with this id. */
   get(id: string): Promise<ExecutionRecord | undefined>
-  /** Newest first. */
+  /**
+   * Executions matching every given filter, newest first (`createdAt`, then id, descending),
+   * at most `limit` of them. `nextCursor` pages on, stable while new executions arrive; it is
+   * `null` on the last page. A cursor this store did not issue rejects with
+   * `GatewayError('bad_request')`. `principalId: null` matches executions without a principal;
+   * the cost filters match finished executions with a recorded cost only.
+   */
   list(filter: ExecutionFilter): Promise<{ items: ExecutionRecord[]; nextCursor: string | null }>
-  /** queued|running → running (a retry re-enters running); `false` when it is already terminal. */
+  /**
+   * `queued`/`running` → `running`, counting one more attempt and setting `startedAt` on the
+   * first one (a retry re-enters `running`). Resolves `false`, changing nothing, when the
+   * execution is terminal or missing — e.g. cancelled while it waited in the queue.
+   */
   markRunning(id: string, at: number): Promise<boolean>
-  /** Moves a non-terminal execution to a terminal state; `false` (and no change) if it was already terminal. Idempotent. */
+  /**
+   * Moves a non-terminal execution to the terminal state in `update`, with its result, error,
+   * usage and `completedAt`. Resolves `false`, changing nothing, when it is already terminal or
+   * missing. Of concurrent finishes — from any instance — exactly one resolves `true`.
+   */
   finish(id: string, update: FinishUpdate): Promise<boolean>
-  /** A queued execution is cancelled at once; a running one gets a cancel request. */
+  /**
+   * A `queued` execution becomes `cancelled` at once (`'cancelled'`, with a `cancelled` error
+   * and `completedAt`); a `running` one keeps running with `cancelRequestedAt` set
+   * (`'cancel_requested'`) for whoever runs it to notice; a terminal one is left alone
+   * (`'terminal'`); an unknown id is `'not_found'`.
+   */
   requestCancel(id: string, at: number): Promise<CancelOutcome>
-  /** Appends steps, numbering them after the existing ones; returns them with their sequence. */
+  /**
+   * Appends steps, numbering them 1, 2, 3… after the execution's existing steps, in the order
+   * given, and returns them with their `sequence`. One execution has one writer at a time (the
+   * run that holds it), so appends for one execution are not concurrent.
+   */
   appendSteps(
     id: string,
     steps: Omit<ExecutionStepRecord, 'executionId' | 'sequence'>[],
   ): Promise<ExecutionStepRecord[]>
-  /** Marks a running execution as alive (its `updatedAt`), so it is not taken for abandoned. */
+  /** Marks a running execution as alive (`updatedAt = at`), so it is not taken for abandoned; ignores any other. */
   touch(id: string, at: number): Promise<void>
-  /** Running executions not touched since `before`, oldest first (candidates for the reaper). */
+  /** Running executions whose `updatedAt` is before `before`, oldest first, at most `limit` (candidates for the reaper). */
   listStale(before: number, limit: number): Promise<ExecutionRecord[]>
+  /** The execution's steps with a sequence above `afterSequence` (default 0), in sequence order; `[]` for an unknown id. */
   listSteps(id: string, afterSequence?: number): Promise<ExecutionStepRecord[]>
-  /** Counts, cost and duration aggregates, computed by the backend (SQL `GROUP BY`). */
+  /**
+   * Counts, cost and duration aggregates of executions created since `filter.since` (and of one
+   * principal, when given), computed by the backend (SQL `GROUP BY`) rather than by the caller.
+   */
   stats(filter: ExecutionStatsFilter): Promise<ExecutionStats>
 }

@@ -18,8 +18,10 @@ export interface SessionRecord {
   updatedAt: number
 }
 
+/** A session without its messages, as lists show it. */
 export type SessionSummary = Omit<SessionRecord, 'messages'>
 
+/** Which sessions `list()` returns, most recently updated first. */
 export interface SessionListFilter {
   agentId?: string | undefined
   /** Only sessions of this owner; `undefined` lists everyone's. */
@@ -29,6 +31,7 @@ export interface SessionListFilter {
   before?: number | undefined
 }
 
+/** A completed chat turn to append: its messages, the agent and the session's owner. */
 export interface NewTurn {
   agentId: string
   ownerId: string | null
@@ -38,20 +41,35 @@ export interface NewTurn {
 
 /**
  * Where chat sessions live. Implementations: in-memory (LRU + TTL, one process) and the SQL
- * store (any number of processes). History is append-only; reads return the recent part.
+ * store (any number of processes sharing the database). History is append-only; reads return
+ * the recent part, trimmed on a safe boundary. Records read from the store are copies.
+ *
+ * Turns on one session are serialized by `withLock`, which callers hold around read → run →
+ * `appendTurn`; the store itself does not serialize concurrent `appendTurn`s on one session.
  */
 export interface SessionStore {
+  /** The session with its recent history (see `trimHistory`), or `undefined` when there is none. */
   get(id: string): Promise<SessionRecord | undefined>
-  /** Appends one completed turn, creating the session when it does not exist. */
+  /**
+   * Appends one completed turn's messages, creating the session (with `agentId`, `ownerId` and
+   * `createdAt = at`) when it does not exist. Counts the turn and its messages, sets `updatedAt`
+   * to `at`, and takes the title from the first user message ever stored (its first 120
+   * characters). Atomic: a reader sees the whole turn or none of it.
+   */
   appendTurn(id: string, turn: NewTurn): Promise<void>
-  /** `true` when it existed. */
+  /** Removes the session and its whole history; `true` when it existed. */
   delete(id: string): Promise<boolean>
-  /** Most recently updated first. */
+  /**
+   * Sessions matching every given filter, most recently updated first, at most `limit`.
+   * `ownerId: null` lists anonymous sessions only; `before` pages by `updatedAt`.
+   */
   list(filter: SessionListFilter): Promise<SessionSummary[]>
   /**
-   * Runs `work` while holding the session's turn lock, so turns on one session never overlap —
-   * across processes for durable stores. Waits up to `waitMs` for the lock, then throws
-   * `GatewayError('session_busy')`.
+   * Runs `work` while holding the session's turn lock and resolves with its result (or rejects
+   * with its error, releasing the lock either way), so turns on one session never overlap —
+   * across processes for durable stores. Waits up to `waitMs` for the lock, then rejects with
+   * `GatewayError('session_busy')` without running `work`. Locks of different sessions are
+   * independent. A holder that dies without releasing loses the lock after a bounded time.
    */
   withLock<T>(id: string, waitMs: number, work: () => Promise<T>): Promise<T>
 }

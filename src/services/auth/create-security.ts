@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../../core/config/schema.ts'
 import type { Logger } from '../../core/logger.ts'
+import type { RateLimitStore } from '../../core/ports/rate-limit-store.ts'
 import type { Authenticator } from './authenticator.ts'
 import { type CustomAuthFunction, createAuthenticator } from './create-authenticator.ts'
 import { createRateLimits, type RateLimits } from './create-rate-limits.ts'
@@ -18,12 +19,13 @@ export interface GatewaySecurity {
   rateLimits: RateLimits | undefined
   /** Endpoints from OIDC discovery, fetched once on first use; `undefined` without an issuer or on failure. */
   oauth(): Promise<OAuthEndpoints | undefined>
-  close(): Promise<void>
 }
 
 export interface CreateSecurityOptions {
   config: GatewayConfig
   customAuth: CustomAuthFunction | undefined
+  /** Where rate-limit counters live; given when `rate_limit.enabled`. */
+  rateLimitStore: RateLimitStore | undefined
   logger: Logger
 }
 
@@ -48,7 +50,7 @@ async function discoverOAuthEndpoints(issuer: string, logger: Logger): Promise<O
 }
 
 /** Builds authentication and rate limits from config. */
-export async function createSecurity(options: CreateSecurityOptions): Promise<GatewaySecurity> {
+export function createSecurity(options: CreateSecurityOptions): GatewaySecurity {
   const { config, logger } = options
   const authenticator = createAuthenticator({ config: config.auth, custom: options.customAuth, logger })
   if (!authenticator) logger.warn('auth.mode is none: the API is open to anyone who can reach it')
@@ -56,14 +58,10 @@ export async function createSecurity(options: CreateSecurityOptions): Promise<Ga
   if (config.cors.enabled && config.cors.allowOrigins.length === 0)
     logger.warn('cors.enabled is true but cors.allow_origins is empty: no origin is allowed')
 
-  const rateLimits = config.rateLimit.enabled
-    ? await createRateLimits({ config: config.rateLimit, redisUrl: config.queue.redisUrl, logger })
-    : undefined
-  if (rateLimits && config.rateLimit.store === 'memory') {
-    logger.info(
-      'rate limits are counted per process (rate_limit.store: memory); use redis to share them across instances',
-    )
-  }
+  const rateLimits =
+    config.rateLimit.enabled && options.rateLimitStore
+      ? createRateLimits({ config: config.rateLimit, store: options.rateLimitStore, logger })
+      : undefined
   const issuer = config.auth.oauth2.issuer
   let discovery: Promise<OAuthEndpoints | undefined> | undefined
   const oauth = () => {
@@ -77,8 +75,5 @@ export async function createSecurity(options: CreateSecurityOptions): Promise<Ga
     publicRoutes: new Set(config.auth.publicRoutes),
     rateLimits,
     oauth,
-    close: async () => {
-      await rateLimits?.close()
-    },
   }
 }

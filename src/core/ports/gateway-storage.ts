@@ -1,0 +1,44 @@
+import type { AgentOverrideStore } from './agent-override-store.ts'
+import type { AuditLog } from './audit-log.ts'
+import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { ExecutionStore } from './execution-store.ts'
+import type { LoginFailureStore } from './login-failure-store.ts'
+import type { SecretStore } from './secret-store.ts'
+import type { SessionStore } from './session-store.ts'
+
+/**
+ * Everything a gateway stores, as one object: what `persistence.backend` accepts in code besides
+ * the names `sqlite` and `postgres`. Each member is a port with its own written semantics and
+ * conformance suite (`agentgw/testing`); a storage passes `defineStorageConformance` when every
+ * member passes its own.
+ *
+ * The gateway uses a storage it was given and never closes it: whoever created it closes it
+ * (after `gw.stop()`), so a start that fails can be retried with the same storage. For several
+ * gateway instances to act as one, their storages must share the data — e.g. one database.
+ *
+ * @example
+ * ```ts
+ * const storage: GatewayStorage = {
+ *   executions: myExecutionStore,
+ *   sessions: mySessionStore,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit,
+ * }
+ * const gw = new Gateway({ persistence: { backend: storage } })
+ * ```
+ */
+export interface GatewayStorage {
+  /** Executions (every run) and their step traces. */
+  executions: ExecutionStore
+  /** Chat sessions and their history, with the per-session turn lock. */
+  sessions: SessionStore
+  /** Signed-in dashboard users. */
+  dashboardSessions: DashboardSessionStore
+  /** Secrets every instance shares, e.g. the dashboard's cookie-signing key. */
+  secrets: SecretStore
+  /** Agent changes made by admins in the dashboard. */
+  agentOverrides: AgentOverrideStore
+  /** Failed dashboard logins per client, for the login throttle. */
+  loginFailures: LoginFailureStore
+  /** Who did what, for operators. */
+  audit: AuditLog
+}
