@@ -1,12 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import { getPath } from 'hono/utils/url'
-import { GatewayError } from './core/errors.ts'
+import { GatewayError, toGatewayError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
 import { stripMountPath } from './core/url/path-prefix.ts'
 import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts'
 import { collectRouteIdentities } from './http/define-route.ts'
-import { errorResponse, toGatewayError, zodDetails } from './http/error-response.ts'
+import { errorResponse, zodDetails } from './http/error-response.ts'
 import type { GatewayEnv } from './http/gateway-env.ts'
 import { authenticate } from './http/middleware/authenticate.ts'
 import { corsForConfig } from './http/middleware/cors.ts'
@@ -29,6 +29,7 @@ import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
 import type { GatewayRuntime } from './services/gateway-runtime.ts'
 
+/** The gateway's inner Hono app (`gw.app`), with the gateway's request variables typed. */
 export type GatewayApp = OpenAPIHono<GatewayEnv>
 
 export interface CreateGatewayAppOptions {

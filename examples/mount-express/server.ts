@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { Gateway } from 'agentgw'
-import { attachGatewayToServer, expressHandler } from 'agentgw/express'
+import { attachGatewayToServer, toExpressHandler } from 'agentgw/express'
 import express, { type Express } from 'express'
 
 const workspace = fileURLToPath(new URL('../quickstart/workspace', import.meta.url))
@@ -14,7 +14,7 @@ export function createApp(): { app: Express; gateway: Gateway } {
   app.get('/', (_request, response) => {
     response.json({ message: 'Main application' })
   })
-  app.use('/ai', expressHandler(gateway))
+  app.use('/ai', toExpressHandler(gateway))
   return { app, gateway }
 }
 

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { GatewayError } from '../core/errors.ts'
+import { GatewayError, toGatewayError } from '../core/errors.ts'
 import { errorResponse } from '../http/error-response.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import type { RouteTable } from '../http/route-table.ts'
@@ -129,7 +129,7 @@ export function addDashboardRoute(
         return refused(c, user, 403, 'This page is for administrators.')
       return await handler(c, { dashboard, user, form })
     } catch (error) {
-      const safe = error instanceof GatewayError ? error : new GatewayError('internal_error')
+      const safe = toGatewayError(error)
       if (safe.code === 'internal_error')
         c.var.runtime.logger.error({ err: error, route: options.id }, 'dashboard request failed')
       if (isHtmx(c)) {
