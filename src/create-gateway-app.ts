@@ -31,6 +31,7 @@ import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
 import type { GatewayRuntime } from './services/gateway-runtime.ts'
 
+/** The gateway's inner Hono app (`gw.app`), with the gateway's request variables typed. */
 export type GatewayApp = OpenAPIHono<GatewayEnv>
 
 /** The form of `path` the gateway has a route for: `/dashboard/` for `/dashboard`, `/v1/agents` for `/v1/agents/`. */

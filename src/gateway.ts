@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { LanguageModelV4 } from '@ai-sdk/provider'
@@ -13,15 +13,24 @@ import type { GatewayConfig, GatewayConfigData, GatewayConfigInput } from './cor
 import { ConfigError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
-import type { Scope } from './core/scopes.ts'
 import { configuredSecrets } from './core/secrets/configured-secrets.ts'
 import { createRedactingLogger } from './core/secrets/redacting-logger.ts'
 import { createSecretRedactor } from './core/secrets/secret-redactor.ts'
+import type { Diagnostic } from './core/workspace/model.ts'
 import { createGatewayApp, type GatewayApp } from './create-gateway-app.ts'
 import { type DashboardOptions, toDashboardConfig } from './dashboard/dashboard-options.ts'
 import { createHooks, type HookEvent, type HookHandler, type Hooks } from './engine/hooks.ts'
+import type {
+  ApiKeyOptions,
+  CustomRouteOptions,
+  GatewayOptions,
+  ListeningGateway,
+  ListenOptions,
+  OAuth2Options,
+  StreamOptions,
+} from './gateway-options.ts'
 import type { GatewayEnv } from './http/gateway-env.ts'
-import { createRouteTable, type RouteIdentity, type RouteTable } from './http/route-table.ts'
+import { createRouteTable, type RouteTable } from './http/route-table.ts'
 import { createLogger } from './runtime/create-logger.ts'
 import { createRuntime } from './runtime/create-runtime.ts'
 import type {
@@ -38,57 +47,6 @@ import { type StreamFrame, streamRun } from './services/run-stream.ts'
 import { type CodeToolOptions, defineTool } from './tools/define-tool.ts'
 import type { RegisteredTool } from './tools/tool-types.ts'
 import { readGatewayConfigFile } from './workspace/read-gateway-config-file.ts'
-
-/**
- * Options of `new Gateway()`: the sections of gateway.yaml (camelCase), plus where things are.
- * Where the YAML names a backend, an instance may stand instead (see `GatewayConfigInput`).
- */
-export interface GatewayOptions extends GatewayConfigInput {
-  /** The workspace folder. @default './workspace' */
-  workspace?: string
-  /**
-   * Path of the YAML config, or `false` for none.
-   * @default '<workspace>/gateway.yaml' when it exists
-   */
-  configFile?: string | false
-  /** Environment for `${VAR}` and `AGW_*` overrides. @default process.env */
-  env?: Readonly<Record<string, string | undefined>>
-  /** A pino-compatible logger. @default JSON lines on stdout at `telemetry.log_level` */
-  logger?: Logger
-}
-
-export interface ListenOptions {
-  /** @default server.port (8000) */
-  port?: number
-  /** @default server.host (127.0.0.1) */
-  host?: string
-}
-
-export interface ListeningGateway {
-  server: Server
-  port: number
-  /** `http://host:port` */
-  url: string
-  /** Stops accepting connections, drains the gateway and closes the server. */
-  close(): Promise<void>
-}
-
-/** A custom route's identity and place; see `gw.route()`. */
-export interface CustomRouteOptions extends Partial<Pick<RouteIdentity, 'surface' | 'public'>> {
-  /** Stable id for `auth.public_routes` and logs, e.g. `reports.daily`. */
-  id: string
-  method: string
-  /** Hono path syntax, without the mount prefix, e.g. `/reports/:id`. */
-  path: string
-  /** @default [] (any authenticated caller) */
-  scopes?: Scope[]
-}
-
-/** Options of `gw.stream()`. */
-export interface StreamOptions extends ChatOptions, InvokeOptions {
-  /** `chat` keeps a session; `invoke` is a one-off run. @default 'chat' */
-  mode?: 'chat' | 'invoke'
-}
 
 type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped'
 
@@ -119,6 +77,7 @@ export class Gateway {
   readonly app: GatewayApp
   /** Every route the gateway serves, with its identity (id, scopes, surface). */
   readonly routes: RouteTable
+  /** The workspace folder, as an absolute path. */
   readonly workspaceRoot: string
 
   #env: Readonly<Record<string, string | undefined>>
@@ -162,11 +121,33 @@ export class Gateway {
     return this.#requireRuntime().config
   }
 
-  /** The runtime of a started gateway (workspace, tools, logger…). */
-  get runtime(): GatewayRuntime {
+  /**
+   * What was wrong with the configuration, the workspace and the tool handlers at start:
+   * errors (the item named in `subject` was left out) and warnings. Available once started; the
+   * same list `agentgw check` prints.
+   *
+   * @example
+   * ```ts
+   * await gw.start()
+   * const errors = gw.diagnostics.filter((item) => item.severity === 'error')
+   * if (errors.length > 0) throw new Error(errors.map((item) => item.message).join('\n'))
+   * ```
+   */
+  get diagnostics(): readonly Diagnostic[] {
+    return this.#requireRuntime().diagnostics
+  }
+
+  /**
+   * The services of a started gateway (workspace, stores, runner, logger…), for the CLI and
+   * the gateway's own tests. Not part of the public API: it changes without notice.
+   *
+   * @internal
+   */
+  get internalRuntime(): GatewayRuntime {
     return this.#requireRuntime()
   }
 
+  /** Whether the gateway has started and not been stopped. */
   get started(): boolean {
     return this.#state === 'started'
   }
@@ -254,7 +235,8 @@ export class Gateway {
 
   /**
    * Streams a run as it happens: `session`, `token`, `tool_call`, `tool_result`, `error`, and
-   * always `done` last. Breaking out of the loop cancels the run.
+   * always `done` last. Frame data is camelCase like the rest of the JS API (the HTTP API sends
+   * the same events as snake_case SSE). Breaking out of the loop cancels the run.
    *
    * @example
    * ```ts
@@ -336,21 +318,13 @@ export class Gateway {
    * gw.useApiKeys([{ name: 'ci', key: process.env.CI_KEY!, scopes: ['agents:invoke'] }])
    * ```
    */
-  useApiKeys(keys: { name: string; key?: string; keyHash?: string; scopes?: Scope[] | ['*'] }[]): this {
+  useApiKeys(keys: ApiKeyOptions[]): this {
     this.#assertConfigurable('useApiKeys()')
     return this.configure({ auth: { mode: this.#authModeOr('api_key'), apiKeys: keys } })
   }
 
   /** JWT access tokens from an OAuth2/OIDC issuer, verified against its JWKS. */
-  useOAuth2(options: {
-    issuer: string
-    audience?: string | string[]
-    jwksUri?: string
-    algorithms?: string[]
-    scopeClaim?: string
-    clockSkewSeconds?: number
-    docsClientId?: string
-  }): this {
+  useOAuth2(options: OAuth2Options): this {
     this.#assertConfigurable('useOAuth2()')
     return this.configure({ auth: { mode: this.#authModeOr('oauth2'), oauth2: options } })
   }

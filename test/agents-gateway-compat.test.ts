@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSilentLogger } from '../src/core/logger.ts'
 import { createMockModel } from '../src/engine/models/mock-model.ts'
-import { Gateway, type ListeningGateway } from '../src/gateway.ts'
+import { Gateway, type ListeningGateway } from '../src/index.ts'
 import { waitFor } from '../src/testing/wait-for.ts'
 import { readSse } from './support/read-sse.ts'
 import { requireBinary } from './support/requirements.ts'
@@ -211,7 +211,7 @@ describe('a model id that cannot be resolved', () => {
         body: JSON.stringify({ message: 'hi' }),
       })
       expect(refused.status).toBe(404)
-      const errors = t.gateway.runtime.diagnostics
+      const errors = t.gateway.diagnostics
         .filter((item) => item.severity === 'error')
         .map((item) => `${item.file}: ${item.message}`)
         .sort()
@@ -239,7 +239,7 @@ describe('a model id that cannot be resolved', () => {
     try {
       const agents = (await readJson(t.request('/v1/agents'))) as unknown as { id: string }[]
       expect(agents.map((agent) => agent.id)).toEqual(['own'])
-      expect(t.gateway.runtime.diagnostics.filter((item) => item.severity === 'error')).toEqual([
+      expect(t.gateway.diagnostics.filter((item) => item.severity === 'error')).toEqual([
         expect.objectContaining({
           keyPath: 'model.default',
           message: expect.stringContaining('write gemini/gemini-2.0-flash or google:gemini-2.0-flash'),

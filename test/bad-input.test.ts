@@ -2,7 +2,7 @@ import { connect } from 'node:net'
 import express from 'express'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import type { GatewayOptions } from '../src/index.ts'
 import { createDashboardClient, type DashboardClient } from './support/dashboard-client.ts'
 import { closeServer, listenOnLoopback } from './support/http-server.ts'
@@ -184,7 +184,7 @@ describe('JSON nesting', () => {
   it('answers the envelope, not an HTML stack trace, behind express.json() that parsed the body first', async () => {
     const app = express()
     app.use(express.json({ limit: '1mb' }))
-    app.use('/ai', expressHandler(t.gateway))
+    app.use('/ai', toExpressHandler(t.gateway))
     const { server, port } = await listenOnLoopback(app)
     try {
       const response = await fetch(
@@ -238,7 +238,7 @@ describe('methods', () => {
   it('answers TRACE with a 405 envelope and the usual headers, standalone and under Express', async () => {
     const listening = await t.gateway.listen({ port: 0 })
     const app = express()
-    app.use('/ai', expressHandler(t.gateway))
+    app.use('/ai', toExpressHandler(t.gateway))
     const { server, port } = await listenOnLoopback(app)
     try {
       for (const [target, where] of [

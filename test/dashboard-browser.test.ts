@@ -5,7 +5,7 @@ import path from 'node:path'
 import express from 'express'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { Gateway, type ListeningGateway } from '../src/index.ts'
 import { createLogger } from '../src/runtime/create-logger.ts'
 import { launchTestBrowser, requireChromium } from './support/browser.ts'
@@ -95,7 +95,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
       app.get('/', (_request, response) => {
         response.send('host app')
       })
-      app.use('/ai', expressHandler(mounted))
+      app.use('/ai', toExpressHandler(mounted))
       const started = await listenOnLoopback(app)
       backend = started.server
       dir = await mkdtemp(path.join(tmpdir(), 'agw-dash-nginx-'))
@@ -324,7 +324,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         await page.waitForURL(`${origin}/dashboard/`)
         await page.goto(`${origin}/dashboard/chat?agent_id=writer`)
         // Every session ends server-side, as when it expires or is revoked on another instance.
-        await gateway.runtime.dashboard?.sessions.deleteExpired(Date.now() + 365 * dayMs)
+        await gateway.internalRuntime.dashboard?.sessions.deleteExpired(Date.now() + 365 * dayMs)
         await page.getByTestId('chat-input').fill('Are you still there?')
         await page.getByTestId('chat-send').click()
         await page.waitForURL(

@@ -62,7 +62,7 @@ describe('dashboard pages', () => {
     const rootEvents = await chat(root, { agent_id: 'writer', message: 'hello from root' })
     const { execution_id: rootExecution, session_id: rootSession } = startOf(rootEvents)
 
-    const executions = t?.gateway.runtime.executions.store
+    const executions = t?.gateway.internalRuntime.executions.store
     expect((await executions?.get(aliceExecution))?.principalId).toBe('user:alice')
 
     const aliceList = await (await alice.get('/dashboard/executions')).text()

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { EngineEvent } from '../src/core/execution-types.ts'
 import { createScriptedModel, type ScriptedStep } from '../src/testing/scripted-model.ts'
 import { createTestGateway, simpleAgent, type TestGateway } from './support/test-gateway.ts'
@@ -16,6 +16,7 @@ const baseFiles = {
     globalThis.slowSignal = context.signal
     const timer = setTimeout(() => resolve('slept'), args.ms ?? 60000)
     context.signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')) })
+    globalThis.onSlowStarted?.()
   })`,
   'tools/big/TOOL.md': toolMd('Returns a lot', 'size: {type: integer}'),
   'tools/big/handler.mjs': "export const handle = (args) => 'x'.repeat(args.size)",
@@ -73,10 +74,26 @@ describe('the agent loop', () => {
 
   it('stops with timeout when the model hangs', async () => {
     const { gateway } = await gatewayWith([{ hang: true }])
-    const { status, result } = await gateway.invoke('helper', 'hello', { timeoutMs: 300 })
-    expect(status).toBe('timeout')
-    expect(result.stopReason).toBe('timeout')
-    expect(result.error?.code).toBe('timeout')
+    await gateway.start()
+    // The run's time limit passes on a fake clock, once the run (and so its limit) has begun.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    try {
+      const modelCalled = new Promise<void>((resolve) => gateway.on('llm.call.before', () => resolve()))
+      let settled = false
+      const pending = gateway.invoke('helper', 'hello', { timeoutMs: 60_000 }).finally(() => {
+        settled = true
+      })
+      await modelCalled
+      await vi.advanceTimersByTimeAsync(59_999)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      const { status, result } = await pending
+      expect(status).toBe('timeout')
+      expect(result.stopReason).toBe('timeout')
+      expect(result.error?.code).toBe('timeout')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('is cancelled mid-tool, and the tool sees its signal abort', async () => {
@@ -85,16 +102,17 @@ describe('the agent loop', () => {
       { text: 'never' },
     ])
     const controller = new AbortController()
-    const pending = gateway.invoke('helper', 'wait', {
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === 'tool_call') setTimeout(() => controller.abort(), 50)
-      },
-    })
-    const { status, result } = await pending
-    expect(status).toBe('cancelled')
-    expect(result.stopReason).toBe('cancelled')
-    expect((globalThis as { slowSignal?: AbortSignal }).slowSignal?.aborted).toBe(true)
+    const slow = globalThis as { slowSignal?: AbortSignal; onSlowStarted?: () => void }
+    // Cancel once the tool is running, whatever time that takes.
+    slow.onSlowStarted = () => controller.abort()
+    try {
+      const { status, result } = await gateway.invoke('helper', 'wait', { signal: controller.signal })
+      expect(status).toBe('cancelled')
+      expect(result.stopReason).toBe('cancelled')
+      expect(slow.slowSignal?.aborted).toBe(true)
+    } finally {
+      slow.onSlowStarted = undefined
+    }
   })
 
   it('ends with error and a clean message when the provider refuses credentials (no retry)', async () => {

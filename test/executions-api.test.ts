@@ -149,7 +149,7 @@ describe('executions', () => {
 
 describe('abandoned executions', () => {
   it('fails a sync execution whose process died, and leaves queued ones to their queue', async () => {
-    const store = t.gateway.runtime.executions.store
+    const store = t.gateway.internalRuntime.executions.store
     const base = {
       agentId: 'helper',
       status: 'running' as const,
@@ -176,7 +176,7 @@ describe('abandoned executions', () => {
       rootExecutionId: 'exec_queued_orphan',
       options: { queued: true },
     })
-    const reaped = await t.gateway.runtime.executions.reapAbandoned()
+    const reaped = await t.gateway.internalRuntime.executions.reapAbandoned()
     expect(reaped).toContain('exec_sync_orphan')
     expect(reaped).not.toContain('exec_queued_orphan')
     expect(await store.get('exec_sync_orphan')).toMatchObject({

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import compression from 'compression'
 import express, { type ErrorRequestHandler } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { addLiveStreamRoute, type LiveStreamProbe, liveStreamPath } from './support/live-stream.ts'
 import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
 
@@ -44,8 +44,8 @@ describe('Express host with body parsers before the mount', () => {
     app.use(express.text())
     app.use(express.raw({ type: 'application/octet-stream' }))
     app.use(express.urlencoded({ extended: true }))
-    app.use('/ai', expressHandler(subject.gateway))
-    app.use('/kept/ai', expressHandler(subject.gateway))
+    app.use('/ai', toExpressHandler(subject.gateway))
+    app.use('/kept/ai', toExpressHandler(subject.gateway))
     const onError: ErrorRequestHandler = (error, _request, response, _next) => {
       hostErrors.push(error)
       response.status(500).json({ host_error: (error as Error).name })
@@ -159,7 +159,7 @@ describe('Express host with compression()', () => {
     })
     const app = express()
     app.use(compression())
-    app.use('/ai', expressHandler(subject.gateway))
+    app.use('/ai', toExpressHandler(subject.gateway))
     ;({ server, url } = await listen(app))
   })
   afterAll(async () => {

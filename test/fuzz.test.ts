@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import express from 'express'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { createSilentLogger } from '../src/core/logger.ts'
 import { Gateway, type GatewayOptions } from '../src/index.ts'
 import { createRandom, type FuzzRequest, fuzzRequest } from './support/fuzz-requests.ts'
@@ -154,7 +154,7 @@ async function startTarget(target: Target, workspace: TempWorkspace) {
   const app = express()
   if (target.host === 'express-parsers-first')
     app.use(express.json({ limit: '2mb' }), express.urlencoded(), express.text())
-  app.use('/ai', expressHandler(gateway))
+  app.use('/ai', toExpressHandler(gateway))
   const server: Server = app.listen(0, '127.0.0.1')
   await new Promise((resolve) => server.once('listening', resolve))
   return {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { createClient } from '@hey-api/openapi-ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ListeningGateway } from '../src/gateway.ts'
+import type { ListeningGateway } from '../src/index.ts'
 import { createTestGateway, type TestGateway } from './support/test-gateway.ts'
 
 const run = promisify(execFile)

@@ -1,10 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createScriptedModel } from '../src/testing/scripted-model.ts'
 import { readSse } from './support/read-sse.ts'
 import { createTestGateway, readJson, simpleAgent, type TestGateway } from './support/test-gateway.ts'
 
 let t: TestGateway
 const stopReasons: string[] = []
+const modelCallWaiters = new Map<string, () => void>()
+
+/** Resolves when the agent's next model call starts: its run, and the run's time limit, are on. */
+function nextModelCall(agentId: string): Promise<void> {
+  return new Promise((resolve) => modelCallWaiters.set(agentId, resolve))
+}
 
 beforeAll(async () => {
   t = await createTestGateway(
@@ -26,6 +32,10 @@ beforeAll(async () => {
   t.gateway.useModel('test:quiet', createScriptedModel([{ text: 'finally', delayMs: 2300 }]))
   t.gateway.on('agent.invoke.after', ({ result }) => {
     stopReasons.push(result.stopReason)
+  })
+  t.gateway.on('llm.call.before', ({ agentId }) => {
+    modelCallWaiters.get(agentId)?.()
+    modelCallWaiters.delete(agentId)
   })
 })
 afterAll(() => t.close())
@@ -160,11 +170,24 @@ describe('SSE streams', () => {
   })
 
   it('ends with error then done on timeout', async () => {
-    const { events } = await readSse(
-      await post('/v1/agents/stuck/chat', { message: 'x', options: { stream: true, timeout_ms: 1000 } }),
-    )
-    expect(events.map((event) => event.event)).toEqual(['session', 'error', 'done'])
-    expect(events.at(-1)?.data).toMatchObject({ status: 'timeout', stop_reason: 'timeout' })
+    // The model never answers; the run's 1 s limit passes on a fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    try {
+      stopReasons.length = 0
+      const modelCalled = nextModelCall('stuck')
+      const reading = readSse(
+        await post('/v1/agents/stuck/chat', { message: 'x', options: { stream: true, timeout_ms: 1000 } }),
+      )
+      await modelCalled
+      await vi.advanceTimersByTimeAsync(999)
+      expect(stopReasons).not.toContain('timeout')
+      await vi.advanceTimersByTimeAsync(1)
+      const { events } = await reading
+      expect(events.map((event) => event.event)).toEqual(['session', 'error', 'done'])
+      expect(events.at(-1)?.data).toMatchObject({ status: 'timeout', stop_reason: 'timeout' })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('sends validation errors as events to a client that accepts only event streams', async () => {
@@ -174,11 +197,21 @@ describe('SSE streams', () => {
   })
 
   it('sends keepalive comments while the model is quiet', async () => {
-    const { events, comments } = await readSse(
-      await post('/v1/agents/quiet/invoke', { message: 'x', options: { stream: true } }),
-    )
-    expect(comments.filter((comment) => comment === 'keepalive').length).toBeGreaterThanOrEqual(2)
-    expect(events.at(-1)?.event).toBe('done')
+    // The model is silent for 2.3 s and keepalives come every 1 s: play that time on a fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    try {
+      const modelCalled = nextModelCall('quiet')
+      const reading = readSse(
+        await post('/v1/agents/quiet/invoke', { message: 'x', options: { stream: true } }),
+      )
+      await modelCalled
+      await vi.advanceTimersByTimeAsync(2300)
+      const { events, comments } = await reading
+      expect(comments).toEqual(['keepalive', 'keepalive'])
+      expect(events.map((event) => event.event)).toEqual(['session', 'token', 'done'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('cancels the run when the client disconnects', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createTestGateway, readJson, simpleAgent, type TestGateway } from './support/test-gateway.ts'
 
 interface KeyPair {
@@ -124,7 +124,6 @@ describe('JWT access tokens against a JWKS served over HTTP', () => {
     const authenticator = createJwtAuthenticator(
       { issuer, audience: 'agentgw-api', algorithms: ['RS256'], scopeClaim: 'scope', clockSkewSeconds: 30 },
       createSilentLogger(),
-      200,
     )
     const check = async (key: KeyPair) =>
       (
@@ -132,24 +131,33 @@ describe('JWT access tokens against a JWKS served over HTTP', () => {
           new Request('http://x', { headers: { authorization: `Bearer ${await token(key)}` } }),
         )
       ).kind
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-    published = [keyA.jwk]
-    const start = jwksRequests
-    expect(await check(keyA)).toBe('authenticated')
-    expect(jwksRequests).toBe(start + 1)
-    await sleep(250)
-    // An unknown kid after the cooldown: one refetch, still refused (the key is not published).
-    expect(await check(keyB)).toBe('invalid')
-    expect(jwksRequests).toBe(start + 2)
-    // Within the cooldown, more unknown kids cause no fetch at all.
-    for (let index = 0; index < 5; index++) expect(await check(keyB)).toBe('invalid')
-    expect(jwksRequests).toBe(start + 2)
-    // The issuer rotates: after the cooldown the new key is fetched and accepted.
-    published = [keyA.jwk, keyB.jwk]
-    await sleep(250)
-    expect(await check(keyB)).toBe('authenticated')
-    expect(jwksRequests).toBe(start + 3)
-    published = [keyA.jwk]
+    // The JWKS cache reads the clock through Date: move it instead of waiting out the 30 s cooldown.
+    vi.useFakeTimers({ now: Date.now(), toFake: ['Date'] })
+    const cooldownMs = 30_000
+    try {
+      published = [keyA.jwk]
+      const start = jwksRequests
+      expect(await check(keyA)).toBe('authenticated')
+      expect(jwksRequests).toBe(start + 1)
+      // Within the cooldown, unknown kids cause no fetch at all.
+      vi.advanceTimersByTime(cooldownMs - 1000)
+      for (let index = 0; index < 5; index++) expect(await check(keyB)).toBe('invalid')
+      expect(jwksRequests).toBe(start + 1)
+      // An unknown kid after the cooldown: one refetch, still refused (the key is not published).
+      vi.advanceTimersByTime(1001)
+      expect(await check(keyB)).toBe('invalid')
+      expect(jwksRequests).toBe(start + 2)
+      for (let index = 0; index < 5; index++) expect(await check(keyB)).toBe('invalid')
+      expect(jwksRequests).toBe(start + 2)
+      // The issuer rotates: after the cooldown the new key is fetched and accepted.
+      published = [keyA.jwk, keyB.jwk]
+      vi.advanceTimersByTime(cooldownMs + 1)
+      expect(await check(keyB)).toBe('authenticated')
+      expect(jwksRequests).toBe(start + 3)
+    } finally {
+      vi.useRealTimers()
+      published = [keyA.jwk]
+    }
   })
 
   it('documents an OAuth2 authorization-code scheme from discovery', async () => {

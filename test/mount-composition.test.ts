@@ -5,7 +5,7 @@ import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { toFastifyPlugin } from '../src/adapters/hosts/fastify.ts'
 import { toHonoApp } from '../src/adapters/hosts/hono.ts'
 import { toNodeHandler } from '../src/adapters/hosts/node.ts'
@@ -68,7 +68,7 @@ describe('nested mounts compose their prefixes', () => {
   it('Express: routers nested in routers', async () => {
     const { gateway } = await cleanups.subject()
     const inner = express.Router()
-    inner.use('/ai', expressHandler(gateway))
+    inner.use('/ai', toExpressHandler(gateway))
     const app = express()
     app.use('/x', inner)
     const url = await cleanups.listen(createServer(app))
@@ -120,7 +120,7 @@ describe('server.root_path and X-Forwarded-Prefix with nested mounts', () => {
     })
     gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
     const app = express()
-    app.use('/x', express.Router().use('/ai', expressHandler(gateway)))
+    app.use('/x', express.Router().use('/ai', toExpressHandler(gateway)))
     const url = await cleanups.listen(createServer(app))
     expect(await publicBase(`${url}/x/ai`, forwarded)).toBe('https://api.example.com/edge/x/ai')
   })
@@ -163,8 +163,8 @@ describe('two gateways in one host', () => {
       url = await serveHono(host)
     } else {
       const app = express()
-      app.use('/a', expressHandler(a.gateway))
-      app.use('/b', expressHandler(b.gateway))
+      app.use('/a', toExpressHandler(a.gateway))
+      app.use('/b', toExpressHandler(b.gateway))
       url = await cleanups.listen(createServer(app))
     }
     expect(await agentIds(`${url}/a`)).toEqual(['alpha', 'later'])

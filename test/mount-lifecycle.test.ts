@@ -4,7 +4,7 @@ import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { describe, expect, it, vi } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { toFastifyPlugin } from '../src/adapters/hosts/fastify.ts'
 import { attachGatewayToServer, toNodeHandler } from '../src/adapters/hosts/node.ts'
 import { ConfigError, type Gateway } from '../src/index.ts'
@@ -166,7 +166,7 @@ describe('lifecycle with the host', () => {
   it('starts lazily on the first request when nothing wires the lifecycle', async () => {
     const { gateway } = await cleanups.subject()
     const app = express()
-    app.use('/ai', expressHandler(gateway))
+    app.use('/ai', toExpressHandler(gateway))
     const url = await cleanups.listen(createServer(app))
     expect(gateway.started).toBe(false)
     expect((await fetch(`${url}/ai/v1/health`)).status).toBe(200)
@@ -176,9 +176,9 @@ describe('lifecycle with the host', () => {
   it('treats a second start() and stop() as no-ops', async () => {
     const { gateway } = await cleanups.subject()
     await Promise.all([gateway.start(), gateway.start()])
-    const runtime = gateway.runtime
+    const runtime = gateway.internalRuntime
     await gateway.start()
-    expect(gateway.runtime).toBe(runtime)
+    expect(gateway.internalRuntime).toBe(runtime)
     await Promise.all([gateway.stop(), gateway.stop()])
     await gateway.stop()
     expect(await stopped(gateway)).toBe(true)

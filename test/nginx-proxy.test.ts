@@ -6,7 +6,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expressHandler } from '../src/adapters/hosts/express.ts'
+import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { closeServer, listenOnLoopback } from './support/http-server.ts'
 import { addLiveStreamRoute, type LiveStreamProbe, liveStreamPath } from './support/live-stream.ts'
 import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
@@ -62,7 +62,7 @@ describe.skipIf(!nginx.available || !openssl.available)('behind nginx with TLS a
       maxGapMs: 400,
     })
     const app = express()
-    app.use('/ai', expressHandler(trusted.gateway))
+    app.use('/ai', toExpressHandler(trusted.gateway))
     const started = await listenOnLoopback(app)
     backend = started.server
 
@@ -70,7 +70,7 @@ describe.skipIf(!nginx.available || !openssl.available)('behind nginx with TLS a
     untrusted = await createMatrixGateway()
     untrusted.gateway.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8'] })
     const directApp = express()
-    directApp.use('/ai', expressHandler(untrusted.gateway))
+    directApp.use('/ai', toExpressHandler(untrusted.gateway))
     const directStarted = await listenOnLoopback(directApp)
     direct = directStarted.server
     directUrl = `http://127.0.0.1:${directStarted.port}`

@@ -159,7 +159,7 @@ describe.skipIf(!python.available)('Python tool handlers (handler.py)', () => {
   it('prefers a TypeScript handler beside handler.py, with a warning', async () => {
     const { result } = await run('with-ts {}')
     expect(result.output).toBe('from typescript')
-    expect(t.gateway.runtime.diagnostics).toContainEqual(
+    expect(t.gateway.diagnostics).toContainEqual(
       expect.objectContaining({
         severity: 'warning',
         file: 'tools/with-ts/handler.py',
@@ -180,8 +180,8 @@ describe.skipIf(!python.available)('Python tool loading', () => {
     })
     try {
       await broken.gateway.start()
-      expect(broken.gateway.runtime.tools.list()).toEqual([])
-      const errors = broken.gateway.runtime.diagnostics
+      expect(broken.gateway.internalRuntime.tools.list()).toEqual([])
+      const errors = broken.gateway.diagnostics
         .filter((item) => item.severity === 'error')
         .map((item) => `${item.file}: ${item.message}`)
         .sort()
@@ -205,8 +205,8 @@ describe.skipIf(!python.available)('Python tool loading', () => {
     )
     try {
       await noPython.gateway.start()
-      expect(noPython.gateway.runtime.tools.list()).toEqual([])
-      expect(noPython.gateway.runtime.diagnostics).toContainEqual(
+      expect(noPython.gateway.internalRuntime.tools.list()).toEqual([])
+      expect(noPython.gateway.diagnostics).toContainEqual(
         expect.objectContaining({
           severity: 'error',
           file: 'tools/greet/handler.py',

@@ -56,7 +56,7 @@ describe('an agent whose model does not resolve', () => {
     const gw = await create({ 'agents/good/AGENT.md': simpleAgent('Good.', 'model: mock:echo') })
     await gw.start()
     // As if the override was stored under a configuration that still had this provider.
-    await gw.runtime.agents.update('good', { model: 'retired:model-x' }, 'admin')
+    await gw.internalRuntime.agents.update('good', { model: 'retired:model-x' }, 'admin')
     for (const path of ['/v1/agents/good/invoke', '/v1/agents/good/chat']) {
       const response = await post(path, { message: 'hi' })
       expect(response.status, path).toBe(503)

@@ -2,7 +2,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Gateway, type GatewayOptions } from 'agentgw'
-import { attachGatewayToServer, expressHandler } from 'agentgw/express'
+import { attachGatewayToServer, toExpressHandler } from 'agentgw/express'
 import express from 'express'
 import { Hono } from 'hono'
 import type { TargetSpec } from '../protocol.ts'
@@ -64,7 +64,7 @@ export async function startTarget(spec: TargetSpec): Promise<RunningTarget> {
     case 'express': {
       const gateway = gatewayFor(spec)
       const app = express()
-      app.use('/ai', expressHandler(gateway))
+      app.use('/ai', toExpressHandler(gateway))
       const server = attachGatewayToServer(gateway, app.listen(0, '127.0.0.1'))
       const port = await listening(server)
       await gateway.start()

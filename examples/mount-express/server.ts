@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { Gateway } from 'agentgw'
-import { attachGatewayToServer, expressHandler } from 'agentgw/express'
+import { attachGatewayToServer, toExpressHandler } from 'agentgw/express'
 import express, { type Express } from 'express'
 
 const workspace = fileURLToPath(new URL('../quickstart/workspace', import.meta.url))
@@ -12,7 +12,7 @@ export function createApp(): { app: Express; gateway: Gateway } {
   // The gateway first: it reads its own bodies, with its own limit (server.max_body_bytes) and
   // error envelopes. A parser in front of it would decide first — express.json() refuses
   // bodies over 100 KB with an HTML error page — and the gateway would get a re-encoded copy.
-  app.use('/ai', expressHandler(gateway))
+  app.use('/ai', toExpressHandler(gateway))
   app.use(express.json())
   app.get('/', (_request, response) => {
     response.json({ message: 'Main application' })

@@ -87,11 +87,11 @@ program
 try {
   await program.parseAsync()
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (ConfigError.isInstance(error)) {
     process.stderr.write(`${pc.red('Configuration error')}\n  ${error.message.replace(/\n/g, '\n  ')}\n`)
     process.exit(1)
   }
-  if (error instanceof GatewayError) {
+  if (GatewayError.isInstance(error)) {
     process.stderr.write(`${pc.red(error.code)} ${error.message}\n`)
     process.exit(1)
   }

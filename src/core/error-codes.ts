@@ -35,4 +35,5 @@ export const errorCodes = {
   internal_error: { status: 500, message: 'An internal error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>
 
+/** A stable error code, as sent in `error.code` of the envelope. */
 export type ErrorCode = keyof typeof errorCodes

@@ -22,12 +22,15 @@ export function statusOf(stopReason: StopReason): ExecutionStatus {
   }
 }
 
+/** What a run consumed. */
 export interface Usage {
   inputTokens: number
   outputTokens: number
+  /** From `model.pricing` or the built-in price list; 0 for unknown models. */
   costUsd: number
   llmCalls: number
   toolCalls: number
+  /** Every model called, fallback included, in order of first use. */
   modelsUsed: string[]
 }
 
@@ -43,6 +46,7 @@ export interface RunError {
   retryable?: boolean
 }
 
+/** How a run ended: its output, why it stopped, what it used. */
 export interface ExecutionResult {
   /** Parsed JSON when the run had an output schema, else the final text. */
   output: unknown
@@ -53,6 +57,7 @@ export interface ExecutionResult {
   error: RunError | null
   /** Present when the output did not match the output schema after the correction retry. */
   validationErrors: ErrorDetail[] | null
+  /** Wall-clock time of the run. */
   durationMs: number
 }
 
@@ -69,6 +74,7 @@ export type ChatMessage =
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; results: ToolResultMessage[] }
 
+/** The result of one tool call, as the model reads it in the conversation. */
 export interface ToolResultMessage {
   callId: string
   name: string

@@ -12,6 +12,7 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger
 }
 
+/** One level of `Logger`: a message, or structured fields and a message (pino's call shapes). */
 export interface LogFunction {
   (message: string): void
   (fields: Record<string, unknown>, message?: string): void

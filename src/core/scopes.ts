@@ -13,4 +13,5 @@ export const scopes = [
   'admin',
 ] as const
 
+/** A permission a route may require and a credential may grant, e.g. `agents:invoke`. */
 export type Scope = (typeof scopes)[number]

@@ -5,6 +5,7 @@ import type {
   LanguageModelV4Prompt,
 } from '@ai-sdk/provider'
 import { isRetryableModelError, ModelCallTimeoutError, retryAfterMs } from './models/model-errors.ts'
+import { untilAborted } from './until-aborted.ts'
 
 export interface ModelCallRequest {
   model: LanguageModelV4
@@ -38,7 +39,7 @@ export async function streamModelCall(request: ModelCallRequest): Promise<ModelC
   const signal = AbortSignal.any([request.signal, timeout.signal])
   const result: ModelCallResult = { text: '', toolCalls: [], inputTokens: 0, outputTokens: 0 }
   try {
-    const { stream } = await raceAbort(
+    const { stream } = await untilAborted(
       request.model.doStream({
         prompt: request.prompt,
         ...(request.tools.length > 0 ? { tools: request.tools, toolChoice: { type: 'auto' } } : {}),
@@ -93,24 +94,6 @@ export async function streamModelCall(request: ModelCallRequest): Promise<ModelC
   } finally {
     clearTimeout(timer)
   }
-}
-
-function raceAbort<T>(promise: PromiseLike<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    Promise.resolve(promise).then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
 }
 
 export interface RetryPolicy {

@@ -32,7 +32,9 @@ export interface HookPayloads {
   'gateway.shutdown': Record<string, never>
 }
 
+/** The events `gw.on()` accepts. */
 export type HookEvent = keyof HookPayloads
+/** A hook: it receives the event's payload; what it throws is logged and skipped. */
 export type HookHandler<E extends HookEvent> = (payload: HookPayloads[E]) => void | Promise<void>
 
 export const hookEvents: readonly HookEvent[] = [

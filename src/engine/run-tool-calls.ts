@@ -5,6 +5,7 @@ import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
 import type { Hooks } from './hooks.ts'
 import { runWithLimit } from './run-with-limit.ts'
 import { startTimeout } from './start-timeout.ts'
+import { untilAborted } from './until-aborted.ts'
 
 export interface PendingToolCall {
   id: string
@@ -72,24 +73,6 @@ function parseArguments(input: string): Record<string, unknown> {
   return parsed as Record<string, unknown>
 }
 
-function withTimeout<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
-  })
-}
-
 /**
  * Executes one model turn's tool calls, at most `maxParallel` at once. Unknown tools, invalid
  * arguments, handler errors and per-tool timeouts become error results the model reads and can
@@ -147,7 +130,7 @@ export async function runToolCalls(
       }
       let succeeded = false
       try {
-        output = await withTimeout(
+        output = await untilAborted(
           Promise.resolve().then(() => tool.handler(args, toolContext)),
           signal,
         )

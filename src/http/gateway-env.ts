@@ -5,7 +5,13 @@ import type { RequestOrigin } from '../core/url/request-origin.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import type { RouteEntry } from './route-table.ts'
 
+/** What the gateway's middleware sets on each request, read in handlers with `c.get(name)`. */
 export interface GatewayVariables {
+  /**
+   * The started gateway's services.
+   *
+   * @internal
+   */
   runtime: GatewayRuntime
   origin: RequestOrigin
   requestId: string
@@ -22,6 +28,7 @@ export interface GatewayVariables {
   viewer: Viewer
 }
 
+/** Hono's `Env` of the gateway's app: custom route handlers are `Handler<GatewayEnv>`. */
 export interface GatewayEnv {
   Bindings: GatewayBindings
   Variables: GatewayVariables

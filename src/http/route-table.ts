@@ -17,6 +17,7 @@ export interface RouteIdentity {
   public?: boolean
 }
 
+/** A registered route: its identity plus where it answers. */
 export interface RouteEntry extends RouteIdentity {
   method: string
   /** Hono-style path, e.g. `/v1/agents/:id`. */

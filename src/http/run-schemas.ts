@@ -1,6 +1,4 @@
 import { z } from '@hono/zod-openapi'
-import type { RunOutcome } from '../services/agent-runner.ts'
-import { toUsageWire } from '../services/run-stream.ts'
 
 export const maxMessageChars = 102_400
 
@@ -40,23 +38,6 @@ export const ResultSchema = z
     validation_errors: z.array(z.object({ path: z.string(), message: z.string() })).nullable(),
   })
   .openapi('RunResult')
-
-/** The run part shared by invoke and chat responses. */
-export function toRunBody(outcome: RunOutcome) {
-  return {
-    execution_id: outcome.executionId,
-    agent_id: outcome.agentId,
-    status: outcome.status,
-    stop_reason: outcome.result.stopReason,
-    result: {
-      output: outcome.result.output,
-      raw_text: outcome.result.rawText,
-      validation_errors: outcome.result.validationErrors,
-    },
-    usage: toUsageWire(outcome.result),
-    error: outcome.result.error,
-  }
-}
 
 export const sseContent = {
   'text/event-stream': {

@@ -1,8 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { readSse } from '../../test/support/read-sse.ts'
 import { sseResponse } from './sse.ts'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('sseResponse', () => {
   it('sends numbered frames with the streaming headers and no Connection header', async () => {
@@ -24,16 +22,31 @@ describe('sseResponse', () => {
     ])
   })
 
-  it('sends keepalive comments while the run is quiet', async () => {
-    const response = sseResponse({
-      keepaliveMs: 20,
-      run: async (sink) => {
-        await sleep(90)
-        sink.send('done', {})
-      },
-    })
-    const { comments } = await readSse(response)
-    expect(comments.filter((comment) => comment === 'keepalive').length).toBeGreaterThanOrEqual(2)
+  it('sends a keepalive comment every interval while the run is quiet, and none after it ends', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      let endRun = () => {}
+      const quiet = new Promise<void>((resolve) => {
+        endRun = resolve
+      })
+      const response = sseResponse({
+        keepaliveMs: 20,
+        run: async (sink) => {
+          await quiet
+          sink.send('done', {})
+        },
+      })
+      const reading = readSse(response)
+      vi.advanceTimersByTime(90)
+      endRun()
+      const { comments, events } = await reading
+      vi.advanceTimersByTime(100)
+      expect(comments).toEqual(['keepalive', 'keepalive', 'keepalive', 'keepalive'])
+      expect(events).toEqual([{ id: '1', event: 'done', data: {} }])
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('continues ids after startId', async () => {

@@ -3,6 +3,7 @@ import type { GatewayError } from '../core/errors.ts'
 import type { AgentRunner } from '../services/agent-runner.ts'
 import { failureFrames, type StreamRequest, streamRun } from '../services/run-stream.ts'
 import type { GatewayEnv } from './gateway-env.ts'
+import { toWireFrame } from './run-wire.ts'
 import { sseResponse } from './sse.ts'
 
 function keepaliveMs(c: Context<GatewayEnv>): number {
@@ -31,7 +32,8 @@ export function sseErrorResponse(
         executionId: null,
         ...(sessionId !== undefined ? { sessionId } : {}),
       })) {
-        sink.send(frame.event, frame.data)
+        const wire = toWireFrame(frame)
+        sink.send(wire.event, wire.data)
       }
     },
   })
@@ -58,7 +60,8 @@ export function streamRunResponse(
       } as StreamRequest)
       for await (const frame of frames) {
         if (sink.closed) break
-        sink.send(frame.event, frame.data)
+        const wire = toWireFrame(frame)
+        sink.send(wire.event, wire.data)
       }
     },
   })

@@ -10,9 +10,9 @@ import {
   StatusSchema,
   StopReasonSchema,
   sseContent,
-  toRunBody,
   UsageSchema,
 } from '../http/run-schemas.ts'
+import { toChatBody } from '../http/run-wire.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
 import { AgentIdParams } from './agents.ts'
 
@@ -83,7 +83,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       // Checked before the stream starts, so a refused session gets its own status code.
       if (body.session_id) await runtime.sessions.getContinuable(body.session_id, agentId, c.var.viewer)
     } catch (error) {
-      if (options.stream && error instanceof GatewayError)
+      if (options.stream && GatewayError.isInstance(error))
         return sseErrorResponse(c, error, body.session_id ?? null)
       throw error
     }
@@ -103,9 +103,6 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       })
     }
     const outcome = await runtime.runner.chat(agentId, body.message, runOptions)
-    return c.json(
-      { ...toRunBody(outcome), session_id: outcome.sessionId, turn_count: outcome.turnCount },
-      200,
-    )
+    return c.json(toChatBody(outcome), 200)
   })
 }

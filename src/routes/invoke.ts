@@ -10,9 +10,9 @@ import {
   StatusSchema,
   StopReasonSchema,
   sseContent,
-  toRunBody,
   UsageSchema,
 } from '../http/run-schemas.ts'
+import { toRunBody } from '../http/run-wire.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
 import { absoluteUrl, url } from '../http/url.ts'
 import { AgentIdParams } from './agents.ts'
@@ -124,8 +124,8 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     } catch (error) {
       // A request that can stream but fails first gets `error` + `done` events, so a stream
       // reader always sees an end; one that cannot stream at all gets the JSON envelope.
-      const canStream = !(error instanceof GatewayError && error.code === 'streaming_not_supported')
-      if (options.stream && canStream && error instanceof GatewayError) return sseErrorResponse(c, error)
+      const canStream = !(GatewayError.isInstance(error) && error.code === 'streaming_not_supported')
+      if (options.stream && canStream && GatewayError.isInstance(error)) return sseErrorResponse(c, error)
       throw error
     }
     if (queued) {

@@ -17,7 +17,9 @@ import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
 
+/** What `gw.invoke()` and `gw.chat()` accept besides the agent and the message. */
 export interface RunOptions {
+  /** Structured input, checked against the agent's `input_schema`. */
   input?: Record<string, unknown> | undefined
   /** Overall time limit. @default the agent's or gateway's `guardrails.timeout_ms` */
   timeoutMs?: number | undefined
@@ -33,10 +35,19 @@ export interface RunOptions {
   onEvent?: ((event: EngineEvent) => void) | undefined
   /** Called once ids are known, before the model is called (streams send them first). */
   onStart?: ((ids: { executionId: string; sessionId: string | undefined }) => void) | undefined
-  /** Run an execution that already exists (a queued job), instead of creating one. */
+  /**
+   * Run an execution that already exists (a queued job), instead of creating one.
+   *
+   * @internal
+   */
   execution?: ExistingExecution | undefined
 }
 
+/**
+ * An execution a queue worker runs (see `RunOptions.execution`).
+ *
+ * @internal
+ */
 export interface ExistingExecution {
   id: string
   /** Worker attempt number, 1 for the first delivery. */
@@ -45,27 +56,38 @@ export interface ExistingExecution {
   keepOpenIf?: (result: ExecutionResult) => boolean
 }
 
+/** Options of `gw.invoke()`. */
 export interface InvokeOptions extends RunOptions {
   /** Overrides the agent's `output_schema` for this call. */
   outputSchema?: JsonSchema | undefined
 }
 
+/** Options of `gw.chat()`. */
 export interface ChatOptions extends RunOptions {
   /** Continue this session; a new one is created when absent. */
   sessionId?: string | undefined
 }
 
+/** What `gw.invoke()` returns: the execution and its result. A failed run is an outcome too. */
 export interface RunOutcome {
   executionId: string
   agentId: string
+  /** `completed` (guardrail stops included), `failed`, `cancelled` or `timeout`. */
   status: ExecutionStatus
   result: ExecutionResult
-  /** The execution was left open for another attempt (see `ExistingExecution.keepOpenIf`). */
+  /**
+   * The execution was left open for another attempt (see `ExistingExecution.keepOpenIf`).
+   *
+   * @internal
+   */
   keptOpen?: boolean
 }
 
+/** What `gw.chat()` returns: the run plus the session to continue. */
 export interface ChatOutcome extends RunOutcome {
+  /** Pass it to the next `gw.chat()` to continue the conversation. */
   sessionId: string
+  /** Turns in the session, this one included when it completed. */
   turnCount: number
 }
 

@@ -1,50 +1,84 @@
-import { toGatewayError } from '../core/errors.ts'
-import type { EngineEvent, ExecutionResult } from '../core/execution-types.ts'
+import { type ErrorDetail, toGatewayError } from '../core/errors.ts'
+import type {
+  EngineEvent,
+  ExecutionResult,
+  ExecutionStatus,
+  StopReason,
+  Usage,
+} from '../core/execution-types.ts'
 import type { AgentRunner, AsViewer, ChatOptions, InvokeOptions, RunOutcome } from './agent-runner.ts'
 import { createEventChannel } from './event-channel.ts'
 
-/** The events of a streamed run, as they go on the wire (SSE `event:` + `data:`). */
+/** The `data` of a `session` frame: the ids of the run, known before the model is called. */
+export interface SessionFrameData {
+  /** The chat session; `null` for a one-off invoke. */
+  sessionId: string | null
+  executionId: string
+  agentId: string
+}
+
+/** The `data` of a `tool_call` frame: the model asked for a tool. */
+export interface ToolCallFrameData {
+  callId: string
+  name: string
+  arguments: Record<string, unknown>
+}
+
+/** The `data` of a `tool_result` frame: a tool call finished. */
+export interface ToolResultFrameData {
+  callId: string
+  name: string
+  /** What the tool returned (or `{ error }`); truncated results come as the text the model saw. */
+  output: unknown
+  isError: boolean
+  durationMs: number
+}
+
+/** The `data` of an `error` frame: why the run failed, timed out or was cancelled. */
+export interface ErrorFrameData {
+  code: string
+  message: string
+  /** The failure is transient (rate limit, outage): running again later may succeed. */
+  retryable?: boolean
+}
+
+/** A run's usage: tokens, cost, calls and wall-clock time. */
+export interface RunUsage extends Usage {
+  durationMs: number
+}
+
+/** The `data` of the `done` frame that ends every stream. */
+export interface DoneFrameData {
+  status: ExecutionStatus
+  /** `null` when the run could not start. */
+  stopReason: StopReason | null
+  /** `null` when the run failed before an execution was created. */
+  executionId: string | null
+  /** Chat streams only. */
+  sessionId?: string | null
+  /** Chat streams only: turns in the session after this one. */
+  turnCount?: number
+  /** Invoke streams only: the output, and why it did not match the output schema if it did not. */
+  result?: { output: unknown; validationErrors: ErrorDetail[] | null }
+  /** `null` when the run could not start. */
+  usage: RunUsage | null
+}
+
+/**
+ * One event of a streamed run (`gw.stream()`), camelCase like the rest of the JS API. Over HTTP
+ * the same frames go out as SSE with snake_case `data` (see `toWireFrame`).
+ */
 export type StreamFrame =
-  | { event: 'session'; data: { session_id: string | null; execution_id: string; agent_id: string } }
+  | { event: 'session'; data: SessionFrameData }
   | { event: 'token'; data: { content: string } }
-  | { event: 'tool_call'; data: { call_id: string; name: string; arguments: Record<string, unknown> } }
-  | {
-      event: 'tool_result'
-      data: { call_id: string; name: string; output: unknown; is_error: boolean; duration_ms: number }
-    }
-  | { event: 'error'; data: { code: string; message: string } }
-  | { event: 'done'; data: DoneFrame }
+  | { event: 'tool_call'; data: ToolCallFrameData }
+  | { event: 'tool_result'; data: ToolResultFrameData }
+  | { event: 'error'; data: ErrorFrameData }
+  | { event: 'done'; data: DoneFrameData }
 
-export interface DoneFrame {
-  status: string
-  stop_reason: string | null
-  execution_id: string | null
-  session_id?: string | null
-  turn_count?: number
-  result?: { output: unknown; validation_errors: unknown } | undefined
-  usage: UsageWire | null
-}
-
-export interface UsageWire {
-  input_tokens: number
-  output_tokens: number
-  cost_usd: number
-  llm_calls: number
-  tool_calls: number
-  models_used: string[]
-  duration_ms: number
-}
-
-export function toUsageWire(result: ExecutionResult): UsageWire {
-  return {
-    input_tokens: result.usage.inputTokens,
-    output_tokens: result.usage.outputTokens,
-    cost_usd: Number(result.usage.costUsd.toFixed(8)),
-    llm_calls: result.usage.llmCalls,
-    tool_calls: result.usage.toolCalls,
-    models_used: result.usage.modelsUsed,
-    duration_ms: result.durationMs,
-  }
+/** A run's usage with its duration, as `done` frames and responses carry it. */
+export function toRunUsage(result: ExecutionResult): RunUsage {
+  return { ...result.usage, durationMs: result.durationMs }
 }
 
 /** Engine events that go on a stream (`llm_call` is a trace record, not a stream frame). */
@@ -55,17 +89,17 @@ export function toStreamFrame(event: EngineEvent): StreamFrame | undefined {
     case 'tool_call':
       return {
         event: 'tool_call',
-        data: { call_id: event.callId, name: event.name, arguments: event.arguments },
+        data: { callId: event.callId, name: event.name, arguments: event.arguments },
       }
     case 'tool_result':
       return {
         event: 'tool_result',
         data: {
-          call_id: event.callId,
+          callId: event.callId,
           name: event.name,
           output: event.output,
-          is_error: event.isError,
-          duration_ms: event.durationMs,
+          isError: event.isError,
+          durationMs: event.durationMs,
         },
       }
     default:
@@ -85,9 +119,9 @@ export function failureFrames(
       event: 'done',
       data: {
         status: 'failed',
-        stop_reason: null,
-        execution_id: ids.executionId,
-        ...(ids.sessionId !== undefined ? { session_id: ids.sessionId } : {}),
+        stopReason: null,
+        executionId: ids.executionId,
+        ...(ids.sessionId !== undefined ? { sessionId: ids.sessionId } : {}),
         usage: null,
       },
     },
@@ -119,9 +153,9 @@ export function streamRun(runner: AgentRunner, request: StreamRequest): AsyncIte
       channel.push({
         event: 'session',
         data: {
-          session_id: started.sessionId ?? null,
-          execution_id: started.executionId,
-          agent_id: request.agentId,
+          sessionId: started.sessionId ?? null,
+          executionId: started.executionId,
+          agentId: request.agentId,
         },
       })
     },
@@ -141,17 +175,15 @@ export function streamRun(runner: AgentRunner, request: StreamRequest): AsyncIte
         event: 'done',
         data: {
           status: outcome.status,
-          stop_reason: outcome.result.stopReason,
-          execution_id: outcome.executionId,
+          stopReason: outcome.result.stopReason,
+          executionId: outcome.executionId,
           ...(request.kind === 'chat'
-            ? { session_id: outcome.sessionId ?? null, turn_count: outcome.turnCount ?? 0 }
+            ? { sessionId: outcome.sessionId ?? null, turnCount: outcome.turnCount ?? 0 }
             : {}),
           ...(request.kind === 'invoke'
-            ? {
-                result: { output: outcome.result.output, validation_errors: outcome.result.validationErrors },
-              }
+            ? { result: { output: outcome.result.output, validationErrors: outcome.result.validationErrors } }
             : {}),
-          usage: toUsageWire(outcome.result),
+          usage: toRunUsage(outcome.result),
         },
       })
       channel.close()

@@ -21,6 +21,7 @@ export interface EventBusFixture {
   cleanup(): Promise<void>
 }
 
+/** Options of `defineEventBusConformance()`. */
 export interface EventBusConformanceOptions {
   /** The longest any single wait in a test may take, in ms. @default 5000 */
   timeoutMs?: number

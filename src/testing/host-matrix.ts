@@ -37,6 +37,7 @@ export function hostMatrix(
   )
 }
 
+/** Options of `startHost()`: which host, at which prefix, serving which gateway. */
 export interface StartHostOptions extends HostCell {
   /** A gateway that has not started: Hono's `mountTo` and custom routes need that. */
   gateway: Gateway
@@ -104,7 +105,7 @@ async function startHono(options: StartHostOptions): Promise<Server> {
 }
 
 async function startExpress(options: StartHostOptions): Promise<Server> {
-  const [{ default: express }, { expressHandler }, { attachGatewayToServer }] = await Promise.all([
+  const [{ default: express }, { toExpressHandler }, { attachGatewayToServer }] = await Promise.all([
     import('express'),
     import('../adapters/hosts/express.ts'),
     import('../adapters/hosts/node.ts'),
@@ -116,8 +117,8 @@ async function startExpress(options: StartHostOptions): Promise<Server> {
   app.get(hostRoutes.health.path, (_request, response) => {
     response.json(hostRoutes.health.body)
   })
-  if (options.prefix === '') app.use(expressHandler(options.gateway))
-  else app.use(options.prefix, expressHandler(options.gateway))
+  if (options.prefix === '') app.use(toExpressHandler(options.gateway))
+  else app.use(options.prefix, toExpressHandler(options.gateway))
   const server = createServer(app)
   attachGatewayToServer(options.gateway, server)
   await listening(server, options.hostname ?? '127.0.0.1')
@@ -164,7 +165,7 @@ async function startNode(options: StartHostOptions): Promise<Server> {
  * Starts one cell of the matrix over a real socket on an ephemeral port: a host app with its
  * own routes (`hostRoutes`) and the gateway mounted at `prefix` the way that framework does it
  * — Hono `gw.mountTo()` (root: `app.route('/', toHonoApp(gw))`), Express
- * `app.use(prefix, expressHandler(gw))`, Fastify `register(toFastifyPlugin(gw), { prefix })`,
+ * `app.use(prefix, toExpressHandler(gw))`, Fastify `register(toFastifyPlugin(gw), { prefix })`,
  * `node:http` dispatching by prefix to `toNodeHandler(gw, { mountPath })`. The gateway's
  * lifecycle follows the host: `close()` stops it.
  *

@@ -36,6 +36,7 @@ export interface JobQueueFixture {
   cleanup(): Promise<void>
 }
 
+/** What the backend under test guarantees beyond the common contract; selects optional tests. */
 export interface JobQueueConformanceOptions {
   /**
    * Whether the backend makes enqueueing an id that is already known a no-op. Brokers that

@@ -15,6 +15,7 @@ export type ScriptedStep =
   | { error: { status: number; message?: string; headers?: Record<string, string> } }
   | { hang: true }
 
+/** A language model that plays back scripted steps, one per call, and records each call. */
 export interface ScriptedModel extends LanguageModelV4 {
   /** The call options of every call so far, in order. */
   readonly calls: LanguageModelV4CallOptions[]

@@ -17,6 +17,7 @@ export interface StoreFixture<Store> {
   cleanup(): Promise<void>
 }
 
+/** Options every store conformance suite takes. */
 export interface StoreSuiteOptions {
   /** Per test, in ms (a hint for runners that take one). @default 20000 */
   timeoutMs?: number

@@ -2,9 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FetchGateway } from './gateway-like.ts'
 import { toNodeHandler } from './node.ts'
 
-export { ConsumedBodyError } from './consumed-body.ts'
-export { attachGatewayToServer } from './node.ts'
-
 /** Express middleware (structurally typed, so any Express 4/5 app accepts it). */
 export type ExpressHandler = (
   request: IncomingMessage,
@@ -13,11 +10,11 @@ export type ExpressHandler = (
 ) => void
 
 /**
- * Mounts the gateway into an Express app: `app.use('/ai', expressHandler(gw))`. The prefix is
+ * Mounts the gateway into an Express app: `app.use('/ai', toExpressHandler(gw))`. The prefix is
  * `req.originalUrl` minus `req.url`, so nested routers compose. Works after `express.json()`,
  * `express.text()`, `express.raw()` and `express.urlencoded()`: a consumed body is taken from
  * `req.rawBody` when present, else re-encoded from `req.body`; a body that cannot be rebuilt
- * faithfully goes to `next(error)` as a `ConsumedBodyError`.
+ * faithfully goes to `next(error)` as an error named `ConsumedBodyError`.
  *
  * Lifecycle: `attachGatewayToServer(gw, app.listen(…))` from `agentgw/node`, or lazy start.
  *
@@ -25,12 +22,19 @@ export type ExpressHandler = (
  * ```ts
  * const app = express()
  * app.get('/', (req, res) => res.json({ message: 'Main application' }))
- * app.use('/ai', expressHandler(gw))
+ * app.use('/ai', toExpressHandler(gw))
  * ```
  */
-export function expressHandler(gateway: FetchGateway): ExpressHandler {
+export function toExpressHandler(gateway: FetchGateway): ExpressHandler {
   const handler = toNodeHandler(gateway)
   return function agentgwExpressHandler(request, response, next) {
     handler(request, response, next)
   }
 }
+
+/**
+ * The former name of `toExpressHandler`, kept so existing apps keep working.
+ *
+ * @deprecated Use `toExpressHandler(gw)`; this alias goes away in a future major version.
+ */
+export const expressHandler: (gateway: FetchGateway) => ExpressHandler = toExpressHandler

@@ -12,8 +12,6 @@ import {
 import type { FetchGateway, LifecycleGateway } from './gateway-like.ts'
 import { mayHaveBody, needsStandardRequest, toStandardRequest } from './to-standard-request.ts'
 
-export { ConsumedBodyError } from './consumed-body.ts'
-
 /** Options of `toNodeHandler()`. */
 export interface NodeHandlerOptions {
   /**

@@ -316,7 +316,7 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
   try {
     await connection.waitForConnect()
   } catch (error) {
-    if (error instanceof ConfigError) throw error
+    if (ConfigError.isInstance(error)) throw error
     throw new Error(`cannot connect to RabbitMQ at ${hostOfUrl(options.url)}: ${errorMessage(error)}`, {
       cause: error,
     })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChatMessage } from '../../core/execution-types.ts'
 import { trimHistory } from '../../core/ports/session-store.ts'
 import { createMemorySessionStore } from './memory-session-store.ts'
@@ -17,6 +17,15 @@ describe('trimHistory', () => {
     expect(trimHistory(messages, 6)).toEqual(messages)
   })
 })
+
+/** A promise the test settles by hand, to order steps by events instead of by time. */
+function gate(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {}
+  const promise = new Promise<void>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve }
+}
 
 describe('memory session store', () => {
   const turn = (at: number) => ({
@@ -39,22 +48,51 @@ describe('memory session store', () => {
     expect(await store.get('a')).toBeUndefined()
   })
 
-  it('serializes work on one session and times out a waiter with session_busy', async () => {
+  it('serializes work on one session: a second turn starts only after the first ends', async () => {
     const store = createMemorySessionStore()
     const order: string[] = []
+    const firstStarted = gate()
+    const firstMayEnd = gate()
     const first = store.withLock('s', 1000, async () => {
       order.push('first:start')
-      await new Promise((resolve) => setTimeout(resolve, 50))
+      firstStarted.resolve()
+      await firstMayEnd.promise
       order.push('first:end')
     })
     const second = store.withLock('s', 1000, async () => {
       order.push('second')
     })
+    await firstStarted.promise
+    // Let every pending continuation run: the second turn must still be waiting.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(order).toEqual(['first:start'])
+    firstMayEnd.resolve()
     await Promise.all([first, second])
     expect(order).toEqual(['first:start', 'first:end', 'second'])
-    const holder = store.withLock('s', 1000, () => new Promise((resolve) => setTimeout(resolve, 200)))
-    await expect(store.withLock('s', 20, async () => 'never')).rejects.toMatchObject({ code: 'session_busy' })
-    await holder
-    await expect(store.withLock('s', 20, async () => 'free again')).resolves.toBe('free again')
+  })
+
+  it('times out a waiter with session_busy after its wait, and frees the lock for later turns', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const store = createMemorySessionStore()
+      const holderMayEnd = gate()
+      const holder = store.withLock('s', 1000, () => holderMayEnd.promise)
+      let settled = false
+      const waiter = store
+        .withLock('s', 20, async () => 'never')
+        .finally(() => {
+          settled = true
+        })
+      const refused = expect(waiter).rejects.toMatchObject({ code: 'session_busy' })
+      await vi.advanceTimersByTimeAsync(19)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      await refused
+      holderMayEnd.resolve()
+      await holder
+      await expect(store.withLock('s', 20, async () => 'free again')).resolves.toBe('free again')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

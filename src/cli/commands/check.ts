@@ -36,12 +36,13 @@ export async function runCheck(
     })
     await gateway.start()
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
+    if (!ConfigError.isInstance(error)) throw error
     write(`${pc.red('[x]')} configuration\n`)
     for (const issue of error.issues) write(`    ${pc.red('[x]')} ${formatConfigIssue(issue)}\n`)
     return 1
   }
-  const { workspace, diagnostics, tools, models, config } = gateway.runtime
+  const { diagnostics } = gateway
+  const { workspace, tools, models, config } = gateway.internalRuntime
   await gateway.stop()
 
   // How each model id was understood, so a LiteLLM id's provider is visible before a run.

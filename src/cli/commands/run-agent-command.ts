@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline/promises'
 import pc from 'picocolors'
 import { Gateway } from '../../gateway.ts'
+import { toUsageWire } from '../../http/run-wire.ts'
 import { createLogger } from '../../runtime/create-logger.ts'
-import type { StreamFrame } from '../../services/run-stream.ts'
+import { type StreamFrame, toRunUsage } from '../../services/run-stream.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
 
 export interface AgentCommandOptions {
@@ -56,7 +57,7 @@ function renderFrame(
     case 'tool_result':
       write(
         pc.dim(
-          `[${frame.data.is_error ? 'tool error' : 'result'} ${frame.data.name} in ${frame.data.duration_ms} ms]\n`,
+          `[${frame.data.isError ? 'tool error' : 'result'} ${frame.data.name} in ${frame.data.durationMs} ms]\n`,
         ),
       )
       break
@@ -89,7 +90,7 @@ export async function runInvokeCommand(
             output: outcome.result.output,
             validation_errors: outcome.result.validationErrors,
             error: outcome.result.error,
-            usage: outcome.result.usage,
+            usage: toUsageWire(toRunUsage(outcome.result)),
             duration_ms: outcome.result.durationMs,
           },
           null,
@@ -111,7 +112,7 @@ export async function runInvokeCommand(
         if (output !== undefined && typeof output !== 'string')
           process.stdout.write(`\n${JSON.stringify(output, null, 2)}`)
         process.stdout.write(
-          `\n${pc.dim(`— ${status}${frame.data.usage ? `, ${frame.data.usage.duration_ms} ms` : ''}`)}\n`,
+          `\n${pc.dim(`— ${status}${frame.data.usage ? `, ${frame.data.usage.durationMs} ms` : ''}`)}\n`,
         )
       }
     }
@@ -125,7 +126,7 @@ export async function runInvokeCommand(
 export async function runChatCommand(agentId: string, options: AgentCommandOptions): Promise<number> {
   const gateway = openGateway(options)
   await gateway.start()
-  const agent = gateway.runtime.workspace.agents.find((candidate) => candidate.id === agentId)
+  const agent = gateway.internalRuntime.workspace.agents.find((candidate) => candidate.id === agentId)
   if (!agent) {
     process.stderr.write(`${pc.red('unknown agent')} "${agentId}"\n`)
     await gateway.stop()
@@ -155,7 +156,7 @@ export async function runChatCommand(agentId: string, options: AgentCommandOptio
       if (line !== '') {
         process.stdout.write(pc.cyan('agent> '))
         for await (const frame of gateway.stream(agentId, line, { sessionId, input })) {
-          if (frame.event === 'session' && frame.data.session_id) sessionId = frame.data.session_id
+          if (frame.event === 'session' && frame.data.sessionId) sessionId = frame.data.sessionId
           renderFrame(frame)
         }
         process.stdout.write('\n')

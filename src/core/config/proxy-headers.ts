@@ -24,7 +24,7 @@ export function proxyHeadersConfig(options: ProxyHeadersOptions): GatewayConfigI
   try {
     compileTrust(value)
   } catch (error) {
-    const reason = error instanceof ConfigError ? (error.issues[0]?.message ?? error.message) : String(error)
+    const reason = ConfigError.isInstance(error) ? (error.issues[0]?.message ?? error.message) : String(error)
     throw new ConfigError({ keyPath: 'useProxyHeaders().forwardedAllowIps', message: reason })
   }
   return { proxy: { forwardedAllowIps: typeof value === 'string' ? value : [...value] } }

@@ -34,8 +34,10 @@ export interface ExecutionRecord {
   updatedAt?: number | undefined
 }
 
+/** What a step of an execution's trace records: a model call, a tool call, or its result. */
 export type StepType = 'llm_call' | 'tool_call' | 'tool_result'
 
+/** One step of an execution's trace, as stored. */
 export interface ExecutionStepRecord {
   executionId: string
   /** 1, 2, 3… within the execution. */
@@ -48,6 +50,7 @@ export interface ExecutionStepRecord {
   createdAt: number
 }
 
+/** Which executions `list()` returns, newest first, one page at a time. */
 export interface ExecutionFilter {
   agentId?: string | undefined
   sessionId?: string | undefined
@@ -67,6 +70,7 @@ export interface ExecutionFilter {
   cursor?: string | undefined
 }
 
+/** The terminal state `finish()` writes. */
 export interface FinishUpdate {
   status: ExecutionStatus
   result: ExecutionRecord['result']
@@ -90,6 +94,7 @@ export interface ExecutionStats {
   byAgent: { agentId: string; executions: number; completed: number; costUsd: number }[]
 }
 
+/** Which executions `stats()` counts. */
 export interface ExecutionStatsFilter {
   /** Executions created at or after this time (epoch ms). */
   since: number
@@ -97,6 +102,7 @@ export interface ExecutionStatsFilter {
   principalId?: string | null | undefined
 }
 
+/** What `requestCancel()` did (see there). */
 export type CancelOutcome = 'cancelled' | 'cancel_requested' | 'terminal' | 'not_found'
 
 /**

@@ -5,11 +5,13 @@ export interface JobMessage {
   payload: Record<string, unknown>
 }
 
+/** A job as a handler receives it, with the delivery attempt. */
 export interface ReceivedJob extends JobMessage {
   /** 1 on the first delivery, 2 on the first retry… */
   attempt: number
 }
 
+/** What a handler gets besides the job. */
 export interface JobHandlerContext {
   /** Aborted when the queue stops without waiting (drain timeout). */
   signal: AbortSignal
@@ -21,6 +23,7 @@ export type JobHandler = (job: ReceivedJob, context: JobHandlerContext) => Promi
 /** Called once when a job has failed its last allowed attempt and is dead-lettered. */
 export type DeadLetterHandler = (job: ReceivedJob, error: string) => Promise<void>
 
+/** How `consume()` processes jobs: the handler, the dead-letter callback, the concurrency. */
 export interface JobQueueConsumer {
   handler: JobHandler
   onDeadLetter: DeadLetterHandler
@@ -72,6 +75,7 @@ export interface JobQueue {
   close(): Promise<void>
 }
 
+/** How often and how soon a failed job is tried again. */
 export interface JobQueueRetryPolicy {
   maxRetries: number
   /** First retry delay; doubles each retry. */

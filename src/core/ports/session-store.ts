@@ -18,8 +18,10 @@ export interface SessionRecord {
   updatedAt: number
 }
 
+/** A session without its messages, as lists show it. */
 export type SessionSummary = Omit<SessionRecord, 'messages'>
 
+/** Which sessions `list()` returns, most recently updated first. */
 export interface SessionListFilter {
   agentId?: string | undefined
   /** Only sessions of this owner; `undefined` lists everyone's. */
@@ -29,6 +31,7 @@ export interface SessionListFilter {
   before?: number | undefined
 }
 
+/** A completed chat turn to append: its messages, the agent and the session's owner. */
 export interface NewTurn {
   agentId: string
   ownerId: string | null

@@ -5,6 +5,7 @@ import type { JsonSchema } from './tool-parameters.ts'
 
 /** A problem found while loading a workspace. Errors make the item unusable; warnings don't. */
 export interface Diagnostic extends ConfigIssue {
+  /** `error`: the item was left out; `warning`: it runs, but something needs attention. */
   severity: 'error' | 'warning'
   /** What the problem is about, when it is about one agent, skill or tool. */
   subject?: { kind: 'agent' | 'skill' | 'tool' | 'workspace'; id: string } | undefined

@@ -38,7 +38,7 @@ export function parseMarkdownWithSchema<S extends z.ZodType>(
   try {
     parsed = parseYaml(split.frontmatter, { file, lineOffset: split.frontmatterLine - 1 })
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
+    if (!ConfigError.isInstance(error)) throw error
     return {
       data: undefined,
       body: split.body,

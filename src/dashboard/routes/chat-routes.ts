@@ -48,7 +48,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
         try {
           history = (await runtime.sessions.getContinuable(sessionId, agent.id, user.viewer)).messages
         } catch (error) {
-          if (!(error instanceof GatewayError)) throw error
+          if (!GatewayError.isInstance(error)) throw error
           sessionId = undefined
         }
       }
@@ -82,7 +82,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
         if (body.sessionId)
           await c.var.runtime.sessions.getContinuable(body.sessionId, body.agentId, user.viewer)
       } catch (error) {
-        if (error instanceof GatewayError) return sseErrorResponse(c, error, null)
+        if (GatewayError.isInstance(error)) return sseErrorResponse(c, error, null)
         throw error
       }
       return streamRunResponse(c, runner, {

@@ -1,5 +1,5 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createJsonSchemaValidator } from '../../json-schema/create-json-schema-validator.ts'
 import { createMockModel, parseMockModelId } from './mock-model.ts'
 
@@ -105,9 +105,20 @@ describe('mock model', () => {
   })
 
   it('hangs until aborted', async () => {
-    const controller = new AbortController()
-    const pending = run('hang', { prompt: user('x'), abortSignal: controller.signal })
-    setTimeout(() => controller.abort(), 30)
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' })
+    vi.useFakeTimers()
+    try {
+      const controller = new AbortController()
+      let settled = false
+      const pending = run('hang', { prompt: user('x'), abortSignal: controller.signal }).finally(() => {
+        settled = true
+      })
+      const aborted = expect(pending).rejects.toMatchObject({ name: 'AbortError' })
+      await vi.advanceTimersByTimeAsync(10 * 60_000)
+      expect(settled).toBe(false)
+      controller.abort()
+      await aborted
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -8,6 +8,7 @@ import { asymmetricAlgorithms, createJwtAuthenticator } from './jwt-authenticato
 
 /** What a custom auth function returns: a principal, or `null` when the request is not authenticated. */
 export type CustomPrincipal = { id: string; scopes: readonly string[]; name?: string }
+/** The function of `gw.useAuth()`: authenticates a request itself. The principal id becomes `custom:<id>`. */
 export type CustomAuthFunction = (
   request: Request,
 ) => CustomPrincipal | null | undefined | Promise<CustomPrincipal | null | undefined>

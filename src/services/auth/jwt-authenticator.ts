@@ -26,6 +26,9 @@ function scopesOf(payload: JWTPayload, claim: string): string[] {
   return []
 }
 
+/** Minimum time between JWKS refetches for unknown key ids, so forged `kid`s cannot hammer the issuer. */
+const jwksCooldownMs = 30_000
+
 /** Where an issuer publishes its keys: `jwks_uri` from OIDC discovery, else the conventional path. */
 export async function discoverJwksUri(
   issuer: string,
@@ -51,12 +54,7 @@ export async function discoverJwksUri(
  * HTTPS, cached, refetched at most every 30 s when an unknown `kid` shows up): issuer, audience,
  * algorithm allowlist, expiry with clock skew. Scopes come from `scope_claim` (`scope`/`scp`).
  */
-export function createJwtAuthenticator(
-  config: OAuth2Config,
-  logger: Logger,
-  /** Minimum time between JWKS refetches for unknown key ids. @default 30000 */
-  jwksCooldownMs = 30_000,
-): Authenticator {
+export function createJwtAuthenticator(config: OAuth2Config, logger: Logger): Authenticator {
   const issuer = config.issuer as string
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined
   let keysPromise: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined

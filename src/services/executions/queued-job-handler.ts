@@ -87,7 +87,7 @@ export function createQueuedJobHandler(
         throw new Error(outcome.result.error?.message ?? 'the worker stopped; the job is handed back')
     } catch (error) {
       if (error instanceof ExecutionFinishedError) return
-      if (error instanceof GatewayError) {
+      if (GatewayError.isInstance(error)) {
         // The agent went away or its input no longer validates: retrying cannot help.
         await failExecution(options, id, error.message)
         return

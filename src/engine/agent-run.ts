@@ -1,0 +1,99 @@
+import type { LanguageModelV4FunctionTool } from '@ai-sdk/provider'
+import type { ErrorDetail } from '../core/errors.ts'
+import type {
+  ChatMessage,
+  EngineEvent,
+  ExecutionResult,
+  RunError,
+  StopReason,
+  Usage,
+} from '../core/execution-types.ts'
+import { emptyUsage } from '../core/execution-types.ts'
+import type { AgentDefinition } from '../core/workspace/model.ts'
+import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
+import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
+import type { ModelCaller } from './create-model-caller.ts'
+import type { EngineDependencies } from './engine-dependencies.ts'
+
+/** One run of an agent, as the services ask for it. */
+export interface RunAgentRequest {
+  agent: AgentDefinition
+  /** Earlier conversation turns (chat); empty for invoke. */
+  history: readonly ChatMessage[]
+  /** The new user turn, already including any structured input block. */
+  userMessage: string
+  /** Structured input, handed to workflows. */
+  input: Readonly<Record<string, unknown>>
+  outputSchema: JsonSchema | null
+  executionId: string
+  sessionId: string | undefined
+  principal: ToolContext['principal']
+  /** Overall time limit of the run. */
+  timeoutMs: number
+  /** Aborting it cancels the run cooperatively. */
+  signal?: AbortSignal | undefined
+  onEvent?: ((event: EngineEvent) => void) | undefined
+}
+
+/** What a run produced. */
+export interface RunAgentOutcome {
+  result: ExecutionResult
+  /** The messages this turn added (user, assistant, tool), safe to append to a session. */
+  messages: ChatMessage[]
+}
+
+/**
+ * What stays fixed for the whole run, set up once before the first step: limits, the combined
+ * signal, the system prompt, the tools and the model caller.
+ */
+export interface AgentRun {
+  deps: EngineDependencies
+  request: RunAgentRequest
+  limits: { maxIterations: number; maxToolCalls: number }
+  /** Cancellation and the run's time limit together. */
+  signal: AbortSignal
+  emit: (event: EngineEvent) => void
+  system: string
+  /** The tools the model may call, by name. */
+  tools: ReadonlyMap<string, RegisteredTool>
+  /** The same tools as the model is told about them. */
+  modelTools: LanguageModelV4FunctionTool[]
+  callModel: ModelCaller
+}
+
+/**
+ * What the steps of a run change as it goes. Everything a step does to the run is written here,
+ * so a step's effect can be recorded and replayed.
+ */
+export interface RunState {
+  /** This turn's messages so far, starting with the user's. */
+  messages: ChatMessage[]
+  usage: Usage
+  /** Tool calls run so far (refused ones not counted). */
+  toolCallsTotal: number
+  /** The one structured-output correction has been asked for. */
+  corrected: boolean
+  /** The text of the latest model step. */
+  finalText: string
+  output: unknown
+  validationErrors: ErrorDetail[] | null
+}
+
+/** How the run ended; a `runError` for failures, timeouts and cancellations. */
+export interface RunStop {
+  stopReason: StopReason
+  runError: RunError | null
+}
+
+/** The state before the first step: only the user's message. */
+export function createRunState(userMessage: string): RunState {
+  return {
+    messages: [{ role: 'user', content: userMessage }],
+    usage: emptyUsage(),
+    toolCallsTotal: 0,
+    corrected: false,
+    finalText: '',
+    output: null,
+    validationErrors: null,
+  }
+}

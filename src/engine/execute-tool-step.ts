@@ -1,0 +1,66 @@
+import type { ToolCall } from '../core/execution-types.ts'
+import type { AgentRun, RunState } from './agent-run.ts'
+import type { ModelCallResult } from './call-model.ts'
+import { type PendingToolCall, runToolCalls } from './run-tool-calls.ts'
+
+/** Arguments as the model sent them, for the conversation record; bad JSON is reported by the tool run. */
+function recordedArguments(input: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(input || '{}') as unknown
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>
+  } catch {
+    // reported to the model as a tool error by runToolCalls
+  }
+  return {}
+}
+
+/**
+ * The tool half of a step: records the model's tool calls, runs those the tool-call budget
+ * still allows (the rest get a "limit reached" error result the model can read), and appends
+ * the results to the conversation.
+ */
+export async function executeToolStep(run: AgentRun, state: RunState, step: ModelCallResult): Promise<void> {
+  const { deps, request } = run
+  const pending: PendingToolCall[] = step.toolCalls.map((call) => ({
+    id: call.id,
+    name: call.name,
+    input: call.input,
+  }))
+  const calls: ToolCall[] = pending.map((call) => ({
+    id: call.id,
+    name: call.name,
+    arguments: recordedArguments(call.input),
+  }))
+  state.messages.push({ role: 'assistant', content: step.text, toolCalls: calls })
+  const budget = Math.max(0, run.limits.maxToolCalls - state.toolCallsTotal)
+  const allowed = pending.slice(0, budget)
+  const refused = pending.slice(budget)
+  const results = await runToolCalls(allowed, {
+    agentId: request.agent.id,
+    executionId: request.executionId,
+    sessionId: request.sessionId,
+    principal: request.principal,
+    config: deps.config.context,
+    logger: deps.logger,
+    signal: run.signal,
+    tools: run.tools,
+    validator: deps.validator,
+    hooks: deps.hooks,
+    maxParallel: deps.config.guardrails.maxParallelToolCalls,
+    maxResultBytes: deps.config.guardrails.maxToolResultBytes,
+    onEvent: run.emit,
+    redact: deps.redact,
+  })
+  for (const call of refused) {
+    results.push({
+      callId: call.id,
+      name: call.name,
+      content: '{"error":"tool call limit reached"}',
+      isError: true,
+    })
+  }
+  state.toolCallsTotal += allowed.length
+  state.usage.toolCalls = state.toolCallsTotal
+  state.messages.push({ role: 'tool', results })
+}
