@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { architectureLayers } from './support/architecture-layers.ts'
@@ -71,5 +72,29 @@ describe('src/', () => {
   it('keeps the dependency rule of ARCHITECTURE.md and has no import cycles', () => {
     const violations = checkImportRules(readImportGraph(sourceRoot), architectureLayers)
     expect(violations.map((violation) => violation.message)).toEqual([])
+  })
+})
+
+describe('ARCHITECTURE.md', () => {
+  const map = readFileSync(path.resolve(sourceRoot, '..', 'ARCHITECTURE.md'), 'utf8')
+
+  it('states the same dependency rule as the one enforced', () => {
+    const stated = new Map<string, string[]>()
+    for (const line of map.split('\n')) {
+      const cells = line.split('|').map((cell) => cell.trim())
+      const [, layer, , mayImport] = cells
+      if (!layer || mayImport === undefined || !architectureLayers.some((entry) => entry.name === layer))
+        continue
+      stated.set(layer, mayImport === '—' ? [] : mayImport.split(',').map((name) => name.trim()))
+    }
+    const enforced = new Map(architectureLayers.map((layer) => [layer.name, [...layer.mayImport]]))
+    expect(Object.fromEntries(stated)).toEqual(Object.fromEntries(enforced))
+  })
+
+  it('describes every folder of src/', () => {
+    const folders = readdirSync(sourceRoot, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `src/${entry.name}/`)
+    expect(folders.filter((folder) => !map.includes(`\`${folder}\``))).toEqual([])
   })
 })
