@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { requestId } from 'hono/request-id'
 import { getPath } from 'hono/utils/url'
 import { GatewayError, toGatewayError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
@@ -8,9 +7,12 @@ import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.t
 import { collectRouteIdentities } from './http/define-route.ts'
 import { errorResponse, zodDetails } from './http/error-response.ts'
 import type { GatewayEnv } from './http/gateway-env.ts'
+import { refuseUnsupportedMethod, unmatchedMethodResponse } from './http/method-not-allowed.ts'
 import { authenticate } from './http/middleware/authenticate.ts'
+import { checkInput } from './http/middleware/check-input.ts'
 import { corsForConfig } from './http/middleware/cors.ts'
 import { limitBody } from './http/middleware/limit-body.ts'
+import { requestId } from './http/middleware/request-id.ts'
 import { requestOrigin } from './http/middleware/request-origin.ts'
 import { resolveRuntime } from './http/middleware/resolve-runtime.ts'
 import { routeIdentity } from './http/middleware/route-identity.ts'
@@ -32,6 +34,13 @@ import type { GatewayRuntime } from './services/gateway-runtime.ts'
 /** The gateway's inner Hono app (`gw.app`), with the gateway's request variables typed. */
 export type GatewayApp = OpenAPIHono<GatewayEnv>
 
+/** The form of `path` the gateway has a route for: `/dashboard/` for `/dashboard`, `/v1/agents` for `/v1/agents/`. */
+function toRoutedSlashForm(routes: RouteTable, method: string, path: string): string {
+  if (path === '/') return path
+  const bare = path.replace(/\/+$/, '')
+  return routes.find(method, `${bare}/`) ? `${bare}/` : bare
+}
+
 export interface CreateGatewayAppOptions {
   routes: RouteTable
   /** Starts the gateway if needed and returns its runtime. */
@@ -47,8 +56,11 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   const app = new OpenAPIHono<GatewayEnv>({
     getPath: (request, context) => {
       const path = getPath(request)
-      const mountPath = (context?.env as GatewayBindings | undefined)?.mountPath
-      return stripMountPath(path, mountPath) ?? path
+      const bindings = context?.env as GatewayBindings | undefined
+      const routed = stripMountPath(path, bindings?.mountPath) ?? path
+      // A host that forces one trailing-slash form (Next.js) shows us `/dashboard` for the
+      // route `/dashboard/` (or `/v1/agents/` for `/v1/agents`): route both forms alike.
+      return bindings?.trailingSlash ? toRoutedSlashForm(options.routes, request.method, routed) : routed
     },
     defaultHook: (result, c) => {
       if (result.success) return
@@ -60,12 +72,14 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
 
   app.use('*', resolveRuntime(options.start))
   app.use('*', requestOrigin())
-  app.use('*', requestId({ headerName: 'X-Request-Id' }))
+  app.use('*', requestId())
   app.use('*', securityHeaders())
+  app.use('*', refuseUnsupportedMethod(options.routes))
   app.use('*', corsForConfig())
   app.use('*', routeIdentity(options.routes))
   app.use('*', authenticate())
   app.use('*', limitBody())
+  app.use('*', checkInput())
 
   registerHealthRoutes(app)
   registerAgentRoutes(app)
@@ -80,19 +94,24 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerDashboardRoutes(app, options.routes)
   collectRouteIdentities(app, options.routes)
 
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new GatewayError('route_not_found', { message: `No route for ${c.req.method} ${c.req.path}.` }),
-    ),
+  app.notFound(
+    (c) =>
+      unmatchedMethodResponse(c, options.routes) ??
+      errorResponse(
+        c,
+        new GatewayError('route_not_found', { message: `No route for ${c.req.method} ${c.req.path}.` }),
+      ),
   )
   app.onError((error, c) => {
+    const logger = c.get('runtime')?.logger
+    if (c.req.raw.signal.aborted) {
+      // The client went away mid-request (often mid-upload): nothing failed on our side.
+      logger?.debug({ requestId: c.get('requestId'), path: c.req.path }, 'request aborted by the client')
+      return errorResponse(c, new GatewayError('bad_request', { message: 'The request was aborted.' }))
+    }
     const gatewayError = toGatewayError(error)
     if (gatewayError.code === 'internal_error') {
-      c.get('runtime')?.logger.error(
-        { err: error, requestId: c.get('requestId'), path: c.req.path },
-        'unhandled error',
-      )
+      logger?.error({ err: error, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error')
     }
     return errorResponse(c, gatewayError)
   })

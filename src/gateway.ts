@@ -13,6 +13,9 @@ import type { GatewayConfig, GatewayConfigData, GatewayConfigInput } from './cor
 import { ConfigError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
+import { configuredSecrets } from './core/secrets/configured-secrets.ts'
+import { createRedactingLogger } from './core/secrets/redacting-logger.ts'
+import { createSecretRedactor } from './core/secrets/secret-redactor.ts'
 import type { Diagnostic } from './core/workspace/model.ts'
 import { createGatewayApp, type GatewayApp } from './create-gateway-app.ts'
 import { type DashboardOptions, toDashboardConfig } from './dashboard/dashboard-options.ts'
@@ -458,9 +461,13 @@ export class Gateway {
       env: this.#env,
       overrides: this.#overrides,
     })
-    const logger =
+    // Every secret the configuration holds is kept out of error messages, traces and logs.
+    const redactor = createSecretRedactor(configuredSecrets(config, this.#env))
+    const logger = createRedactingLogger(
       this.#customLogger ??
-      createLogger({ level: config.telemetry.logLevel, name: config.telemetry.serviceName })
+        createLogger({ level: config.telemetry.logLevel, name: config.telemetry.serviceName }),
+      redactor,
+    )
     try {
       return await createRuntime({
         config,
@@ -473,6 +480,7 @@ export class Gateway {
         hooks: this.#hooks,
         env: this.#env,
         logger,
+        redactor,
       })
     } catch (error) {
       logger.error({ err: error }, 'gateway failed to start')

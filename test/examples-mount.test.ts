@@ -30,7 +30,8 @@ async function expectFullExample(url: string): Promise<void> {
   expect(await (await fetch(`${url}/`)).json()).toEqual({ message: 'Main application' })
   expect(await (await fetch(`${url}/ai/v1/health`)).json()).toMatchObject({ status: 'ok', agent_count: 4 })
   const document = (await (await fetch(`${url}/ai/openapi.json`)).json()) as { servers: { url: string }[] }
-  expect(document.servers).toEqual([{ url: `${url}/ai` }])
+  // No server.public_url or allowed_hosts in the examples: links stay relative to the request.
+  expect(document.servers).toEqual([{ url: '/ai' }])
 }
 
 describe('mount examples', () => {
@@ -49,6 +50,22 @@ describe('mount examples', () => {
     const { app, gateway } = createExpressApp()
     const url = await listen(attachGatewayToServer(gateway, createServer(app)))
     await expectFullExample(url)
+  })
+
+  it('examples/mount-express: the gateway, not express.json(), judges bodies under /ai', async () => {
+    const { app, gateway } = createExpressApp()
+    const url = await listen(attachGatewayToServer(gateway, createServer(app)))
+    // 150 KB: over express.json()'s 100 KB default, under the gateway's 1 MiB body limit.
+    const response = await fetch(`${url}/ai/v1/agents/weather/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'x'.repeat(150_000) }),
+    })
+    expect(response.status).toBe(422)
+    expect(response.headers.get('content-type')).toContain('application/json')
+    expect(
+      ((await response.json()) as { error: { details: { path: string }[] } }).error.details[0]?.path,
+    ).toBe('/body/message')
   })
 
   it('examples/mount-fastify', async () => {

@@ -21,6 +21,7 @@ let t: TestGateway
 beforeAll(async () => {
   t = await createTestGateway(files, {
     queue: { maxRetries: 2, retryBackoffMs: 20, workers: 2 },
+    server: { allowedHosts: ['gateway.test'] },
     model: { maxRetries: 0 },
   })
 })

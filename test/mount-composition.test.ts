@@ -105,6 +105,8 @@ describe('server.root_path and X-Forwarded-Prefix with nested mounts', () => {
     'x-forwarded-host': 'api.example.com',
     'x-forwarded-prefix': '/edge',
   }
+  // The host the proxy forwards is one the gateway builds absolute URLs for.
+  const proxiedHosts = ['127.0.0.1', 'api.example.com']
 
   it('puts server.root_path in front of the nested mount path', async () => {
     const { gateway } = await cleanups.subject(undefined, { server: { rootPath: '/public' } })
@@ -113,7 +115,9 @@ describe('server.root_path and X-Forwarded-Prefix with nested mounts', () => {
   })
 
   it('lets a trusted X-Forwarded-Prefix replace server.root_path', async () => {
-    const { gateway } = await cleanups.subject(undefined, { server: { rootPath: '/public' } })
+    const { gateway } = await cleanups.subject(undefined, {
+      server: { rootPath: '/public', allowedHosts: proxiedHosts },
+    })
     gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
     const app = express()
     app.use('/x', express.Router().use('/ai', toExpressHandler(gateway)))
@@ -124,7 +128,7 @@ describe('server.root_path and X-Forwarded-Prefix with nested mounts', () => {
   it.each(hostKinds.filter((kind) => kind !== 'standalone'))(
     'passes the socket peer to the gateway on %s, so the allowlist can trust it',
     async (kind) => {
-      const { gateway } = await cleanups.subject()
+      const { gateway } = await cleanups.subject(undefined, { server: { allowedHosts: proxiedHosts } })
       gateway.useProxyHeaders({ forwardedAllowIps: '127.0.0.1' })
       const host = await startHost({ kind, prefix: '/ai', gateway })
       cleanups.add(() => host.close())

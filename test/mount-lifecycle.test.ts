@@ -41,6 +41,32 @@ describe('gw.mountTo(app, path)', () => {
     expect((await fetch(`${url}/aix/v1/health`)).status).toBe(404)
   })
 
+  it('serves a percent-encoded prefix: /x%20y is reached, links keep the encoding', async () => {
+    const { gateway } = await cleanups.subject()
+    const host = gateway.mountTo(new Hono(), '/x%20y')
+    const url = await cleanups.listen(
+      createAdaptorServer({ fetch: host.fetch, overrideGlobalObjects: false }) as Server,
+    )
+    expect((await fetch(`${url}/x%20y/v1/health`)).status).toBe(200)
+    const page = await (await fetch(`${url}/x%20y/docs`)).text()
+    expect(page).toContain('data-spec-url="/x%20y/openapi.json"')
+  })
+
+  it('refuses a backslash or control character in a prefix', async () => {
+    const { gateway } = await cleanups.subject()
+    expect(() => gateway.mountTo(new Hono(), '/a\\b')).toThrow(ConfigError)
+    expect(() => gateway.mountTo(new Hono(), '/a\u0001b')).toThrow(ConfigError)
+  })
+
+  it('tells a Fastify user to write an encoded prefix decoded, as Fastify matches it', async () => {
+    const { gateway } = await cleanups.subject()
+    const app = Fastify()
+    cleanups.add(() => app.close())
+    await expect(app.register(toFastifyPlugin(gateway), { prefix: '/x%20y' }).ready()).rejects.toThrow(
+      /register it as "\/x y"/,
+    )
+  })
+
   it('adds only routes under the prefix to the host, no middleware', async () => {
     const { gateway } = await cleanups.subject()
     const host = new Hono()
@@ -68,7 +94,9 @@ describe('gw.useProxyHeaders()', () => {
     ((await (await response).json()) as { servers: { url: string }[] }).servers[0]?.url
 
   it('trusts forwarded headers from the listed peers only', async () => {
-    const { gateway } = await cleanups.subject()
+    const { gateway } = await cleanups.subject(undefined, {
+      server: { allowedHosts: ['127.0.0.1', 'api.example.com'] },
+    })
     gateway.useProxyHeaders({ forwardedAllowIps: ['10.0.0.0/8', '192.168.1.1'] })
     const request = () => new Request('http://127.0.0.1:9/ai/openapi.json', { headers: forwarded })
     expect(await serversOf(gateway.fetch(request(), { mountPath: '/ai', remoteAddress: '10.1.2.3' }))).toBe(

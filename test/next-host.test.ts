@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { toNextHandlers } from '../src/adapters/hosts/next.ts'
 import { ConfigError } from '../src/index.ts'
-import { createMatrixGateway, type MatrixGateway } from './support/matrix-gateway.ts'
+import {
+  createMatrixGateway,
+  type MatrixGateway,
+  matrixDashboard,
+  matrixDashboardAdmin,
+} from './support/matrix-gateway.ts'
 
 // Next.js is not installed here: its route handlers receive a `NextRequest`, which is a
 // `Request` with `nextUrl`. These tests call the handlers the way Next does.
@@ -12,7 +17,11 @@ afterEach(async () => {
 })
 
 async function subject(): Promise<MatrixGateway> {
-  const created = await createMatrixGateway()
+  // The requests below address the Next server as localhost:3000.
+  const created = await createMatrixGateway(undefined, {
+    server: { allowedHosts: ['localhost'] },
+    dashboard: matrixDashboard,
+  })
   cleanups.push(async () => {
     await created.gateway.stop()
     await created.workspace.remove()
@@ -102,5 +111,84 @@ describe('toNextHandlers()', () => {
   it('rejects a mount path that is not a plain prefix', async () => {
     const { gateway } = await subject()
     expect(() => toNextHandlers(gateway, { mountPath: '/ai?x' })).toThrow(ConfigError)
+  })
+})
+
+/**
+ * Next's redirect in front of route handlers (next.config `trailingSlash`), as `next start`
+ * does it: `false` sends `/x/` to `/x`; `true` sends `/x` to `/x/` unless the last segment looks
+ * like a file. A browser following its redirects, with cookies, goes through here.
+ */
+function createNextBrowser(handlers: ReturnType<typeof toNextHandlers>, trailingSlash: boolean) {
+  const cookies = new Map<string, string>()
+  const nextRedirect = (pathname: string): string | undefined => {
+    if (pathname === '/') return undefined
+    const file = /\.\w+$/.test(pathname.slice(pathname.lastIndexOf('/') + 1))
+    if (!trailingSlash && pathname.endsWith('/')) return pathname.replace(/\/+$/, '')
+    if (trailingSlash && !pathname.endsWith('/') && !file) return `${pathname}/`
+    return undefined
+  }
+  const once = async (target: string, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(target, 'http://localhost:3000')
+    const redirect = nextRedirect(url.pathname)
+    if (redirect)
+      return new Response(null, { status: 308, headers: { location: `${redirect}${url.search}` } })
+    const headers = new Headers(init.headers)
+    headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '))
+    const method = (init.method ?? 'GET') as keyof typeof handlers
+    const response = await handlers[method](new Request(url, { ...init, headers }))
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';')
+      const at = pair.indexOf('=')
+      cookies.set(pair.slice(0, at), pair.slice(at + 1))
+    }
+    return response
+  }
+  return {
+    /** Follows redirects; fails on a loop or more than five hops. */
+    async follow(target: string, init?: RequestInit): Promise<{ response: Response; hops: string[] }> {
+      const hops = [target]
+      let response = await once(target, init)
+      while (response.status >= 300 && response.status < 400) {
+        const location = response.headers.get('location') ?? ''
+        expect(hops, `redirect loop: ${[...hops, location].join(' → ')}`).not.toContain(location)
+        hops.push(location)
+        expect(hops.length).toBeLessThanOrEqual(5)
+        response = await once(location)
+      }
+      return { response, hops }
+    },
+  }
+}
+
+describe.each([false, true])('toNextHandlers() with Next trailingSlash: %s', (trailingSlash) => {
+  it('reaches the dashboard through sign-in without a redirect loop, links in Next’s form', async () => {
+    const { gateway } = await subject()
+    const browser = createNextBrowser(
+      toNextHandlers(gateway, { mountPath: '/ai', trailingSlash }),
+      trailingSlash,
+    )
+    for (const start of ['/ai/dashboard/', '/ai/dashboard']) {
+      const { response } = await browser.follow(start)
+      expect(response.status, start).toBe(200)
+      expect(await response.text()).toContain('name="_csrf"')
+    }
+    const page = await (await browser.follow('/ai/dashboard/login')).response.text()
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? ''
+    const signedIn = await browser.follow(trailingSlash ? '/ai/dashboard/login/' : '/ai/dashboard/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token, next: '', ...matrixDashboardAdmin }).toString(),
+    })
+    expect(signedIn.response.status, signedIn.hops.join(' → ')).toBe(200)
+    const home = await signedIn.response.text()
+    const links = [...home.matchAll(/(?:href|action|hx-post|hx-get)="(\/ai\/dashboard[^"#?]*)/g)].map(
+      (match) => match[1] as string,
+    )
+    expect(links.length).toBeGreaterThan(5)
+    for (const link of links) {
+      const file = /\.\w+$/.test(link)
+      if (!file) expect(link.endsWith('/'), link).toBe(trailingSlash)
+    }
   })
 })

@@ -43,11 +43,12 @@ describe('OpenAPI document', () => {
     )
   })
 
-  it('sets servers to the public prefix of the request', async () => {
+  it('sets servers to the public prefix, absolute only with a host from a trusted source', async () => {
+    // No server.public_url or allowed_hosts: the client's own Host header decides nothing.
     const standalone = await spec(t.request('/openapi.json'))
-    expect(standalone.servers).toEqual([{ url: 'http://gateway.test' }])
+    expect(standalone.servers).toEqual([{ url: '/' }])
     const mounted = await spec(t.request('/a/b/openapi.json', {}, { mountPath: '/a/b' }))
-    expect(mounted.servers).toEqual([{ url: 'http://gateway.test/a/b' }])
+    expect(mounted.servers).toEqual([{ url: '/a/b' }])
     const proxied = await spec(
       t.request(
         '/ai/openapi.json',
@@ -78,7 +79,7 @@ describe('OpenAPI document', () => {
         { remoteAddress: '203.0.113.5' },
       ),
     )
-    expect(spoofed.servers).toEqual([{ url: 'http://gateway.test' }])
+    expect(spoofed.servers).toEqual([{ url: '/' }])
   })
 })
 

@@ -20,7 +20,9 @@
     renderMarkdown(element, element.textContent || '')
 
   const loginUrl = () =>
-    `${window.agwBasePath()}/dashboard/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`
+    window.agwUrl(
+      `/dashboard/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`,
+    )
   const goToLogin = () => window.location.assign(loginUrl())
 
   const element = (tag, className, text) => {
@@ -91,7 +93,7 @@
     try {
       let response
       try {
-        response = await fetch(`${window.agwBasePath()}/dashboard/chat/stream`, {
+        response = await fetch(window.agwUrl('/dashboard/chat/stream'), {
           method: 'POST',
           redirect: 'error',
           credentials: 'same-origin',

@@ -8,6 +8,25 @@
 
   /** The public prefix of the gateway ("" or "/x/y"): every URL the scripts build starts with it. */
   window.agwBasePath = () => meta('base-path')
+  /**
+   * A gateway path under the public prefix, in the host's trailing-slash form when the host
+   * forces one (`<meta name="trailing-slash">`), like the server builds its links: a request
+   * the host redirects would fail (`redirect: 'error'`).
+   */
+  window.agwUrl = (path) => {
+    const rule = meta('trailing-slash')
+    const cut = path.search(/[?#]/)
+    let pathname = cut === -1 ? path : path.slice(0, cut)
+    const tail = cut === -1 ? '' : path.slice(cut)
+    if (rule === 'never' && pathname !== '/') pathname = pathname.replace(/\/+$/, '')
+    else if (
+      rule === 'always' &&
+      !pathname.endsWith('/') &&
+      !pathname.slice(pathname.lastIndexOf('/') + 1).includes('.')
+    )
+      pathname = `${pathname}/`
+    return `${meta('base-path')}${pathname}${tail}`
+  }
   window.agwCsrfToken = () => meta('csrf-token')
 
   document.addEventListener('htmx:configRequest', (event) => {

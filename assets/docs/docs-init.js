@@ -6,7 +6,8 @@
     url: data.specUrl,
     dom_id: '#swagger-ui',
     deepLinking: true,
-    oauth2RedirectUrl: data.oauth2RedirectUrl,
+    // The page may carry a root-relative URL (no trusted origin configured); the provider needs it absolute.
+    oauth2RedirectUrl: new URL(data.oauth2RedirectUrl, window.location.href).href,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: 'BaseLayout',
   })

@@ -9,12 +9,14 @@ const workspace = fileURLToPath(new URL('../quickstart/workspace', import.meta.u
 export function createApp(): { app: Express; gateway: Gateway } {
   const gateway = new Gateway({ workspace })
   const app = express()
-  // Body parsers before the mount are fine: the gateway rebuilds what they consumed.
+  // The gateway first: it reads its own bodies, with its own limit (server.max_body_bytes) and
+  // error envelopes. A parser in front of it would decide first — express.json() refuses
+  // bodies over 100 KB with an HTML error page — and the gateway would get a re-encoded copy.
+  app.use('/ai', toExpressHandler(gateway))
   app.use(express.json())
   app.get('/', (_request, response) => {
     response.json({ message: 'Main application' })
   })
-  app.use('/ai', toExpressHandler(gateway))
   return { app, gateway }
 }
 

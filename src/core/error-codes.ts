@@ -5,6 +5,7 @@
 export const errorCodes = {
   bad_request: { status: 400, message: 'The request is invalid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_form: { status: 400, message: 'The request body is not a valid form.' },
   validation_failed: { status: 422, message: 'The request did not match the expected schema.' },
   input_validation_failed: { status: 422, message: 'The input did not match the agent input schema.' },
   route_not_found: { status: 404, message: 'No route matches this path.' },
@@ -20,6 +21,7 @@ export const errorCodes = {
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   invalid_state: { status: 409, message: 'The resource is not in a state that allows this action.' },
   agent_disabled: { status: 503, message: 'The agent is disabled.' },
+  agent_unavailable: { status: 503, message: 'The agent cannot run with its current configuration.' },
   streaming_not_supported: { status: 400, message: 'Streaming is not available for queued executions.' },
   workspace_unavailable: { status: 503, message: 'The workspace could not be loaded.' },
   gateway_unavailable: { status: 503, message: 'The gateway is not running.' },

@@ -24,7 +24,7 @@ export function checkCsrf(
   const origin = c.req.header('origin')
   if (
     origin !== undefined &&
-    origin === c.var.origin.publicOrigin &&
+    (origin === c.var.origin.publicOrigin || origin === c.var.origin.trustedOrigin) &&
     site !== 'cross-site' &&
     site !== 'same-site'
   )

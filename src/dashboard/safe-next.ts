@@ -10,8 +10,8 @@ const probeHost = 'next.invalid'
  * and not one of the sign-in routes; otherwise the dashboard's home. Never an open redirect.
  */
 export function safeNext(c: Context<GatewayEnv>, next: unknown): string {
-  const base = url(c, '/dashboard')
-  const home = `${base}/`
+  const base = url(c, '/dashboard').replace(/\/$/, '')
+  const home = url(c, '/dashboard/')
   if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || /[\\\s]/.test(next))
     return home
   let parsed: URL

@@ -80,6 +80,7 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
                 maxParallel: 1,
                 maxResultBytes: deps.config.guardrails.maxToolResultBytes,
                 onEvent: options.emit,
+                redact: deps.redact,
               },
             )
             if (!result || result.isError) {

@@ -73,7 +73,9 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
       toolCalls: result?.toolCalls.length ?? 0,
       text: (result?.text ?? '').slice(0, maxTraceTextChars),
       // A cancelled or timed-out call is not a model error.
-      ...(failure !== undefined && !signal.aborted ? { error: describeModelError(failure) } : {}),
+      ...(failure !== undefined && !signal.aborted
+        ? { error: describeModelError(failure, deps.redact) }
+        : {}),
     })
   }
 
@@ -104,7 +106,12 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
           baseDelayMs: 500,
           onRetry: (attempt, error, delayMs) =>
             deps.logger.warn(
-              { model: modelId, attempt, delayMs: Math.round(delayMs), reason: describeModelError(error) },
+              {
+                model: modelId,
+                attempt,
+                delayMs: Math.round(delayMs),
+                reason: describeModelError(error, deps.redact),
+              },
               'retrying model call',
             ),
         },
@@ -122,7 +129,7 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
         durationMs,
         inputTokens: result?.inputTokens ?? 0,
         outputTokens: result?.outputTokens ?? 0,
-        ...(failure !== undefined ? { error: describeModelError(failure) } : {}),
+        ...(failure !== undefined ? { error: describeModelError(failure, deps.redact) } : {}),
       })
     }
   }
@@ -146,7 +153,7 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
         isRetryableModelError(error)
       if (!canFallBack) throw error
       deps.logger.warn(
-        { model: primaryModel, fallback: fallbackModel, reason: describeModelError(error) },
+        { model: primaryModel, fallback: fallbackModel, reason: describeModelError(error, deps.redact) },
         'falling back to the fallback model',
       )
       return callOnce(fallbackModel, call, onText)

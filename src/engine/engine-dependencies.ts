@@ -17,4 +17,6 @@ export interface EngineDependencies {
   hooks: Hooks
   logger: Logger
   clock: PromptClock
+  /** Removes configured secrets from error text before it is shown, stored or logged. */
+  redact: (text: string) => string
 }

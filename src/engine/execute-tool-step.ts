@@ -50,6 +50,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     maxParallel: deps.config.guardrails.maxParallelToolCalls,
     maxResultBytes: deps.config.guardrails.maxToolResultBytes,
     onEvent: run.emit,
+    redact: deps.redact,
   })
   for (const call of refused) {
     results.push({

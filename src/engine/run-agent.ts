@@ -137,7 +137,7 @@ async function runWithin(
   try {
     stop = await runSteps(run, state)
   } catch (error) {
-    stop = classifyFailure(error, request.signal, timeoutSignal)
+    stop = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
     if (stop.runError?.code === 'execution_error') {
       deps.logger.warn({ err: error, agent: agent.id, executionId: request.executionId }, 'run failed')
     }

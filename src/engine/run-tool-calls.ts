@@ -29,6 +29,8 @@ export interface ToolRunContext {
   maxParallel: number
   maxResultBytes: number
   onEvent: (event: EngineEvent) => void
+  /** Removes configured secrets from error text (a handler's error may quote a credential). */
+  redact: (text: string) => string
 }
 
 class ToolFailure extends Error {}
@@ -136,7 +138,9 @@ export async function runToolCalls(
       } catch (error) {
         if (context.signal.aborted) throw error
         if (signal.aborted) throw new ToolFailure(`the tool did not finish within ${tool.timeoutMs} ms`)
-        throw new ToolFailure(`the tool failed: ${error instanceof Error ? error.message : String(error)}`)
+        throw new ToolFailure(
+          context.redact(`the tool failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
       } finally {
         timeout?.clear()
         await context.hooks.emit('tool.execute.after', {

@@ -24,6 +24,7 @@ export function classifyFailure(
   error: unknown,
   cancelSignal: AbortSignal | undefined,
   timeoutSignal: AbortSignal,
+  redactSecrets: (text: string) => string,
 ): RunStop & { runError: NonNullable<RunStop['runError']> } {
   if (cancelSignal?.aborted) {
     return {
@@ -39,7 +40,7 @@ export function classifyFailure(
       stopReason: 'error',
       runError: {
         code: 'model_error',
-        message: describeModelError(error),
+        message: describeModelError(error, redactSecrets),
         retryable: isRetryableModelError(error),
       },
     }

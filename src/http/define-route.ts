@@ -40,3 +40,18 @@ export function collectRouteIdentities(app: OpenAPIHono<GatewayEnv>, table: Rout
     table.add({ ...identity, method: route.method.toUpperCase(), path: toHonoPath(route.path) })
   }
 }
+
+/**
+ * The operations (`get /v1/agents`) of the routes declared with `defineRoute()` on `app`. An
+ * OpenAPI sub-app the user routes on `gw.app` adds its definitions to the same registry; those
+ * are not the gateway's and stay out of its document.
+ */
+export function identifiedOperations(app: OpenAPIHono<GatewayEnv>): Set<string> {
+  const operations = new Set<string>()
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue
+    const route = definition.route as { method: string; path: string; [identityKey]?: RouteIdentity }
+    if (route[identityKey]) operations.add(`${route.method.toLowerCase()} ${route.path}`)
+  }
+  return operations
+}

@@ -4,7 +4,9 @@ import path from 'node:path'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { html } from 'hono/html'
+import { identifiedOperations } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
+import { keepOperations } from '../http/keep-operations.ts'
 import { assetsDirectory, version } from '../http/package-info.ts'
 import type { RouteTable } from '../http/route-table.ts'
 import { absoluteUrl, url } from '../http/url.ts'
@@ -42,7 +44,7 @@ export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
   })
   app.get('/openapi.json', async (c) => {
     const runtime = c.var.runtime
-    const document = app.getOpenAPI31Document({
+    const full = app.getOpenAPI31Document({
       openapi: '3.1.0',
       info: {
         title: `${runtime.config.dashboard.title} API`,
@@ -51,6 +53,9 @@ export function registerDocsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
       },
       servers: [{ url: absoluteUrl(c, '') || '/' }],
     })
+    // Only the gateway's own routes: an OpenAPI app routed on gw.app brings its definitions
+    // into the same registry.
+    const document = keepOperations(full, identifiedOperations(app))
     addAgentInvokePaths(document, runtime.workspace.agents)
     const oauth = await runtime.security.oauth()
     if (oauth) addOAuth2Scheme(document, oauth)

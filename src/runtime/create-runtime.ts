@@ -4,6 +4,7 @@ import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
+import type { SecretRedactor } from '../core/secrets/secret-redactor.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
 import { createPromptClock } from '../engine/create-prompt-clock.ts'
@@ -37,7 +38,9 @@ export interface CreateRuntimeOptions {
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
+  /** Already redacting `redactor`'s secrets. */
   logger: Logger
+  redactor: SecretRedactor
 }
 
 /** Loads the workspace and builds everything a started gateway holds. */
@@ -47,6 +50,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   if (trust.trustAll) {
     logger.warn(
       'proxy.forwarded_allow_ips is "*": any client can set X-Forwarded-* and change links, redirects and its IP; list your proxies instead',
+    )
+  }
+  const server = config.server
+  if (
+    config.dashboard.enabled &&
+    config.dashboard.auth.oauth2.issuer &&
+    !server.publicUrl &&
+    server.allowedHosts.length === 0
+  ) {
+    logger.warn(
+      "dashboard SSO builds its redirect URI from each request's host; set server.public_url so it never depends on a header the client sends",
     )
   }
   const validator = createJsonSchemaValidator()
@@ -107,6 +121,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     hooks: options.hooks,
     logger,
     clock: createPromptClock(),
+    redact: options.redactor.redact,
   }
   let secretBox: ReturnType<typeof createSecretBox> | undefined
   try {
@@ -174,6 +189,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       runner,
       maxRetries: config.queue.maxRetries,
       logger,
+      redact: options.redactor.redact,
     })
     started.push(() => executions.stop(0))
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)

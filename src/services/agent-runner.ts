@@ -198,6 +198,13 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${agentId}" not found.` })
     if (!agent.enabled)
       throw new GatewayError('agent_disabled', { message: `Agent "${agentId}" is disabled.` })
+    // Checked per request, not only at start: a dashboard override can change the model.
+    const modelProblem = engine.models.check(agent.model.name ?? engine.config.model.default)
+    if (modelProblem) {
+      throw new GatewayError('agent_unavailable', {
+        message: `Agent "${agentId}" cannot run: ${modelProblem}. Run \`agentgw check\` for details.`,
+      })
+    }
     if (agent.inputSchema) {
       let validate = validateInput.get(agent.id)
       if (!validate) {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { toRoutedPrefix } from '../core/url/path-prefix.ts'
 import type { Gateway } from '../gateway.ts'
 
 /** The hosts the matrix runs on. `standalone` is `gw.listen()`: no host app around it. */
@@ -8,8 +9,11 @@ export type HostKind = 'standalone' | 'hono' | 'express' | 'fastify' | 'node'
 /** Every host kind, in a stable order. */
 export const hostKinds: readonly HostKind[] = ['standalone', 'hono', 'express', 'fastify', 'node']
 
-/** The prefixes of the matrix: the root, one segment, two segments. */
-export const matrixPrefixes: readonly string[] = ['', '/ai', '/a/b']
+/**
+ * The prefixes of the matrix: the root, one segment, two segments, and one with a
+ * percent-encoded character (hosts and the gateway must agree on `/x%20y` and `/x y`).
+ */
+export const matrixPrefixes: readonly string[] = ['', '/ai', '/a/b', '/x%20y']
 
 /** One cell of the host × prefix matrix. */
 export interface HostCell {
@@ -129,7 +133,8 @@ async function startFastify(options: StartHostOptions): Promise<{ server: Server
   const app = Fastify({ forceCloseConnections: true })
   app.get(hostRoutes.root.path, async () => hostRoutes.root.body)
   app.get(hostRoutes.health.path, async () => hostRoutes.health.body)
-  await app.register(toFastifyPlugin(options.gateway), { prefix: options.prefix })
+  // Fastify matches decoded paths: `/x%20y` is served by the prefix written `/x y`.
+  await app.register(toFastifyPlugin(options.gateway), { prefix: toRoutedPrefix(options.prefix) })
   await app.listen({ port: 0, host: options.hostname ?? '127.0.0.1' })
   return { server: app.server, close: () => app.close() }
 }

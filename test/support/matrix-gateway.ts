@@ -35,6 +35,7 @@ const maxBodyBytes = 64 * 1024
  * A gateway for host tests: a temp workspace with the given agents (plus an async `later`), open
  * auth unless `options.auth` says otherwise (`matrixAuth` requires `matrixApiKey`), silent logs,
  * a 64 KiB body limit,
+ * absolute URLs for the host `127.0.0.1` only (`server.allowed_hosts`),
  * and three custom routes — `GET /test/hello`, `POST /test/echo` (returns the body it got,
  * with its content type) and the live-stream probe.
  */
@@ -56,7 +57,8 @@ export async function createMatrixGateway(
     logger: createSilentLogger(),
     auth: { mode: 'none' },
     ...options,
-    server: { maxBodyBytes, ...options.server },
+    // Hosts listen on 127.0.0.1: absolute URLs are built for that host only (server.allowed_hosts).
+    server: { maxBodyBytes, allowedHosts: ['127.0.0.1'], ...options.server },
   })
   gateway.route({ id: 'test.hello', method: 'GET', path: '/test/hello' }, (c) =>
     c.json({ hello: 'from a custom route', path: c.req.path }),

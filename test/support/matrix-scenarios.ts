@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import { type HostCell, hostRoutes, type RunningHost } from '../../src/testing/index.ts'
 import { liveStreamPath } from './live-stream.ts'
 import { type MatrixGateway, matrixDashboardAdmin } from './matrix-gateway.ts'
+import { sendRaw } from './raw-http.ts'
 import { readSse } from './read-sse.ts'
 
 /** What a scenario gets: the running host cell and the gateway mounted in it. */
@@ -68,6 +69,25 @@ export const matrixScenarios: MatrixScenario[] = [
     },
   },
   {
+    name: 'builds no absolute URL from a Host header outside server.allowed_hosts',
+    async run({ host, subject }) {
+      const spoofed = { host: 'evil.example' }
+      const document = await sendRaw(`${host.baseUrl}/openapi.json`, { headers: spoofed })
+      expect(document.body.servers).toEqual([{ url: host.prefix || '/' }])
+      const accepted = await sendRaw(`${host.baseUrl}/v1/agents/later/invoke`, {
+        method: 'POST',
+        headers: {
+          ...spoofed,
+          ...(subject.authorized().headers as Record<string, string>),
+          'content-type': 'application/json',
+        },
+        body: '{"message":"spoofed"}',
+      })
+      expect(accepted.status).toBe(202)
+      expect(accepted.headers.location).toBe(`${host.prefix}/v1/executions/${accepted.body.execution_id}`)
+    },
+  },
+  {
     name: 'serves the docs page with the spec and assets under the prefix',
     async run({ host }) {
       const response = await fetch(`${host.baseUrl}/docs`)
@@ -125,15 +145,15 @@ export const matrixScenarios: MatrixScenario[] = [
     },
   },
   {
-    name: 'answers bodiless OPTIONS and DELETE with the envelope, not a crash',
+    name: 'answers bodiless OPTIONS and DELETE with Allow (204, 405 envelope), not a crash',
     async run({ host }) {
-      for (const method of ['OPTIONS', 'DELETE']) {
-        const response = await fetch(`${host.baseUrl}/v1/health`, { method })
-        expect(response.status, method).toBe(404)
-        expect(((await json(response)) as { error: { code: string } }).error.code, method).toBe(
-          'route_not_found',
-        )
-      }
+      const options = await fetch(`${host.baseUrl}/v1/health`, { method: 'OPTIONS' })
+      expect(options.status).toBe(204)
+      expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+      const response = await fetch(`${host.baseUrl}/v1/health`, { method: 'DELETE' })
+      expect(response.status).toBe(405)
+      expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+      expect(((await json(response)) as { error: { code: string } }).error.code).toBe('method_not_allowed')
     },
   },
   {

@@ -6,18 +6,25 @@ export interface LogEntry {
   message: string
 }
 
-/** A logger that keeps every line (children included), for asserting on what was logged. */
-export function createRecordingLogger(): { logger: Logger; entries: LogEntry[] } {
+/**
+ * A logger that keeps every line (children included), for asserting on what was logged.
+ * `onEntry` sees each line as it is logged, for a test that waits for one.
+ */
+export function createRecordingLogger(onEntry?: (entry: LogEntry) => void): {
+  logger: Logger
+  entries: LogEntry[]
+} {
   const entries: LogEntry[] = []
   const make = (bindings: Record<string, unknown>): Logger => {
     const at =
       (level: LogEntry['level']) =>
       (first: string | Record<string, unknown>, message?: string): void => {
-        entries.push(
+        const entry: LogEntry =
           typeof first === 'string'
             ? { level, fields: { ...bindings }, message: first }
-            : { level, fields: { ...bindings, ...first }, message: message ?? '' },
-        )
+            : { level, fields: { ...bindings, ...first }, message: message ?? '' }
+        entries.push(entry)
+        onEntry?.(entry)
       }
     return {
       fatal: at('fatal'),
@@ -30,4 +37,11 @@ export function createRecordingLogger(): { logger: Logger; entries: LogEntry[] }
     }
   }
   return { logger: make({}), entries }
+}
+
+/** A line as a log shipper would receive it: message and fields as JSON, errors with their text. */
+export function logText(entry: LogEntry): string {
+  return JSON.stringify({ message: entry.message, ...entry.fields }, (_key, value: unknown) =>
+    value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value,
+  )
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { toJsonText } from './to-json-text.ts'
 
 /** A request after a host body parser may have run (body-parser, `express.json()`…). */
 export interface ParsedRequest extends IncomingMessage {
@@ -75,7 +76,7 @@ export function recoverConsumedBody(request: ParsedRequest): RecoveredBody {
   }
   const type = mediaType(request)
   if (parsed !== undefined && (type === 'application/json' || type.endsWith('+json'))) {
-    return { body: JSON.stringify(parsed), contentType: withUtf8Charset(contentType, 'application/json') }
+    return { body: toJsonText(parsed), contentType: withUtf8Charset(contentType, 'application/json') }
   }
   if (type === 'application/x-www-form-urlencoded' && typeof parsed === 'object' && parsed !== null) {
     return { body: toFormBody(parsed), contentType: 'application/x-www-form-urlencoded' }

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { leadingSegments } from '../../core/url/path-prefix.ts'
+import { ConfigError } from '../../core/errors.ts'
+import { leadingSegments, toRoutedPrefix } from '../../core/url/path-prefix.ts'
 import type { LifecycleGateway } from './gateway-like.ts'
 
 function toHeaders(incoming: IncomingHttpHeaders): Headers {
@@ -69,6 +70,13 @@ export function toFastifyPlugin(gateway: LifecycleGateway): FastifyPluginAsync {
 
     // `instance.prefix` holds every enclosing prefix; its parameters resolve per request.
     const prefix = instance.prefix
+    if (/%[0-9A-Fa-f]{2}/.test(prefix) && toRoutedPrefix(prefix) !== prefix) {
+      // Fastify matches decoded paths, so this prefix could never match a request: say so now
+      // rather than answer 404 for every gateway route.
+      throw new ConfigError(
+        `toFastifyPlugin(): Fastify matches decoded paths, so the prefix "${prefix}" never matches; register it as "${toRoutedPrefix(prefix)}" to serve ${prefix}`,
+      )
+    }
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const webRequest = toWebRequest(request, reply)
       const mountPath = leadingSegments(new URL(webRequest.url).pathname, prefix)

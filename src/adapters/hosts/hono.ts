@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { basePath } from 'hono/route'
-import { leadingSegments, normalizeMountPrefix } from '../../core/url/path-prefix.ts'
+import { leadingSegments, normalizeMountPrefix, toRoutedPrefix } from '../../core/url/path-prefix.ts'
 import type { FetchGateway } from './gateway-like.ts'
 import { mayHaveBody, needsStandardRequest, toStandardRequest } from './to-standard-request.ts'
 
@@ -69,6 +69,7 @@ export function toHonoApp(gateway: FetchGateway): Hono {
  */
 export function mountToHono<Host extends AnyHono>(gateway: FetchGateway, host: Host, path: string): Host {
   const prefix = normalizeMountPrefix(path, 'mountTo()')
-  host.route(prefix, toHonoApp(gateway))
+  // Hono matches decoded paths: `/x%20y` is registered as `/x y`, or it would never match.
+  host.route(toRoutedPrefix(prefix), toHonoApp(gateway))
   return host
 }

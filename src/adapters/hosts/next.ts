@@ -19,6 +19,15 @@ export interface NextHandlersOptions {
    * @default request.nextUrl.basePath, else ''
    */
   basePath?: string
+  /**
+   * Next's `trailingSlash` from next.config. Next redirects every path to its form before a
+   * route handler runs — `false`: `/ai/dashboard/` → `/ai/dashboard` — so the gateway must
+   * build its links in that form and never redirect to the other one, or the two redirect in
+   * a loop. Give the same value as next.config.
+   *
+   * @default false (Next's default)
+   */
+  trailingSlash?: boolean
 }
 
 /** A Next.js route handler. Next passes a `NextRequest`, which is a `Request`. */
@@ -59,6 +68,7 @@ export function toNextHandlers(gateway: FetchGateway, options: NextHandlersOptio
     options.basePath === undefined
       ? undefined
       : normalizeOptionalPrefix(options.basePath, 'toNextHandlers() basePath')
+  const trailingSlash = options.trailingSlash === true ? 'always' : 'never'
   const handle: NextRouteHandler = (request) => {
     const basePath = configuredBasePath ?? normalizePrefix((request as WithNextUrl).nextUrl?.basePath ?? '')
     const url = new URL(request.url)
@@ -70,9 +80,12 @@ export function toNextHandlers(gateway: FetchGateway, options: NextHandlersOptio
       // Some Next versions strip basePath from route handlers' request.url (vercel/next.js
       // #62756); put it back so the gateway's links carry it.
       url.pathname = `${basePath}${url.pathname}`
-      return gateway.fetch(toStandardRequest(request, url.href), { mountPath: `${basePath}${mountPath}` })
+      return gateway.fetch(toStandardRequest(request, url.href), {
+        mountPath: `${basePath}${mountPath}`,
+        trailingSlash,
+      })
     }
-    return gateway.fetch(request, { mountPath: `${basePath}${mountPath}` })
+    return gateway.fetch(request, { mountPath: `${basePath}${mountPath}`, trailingSlash })
   }
   return {
     GET: handle,

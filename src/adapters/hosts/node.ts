@@ -36,8 +36,13 @@ export type NodeHandler = (
   next?: (error?: unknown) => void,
 ) => void
 
+/** Methods Node's HTTP server accepts but the Fetch API's `Request` refuses to represent. */
+const unrepresentableMethods = new Set(['CONNECT', 'TRACE', 'TRACK'])
+
 interface Forwarding {
   mountPath: string
+  /** The client's method when a `Request` cannot carry it; the request goes as a GET. */
+  method: string | undefined
   /** Path and query as the client sent them, when a router stripped a prefix from `req.url`. */
   target: string | undefined
   body: RecoveredBody | undefined
@@ -45,11 +50,14 @@ interface Forwarding {
 
 function planForwarding(request: ConnectRequest & ParsedRequest, ownPrefix: string): Forwarding {
   const stripped = connectMountPath(request)
+  const method = request.method?.toUpperCase() ?? 'GET'
+  const unrepresentable = unrepresentableMethods.has(method)
   return {
     mountPath: `${stripped}${ownPrefix}`,
+    method: unrepresentable ? method : undefined,
     target: stripped === '' ? undefined : request.originalUrl,
     body:
-      mayHaveBody(request.method ?? 'GET') && isBodyConsumed(request)
+      !unrepresentable && mayHaveBody(method) && isBodyConsumed(request)
         ? recoverConsumedBody(request)
         : undefined,
   }
@@ -97,6 +105,7 @@ export function toNodeHandler(gateway: FetchGateway, options: NodeHandlerOptions
       return gateway.fetch(toForwardedRequest(request, plan), {
         mountPath: plan.mountPath,
         ...(remoteAddress ? { remoteAddress } : {}),
+        ...(plan.method ? { method: plan.method } : {}),
       })
     },
     { overrideGlobalObjects: false },
@@ -115,11 +124,15 @@ export function toNodeHandler(gateway: FetchGateway, options: NodeHandlerOptions
     // (a router stripped its prefix), then give the router its own back.
     const plan = plans.get(request) as Forwarding
     const routed = request.url
+    const method = request.method
     if (plan.target !== undefined) request.url = plan.target
+    // `new Request()` throws for TRACE and friends; the gateway learns the method from bindings.
+    if (plan.method !== undefined) request.method = 'GET'
     try {
       listener(request, response).catch((error: unknown) => next?.(error))
     } finally {
       request.url = routed
+      request.method = method
     }
   }
 }

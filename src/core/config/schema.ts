@@ -3,6 +3,7 @@ import type { EventBus } from '../ports/event-bus.ts'
 import type { GatewayStorage } from '../ports/gateway-storage.ts'
 import type { JobQueue } from '../ports/job-queue.ts'
 import type { RateLimitStore } from '../ports/rate-limit-store.ts'
+import { allowedHostProblem } from '../url/allowed-hosts.ts'
 import { isPlainPrefix, normalizePrefix } from '../url/path-prefix.ts'
 import { toDatabaseLocation } from './database-url.ts'
 import { gatewayMemorySchema } from './memory-settings.ts'
@@ -43,6 +44,30 @@ const prefix = z
   })
   .transform(normalizePrefix)
 
+/** An http(s) origin: scheme, host, optional port — no path, query, fragment or credentials. */
+const publicUrl = z.string().transform((value, context) => {
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(value)
+  } catch {
+    parsed = undefined
+  }
+  const problem = !parsed
+    ? 'must be an absolute URL like https://agents.example.com'
+    : !/^https?:$/.test(parsed.protocol)
+      ? 'must use http or https'
+      : parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== ''
+        ? 'must be an origin only (scheme, host, port); put a path prefix in server.root_path'
+        : parsed.username !== '' || parsed.password !== ''
+          ? 'must not contain credentials'
+          : undefined
+  if (problem || !parsed) {
+    context.addIssue({ code: 'custom', message: problem ?? 'invalid' })
+    return z.NEVER
+  }
+  return parsed.origin
+})
+
 export const serverSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8000),
@@ -56,6 +81,25 @@ export const serverSchema = z.object({
     .default(1024 * 1024),
   /** Seconds between SSE keepalive comments. */
   sseKeepaliveSeconds: z.number().min(1).max(60).default(15),
+  /**
+   * The origin clients reach the gateway at, e.g. `https://agents.example.com`: absolute URLs
+   * (Location, OpenAPI `servers`, the SSO redirect URI) are built from it, never from the
+   * request's `Host`. A path prefix goes in `root_path`.
+   */
+  publicUrl: publicUrl.nullable().default(null),
+  /**
+   * Without `public_url`: hosts (`example.com`, `example.com:8443`, `*.example.com`) whose
+   * `Host` (or trusted `X-Forwarded-Host`) absolute URLs may be built from. Other hosts get
+   * relative URLs.
+   */
+  allowedHosts: z
+    .array(
+      z.string().superRefine((entry, context) => {
+        const problem = allowedHostProblem(entry)
+        if (problem) context.addIssue({ code: 'custom', message: problem })
+      }),
+    )
+    .default([]),
 })
 
 const modelOverride = z.object({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { compileAllowedHosts } from './allowed-hosts.ts'
 import { compileTrust } from './compile-trust.ts'
 import { computeRequestOrigin, type OriginInputs } from './request-origin.ts'
 
@@ -10,6 +11,9 @@ function origin(
     mountPath?: string
     rootPath?: string
     trust?: string | string[]
+    publicUrl?: string
+    allowedHosts?: string[]
+    refused?: string[]
   } = {},
 ) {
   const trust = compileTrust(options.trust ?? [])
@@ -21,6 +25,9 @@ function origin(
     configuredRootPath: options.rootPath ?? '',
     isTrusted: trust.isTrusted,
     trustAll: trust.trustAll,
+    publicUrl: options.publicUrl,
+    allowedHosts: options.allowedHosts ? compileAllowedHosts(options.allowedHosts) : undefined,
+    onRefusedHeader: (header, value) => options.refused?.push(`${header}: ${value}`),
   }
   return computeRequestOrigin(inputs)
 }
@@ -65,6 +72,7 @@ describe('computeRequestOrigin', () => {
     expect(result).toEqual({
       rootPath: '/public/ai',
       publicOrigin: 'https://example.com',
+      trustedOrigin: 'https://example.com',
       clientIp: '203.0.113.9',
       secure: true,
     })
@@ -173,6 +181,75 @@ describe('computeRequestOrigin', () => {
       trust: '10.0.0.1',
     })
     expect(result.clientIp).toBe('203.0.113.9')
+  })
+})
+
+describe('the origin of absolute URLs', () => {
+  it("never comes from the client's own Host header without configuration", () => {
+    const result = origin({ url: 'http://evil.example/openapi.json' })
+    expect(result).toMatchObject({ publicOrigin: 'http://evil.example', trustedOrigin: undefined })
+  })
+
+  it('is server.public_url whatever the request says', () => {
+    const result = origin({
+      url: 'http://evil.example/x',
+      headers: proxyHeaders,
+      trust: '*',
+      publicUrl: 'https://agents.example.com',
+    })
+    expect(result.trustedOrigin).toBe('https://agents.example.com')
+  })
+
+  it('is the request host only when server.allowed_hosts lists it', () => {
+    const allowedHosts = ['gateway.example', '*.corp.example', 'pinned.example:8443']
+    const at = (url: string) => origin({ url, allowedHosts }).trustedOrigin
+    expect(at('http://gateway.example:8000/x')).toBe('http://gateway.example:8000')
+    expect(at('http://GATEWAY.example/x')).toBe('http://gateway.example')
+    expect(at('http://eu.corp.example/x')).toBe('http://eu.corp.example')
+    expect(at('http://corp.example/x')).toBeUndefined()
+    expect(at('http://pinned.example:8443/x')).toBe('http://pinned.example:8443')
+    expect(at('http://pinned.example:9000/x')).toBeUndefined()
+    expect(at('http://evil.example/x')).toBeUndefined()
+    // A trusted proxy's forwarded host must be listed too.
+    expect(origin({ headers: proxyHeaders, trust: '*', allowedHosts }).trustedOrigin).toBeUndefined()
+  })
+
+  it("is a trusted proxy's forwarded host when no list is configured", () => {
+    expect(origin({ headers: proxyHeaders, trust: '*' }).trustedOrigin).toBe('https://example.com')
+    expect(origin({ headers: proxyHeaders, trust: '10.9.9.9' }).trustedOrigin).toBeUndefined()
+    // Trusted, but the proxy named no host: the Host header is still the client's.
+    expect(origin({ headers: { 'x-forwarded-proto': 'https' }, trust: '*' }).trustedOrigin).toBeUndefined()
+  })
+})
+
+describe('forwarded prefixes', () => {
+  it.each([
+    '/\\evil.example',
+    '//evil.example',
+    '/a//b',
+    'https://evil.example',
+    'evil.example',
+    '/a/../b',
+    '/a/./b',
+    '/a\tb',
+    '/a\u0001b',
+    '/a?b',
+  ])('refuses %j from a trusted proxy and says so', (value) => {
+    const refused: string[] = []
+    const result = origin({
+      headers: { 'x-forwarded-prefix': value },
+      trust: '*',
+      rootPath: '/kept',
+      refused,
+    })
+    expect(result.rootPath).toBe('/kept')
+    expect(refused).toEqual([`x-forwarded-prefix: ${value}`])
+  })
+
+  it('accepts plain and percent-encoded paths', () => {
+    expect(origin({ headers: { 'x-forwarded-prefix': '/edge/x%20y' }, trust: '*' }).rootPath).toBe(
+      '/edge/x%20y',
+    )
   })
 })
 

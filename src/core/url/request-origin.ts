@@ -1,12 +1,26 @@
 import parseForwarded from 'forwarded-parse'
-import { normalizePrefix } from './path-prefix.ts'
+import type { HostAllowlist } from './allowed-hosts.ts'
+import { isPlainPrefix, normalizePrefix } from './path-prefix.ts'
+import type { TrailingSlash } from './trailing-slash.ts'
 
 /** Where a request came from, as the client's browser sees the gateway. */
 export interface RequestOrigin {
   /** Public path prefix in front of gateway routes: `""` or `/x/y`. */
   rootPath: string
-  /** `scheme://host[:port]` as the client addressed it. */
+  /**
+   * `scheme://host[:port]` as the client addressed it (its `Host`, or a trusted proxy's word).
+   * For comparing with what the browser sends (`Origin`), never for building links: a client
+   * chooses its own `Host` header.
+   */
   publicOrigin: string
+  /**
+   * The origin absolute URLs are built from, when one is trustworthy: `server.public_url`;
+   * else the request's host when `server.allowed_hosts` lists it; else (no list) a host a
+   * trusted proxy forwarded. `undefined` otherwise — links then stay relative.
+   */
+  trustedOrigin: string | undefined
+  /** The host's trailing-slash rule, which links follow (see `GatewayBindings.trailingSlash`). */
+  trailingSlash?: TrailingSlash | undefined
   /** The client's address, after trusted proxies; `undefined` when unknown (in-process calls). */
   clientIp: string | undefined
   /** True when the client used https (directly or at a trusted TLS-terminating proxy). */
@@ -29,6 +43,14 @@ export interface OriginInputs {
   isTrusted: TrustPredicate
   /** True when every peer is trusted (`*`), including unknown ones. */
   trustAll: boolean
+  /** `server.public_url` as an origin (`https://example.com`), when configured. */
+  publicUrl?: string | undefined
+  /** `server.allowed_hosts`, when configured. */
+  allowedHosts?: HostAllowlist | undefined
+  /** The host's trailing-slash rule, passed through to the origin. */
+  trailingSlash?: TrailingSlash | undefined
+  /** Told about a forwarded header from a trusted peer that was refused (a malformed prefix). */
+  onRefusedHeader?: ((header: string, value: string) => void) | undefined
 }
 
 /** `::ffff:10.0.0.1` → `10.0.0.1`, `[::1]` → `::1`, `1.2.3.4:5678` → `1.2.3.4`. */
@@ -97,6 +119,7 @@ export function computeRequestOrigin(inputs: OriginInputs): RequestOrigin {
   const peerTrusted = inputs.trustAll || (peer !== undefined && inputs.isTrusted(peer))
   let scheme = toScheme(inputs.url.protocol.replace(':', '')) ?? 'http'
   let host = inputs.url.host
+  let hostForwarded = false
   let rootPath = inputs.configuredRootPath
   let clientIp = peer
 
@@ -118,7 +141,10 @@ export function computeRequestOrigin(inputs: OriginInputs): RequestOrigin {
       )
       const element = pickTrusted(elements, hops.trustedHops)
       scheme = toScheme(element?.proto) ?? scheme
-      if (element?.host && hostPattern.test(element.host)) host = element.host
+      if (element?.host && hostPattern.test(element.host)) {
+        host = element.host
+        hostForwarded = true
+      }
       clientIp = hops.clientIp
     } else {
       const hops = walkHops(splitList(inputs.headers.get('x-forwarded-for')), peer, inputs)
@@ -132,15 +158,16 @@ export function computeRequestOrigin(inputs: OriginInputs): RequestOrigin {
           forwardedPort && /^\d{1,5}$/.test(forwardedPort) && !/:\d+$/.test(forwardedHost)
             ? `${forwardedHost}:${forwardedPort}`
             : forwardedHost
+        hostForwarded = true
       }
     }
     const forwardedPrefix = pickTrusted(splitList(inputs.headers.get('x-forwarded-prefix')), 1)
-    if (
-      forwardedPrefix !== undefined &&
-      /^\/[^?#\s]*$/.test(forwardedPrefix) &&
-      !forwardedPrefix.includes('..')
-    ) {
-      rootPath = normalizePrefix(forwardedPrefix)
+    if (forwardedPrefix !== undefined) {
+      // A path, nothing else: `/\evil.example` or `//evil.example` in a Location header sends
+      // the browser to another host.
+      if (forwardedPrefix.startsWith('/') && isPlainPrefix(forwardedPrefix))
+        rootPath = normalizePrefix(forwardedPrefix)
+      else inputs.onRefusedHeader?.('x-forwarded-prefix', forwardedPrefix)
     }
   }
 
@@ -149,10 +176,17 @@ export function computeRequestOrigin(inputs: OriginInputs): RequestOrigin {
     host = host.slice(0, host.lastIndexOf(':'))
   }
 
+  const publicOrigin = `${scheme}://${host}`
+  let trustedOrigin: string | undefined
+  if (inputs.publicUrl) trustedOrigin = inputs.publicUrl
+  else if (inputs.allowedHosts) trustedOrigin = inputs.allowedHosts(host) ? publicOrigin : undefined
+  else if (hostForwarded) trustedOrigin = publicOrigin
   return {
     rootPath: `${rootPath}${inputs.mountPath}`,
-    publicOrigin: `${scheme}://${host}`,
+    publicOrigin,
+    trustedOrigin,
     clientIp,
     secure: scheme === 'https',
+    ...(inputs.trailingSlash ? { trailingSlash: inputs.trailingSlash } : {}),
   }
 }

@@ -47,7 +47,7 @@ export function registerLoginRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTa
       const username = (form.username ?? '').trim()
       const password = form.password ?? ''
       const clientIp = c.var.origin.clientIp
-      const waitSeconds = await dashboard.throttle.blocked(clientIp, username)
+      const waitSeconds = await dashboard.throttle.reserve(clientIp, username)
       if (waitSeconds !== undefined) {
         c.header('Retry-After', String(waitSeconds))
         return c.html(
@@ -63,14 +63,13 @@ export function registerLoginRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTa
       }
       const role = await dashboard.passwords.verify(username, password)
       if (!role) {
-        await dashboard.throttle.failed(clientIp, username)
         c.var.runtime.logger.info({ clientIp, reason: 'bad_password' }, 'dashboard sign-in refused')
         return c.html(
           renderLoginPage(c, { dashboard, csrfToken, next, username, error: 'Wrong username or password.' }),
           401,
         )
       }
-      await dashboard.throttle.succeeded(clientIp, username)
+      await dashboard.throttle.release(clientIp, username)
       await startDashboardSession(c, dashboard, {
         principalId: `user:${username}`,
         username,

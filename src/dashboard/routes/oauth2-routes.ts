@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import type { RouteTable } from '../../http/route-table.ts'
-import { absoluteUrl, url } from '../../http/url.ts'
+import { redirectUriUrl, url } from '../../http/url.ts'
 import type { DashboardService } from '../../services/dashboard-auth/create-dashboard-service.ts'
 import { type OidcFlowState, OidcLoginError } from '../../services/dashboard-auth/create-oidc-login.ts'
 import {
@@ -70,7 +70,7 @@ export function registerOauth2Routes(app: OpenAPIHono<GatewayEnv>, table: RouteT
     async (c, { dashboard }) => {
       const next = safeNext(c, c.req.query('next'))
       if (!dashboard.oidc) return c.redirect(url(c, '/dashboard/login'), 302)
-      const redirectUri = absoluteUrl(c, callbackPath)
+      const redirectUri = redirectUriUrl(c, callbackPath)
       c.var.runtime.logger.info(
         { redirectUri },
         'SSO sign-in started; the provider must list this redirect URI',
@@ -112,7 +112,7 @@ export function registerOauth2Routes(app: OpenAPIHono<GatewayEnv>, table: RouteT
           400,
         )
       }
-      const callbackUrl = new URL(absoluteUrl(c, callbackPath))
+      const callbackUrl = new URL(redirectUriUrl(c, callbackPath))
       callbackUrl.search = new URL(c.req.url).search
       let identity: Awaited<ReturnType<typeof dashboard.oidc.finish>>
       try {

@@ -36,6 +36,7 @@ export function pageHead(c: Context<GatewayEnv>, title: string, csrfToken: strin
   return html`<meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="base-path" content="${url(c, '')}" />
+    ${c.get('origin').trailingSlash ? html`<meta name="trailing-slash" content="${c.get('origin').trailingSlash}" />` : ''}
     <meta name="theme-default" content="${config.theme.mode}" />
     ${csrfToken ? html`<meta name="csrf-token" content="${csrfToken}" />` : ''}
     <meta

@@ -59,24 +59,34 @@ export function retryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined
 }
 
-/** Hides anything that looks like a credential in provider messages. */
-function redact(text: string): string {
-  return text
+/**
+ * Hides the configured secrets (`redactSecrets`), then anything shaped like a credential, in a
+ * provider message — before it is shortened, so a cut can never leave half a key behind.
+ */
+function redact(text: string, redactSecrets: (text: string) => string): string {
+  return redactSecrets(text)
     .replace(/\b(sk|pk|rk|key|tok)[-_][A-Za-z0-9_*-]{6,}/gi, '[redacted]')
     .replace(/[A-Za-z0-9_-]{32,}/g, '[redacted]')
 }
 
-/** A short, safe description of a model failure for callers and logs. */
-export function describeModelError(error: unknown): string {
-  if (error instanceof ModelCallTimeoutError || error instanceof ModelResolutionError) return error.message
+/**
+ * A short, safe description of a model failure for callers and logs. `redactSecrets` removes
+ * configured secrets: providers such as vLLM echo the key they were sent in their errors.
+ */
+export function describeModelError(
+  error: unknown,
+  redactSecrets: (text: string) => string = (text) => text,
+): string {
+  if (error instanceof ModelCallTimeoutError || error instanceof ModelResolutionError)
+    return redactSecrets(error.message)
   if (APICallError.isInstance(error)) {
     const status = error.statusCode
     if (status === 401 || status === 403) return `the model provider refused the credentials (${status})`
-    const detail = redact(error.message).slice(0, 300)
+    const detail = redact(error.message, redactSecrets).slice(0, 300)
     return status ? `the model provider answered ${status}: ${detail}` : `the model call failed: ${detail}`
   }
   const message = error instanceof Error ? error.message : String(error)
-  return `the model call failed: ${redact(message).slice(0, 300)}`
+  return `the model call failed: ${redact(message, redactSecrets).slice(0, 300)}`
 }
 
 /** Whether an error came from talking to a model (as opposed to a bug in the gateway). */

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { toViewer, unauthenticatedViewer } from '../../core/authorization.ts'
 import { GatewayError } from '../../core/errors.ts'
+import { unsafeTextReason } from '../../core/input/unsafe-text.ts'
 import { anonymousPrincipal, hasScopes } from '../../core/principal.ts'
 import { errorResponse } from '../error-response.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
@@ -49,7 +50,12 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
           }),
         )
       }
-      const outcome = await security.authenticator.authenticate(c.req.raw)
+      let outcome = await security.authenticator.authenticate(c.req.raw)
+      // Principal ids are stored with every execution: one that no backend can store as text
+      // (a token subject with U+0000) is refused like any other bad credential.
+      if (outcome.kind === 'authenticated' && unsafeTextReason(outcome.principal.id)) {
+        outcome = { kind: 'invalid', reason: 'the principal id cannot be stored' }
+      }
       if (outcome.kind === 'authenticated') {
         c.set('principal', outcome.principal)
       } else if (!isPublic) {

@@ -19,10 +19,21 @@ export interface CreateAuthenticatorOptions {
   logger: Logger
 }
 
-function customAuthenticator(fn: CustomAuthFunction): Authenticator {
+function customAuthenticator(fn: CustomAuthFunction, logger: Logger): Authenticator {
   return {
     async authenticate(request) {
-      const result = await fn(request)
+      let result: CustomPrincipal | null | undefined
+      try {
+        result = await fn(request)
+      } catch (error) {
+        // A check that breaks refuses the request: it must never let it through or answer 500.
+        logger.warn({ err: error }, 'the custom auth function threw; the request is refused')
+        return { kind: 'invalid', reason: 'the custom auth function threw' }
+      }
+      if (result && (typeof result.id !== 'string' || result.id === '' || !Array.isArray(result.scopes))) {
+        logger.warn('the custom auth function returned no usable { id, scopes }; the request is refused')
+        return { kind: 'invalid', reason: 'the custom auth function returned an invalid principal' }
+      }
       if (!result) {
         const presented = request.headers.has('authorization') || request.headers.has('x-api-key')
         return presented
@@ -88,10 +99,10 @@ export function createAuthenticator(options: CreateAuthenticatorOptions): Authen
       return jwt() ?? fail('auth.oauth2.issuer', 'auth.mode is oauth2 but auth.oauth2.issuer is not set')
     case 'custom':
       return custom
-        ? customAuthenticator(custom)
+        ? customAuthenticator(custom, logger)
         : fail('auth.mode', 'auth.mode is custom but no function was given to gw.useAuth()')
     case 'composite': {
-      const members = [apiKeys(), jwt(), custom ? customAuthenticator(custom) : undefined].filter(
+      const members = [apiKeys(), jwt(), custom ? customAuthenticator(custom, logger) : undefined].filter(
         (member): member is Authenticator => member !== undefined,
       )
       if (members.length === 0)

@@ -2,12 +2,20 @@ import { createHash } from 'node:crypto'
 import type { LoginFailureStore } from '../../core/ports/login-failure-store.ts'
 import { parseRate } from '../auth/create-rate-limits.ts'
 
-/** Limits failed password logins per client IP and username, across instances. */
+/**
+ * Limits password attempts per client IP and username, across instances. An attempt is
+ * counted *before* the password is checked — one atomic increment in the shared store — so
+ * parallel requests cannot all pass the check before any failure is recorded; a successful
+ * sign-in clears the count.
+ */
 export interface LoginThrottle {
-  /** Seconds to wait when this client/username pair is over its budget, else `undefined`. */
-  blocked(clientIp: string | undefined, username: string): Promise<number | undefined>
-  failed(clientIp: string | undefined, username: string): Promise<void>
-  succeeded(clientIp: string | undefined, username: string): Promise<void>
+  /**
+   * Counts an attempt for this client/username pair. Returns the seconds to wait when the pair
+   * is over its budget (the password must then not be checked), else `undefined`.
+   */
+  reserve(clientIp: string | undefined, username: string): Promise<number | undefined>
+  /** A correct password: forget the pair's attempts. */
+  release(clientIp: string | undefined, username: string): Promise<void>
 }
 
 export function createLoginThrottle(store: LoginFailureStore, limit: string): LoginThrottle {
@@ -19,15 +27,15 @@ export function createLoginThrottle(store: LoginFailureStore, limit: string): Lo
       .update(`${clientIp ?? 'unknown'}\u0000${username.trim().toLowerCase()}`)
       .digest('hex')
   return {
-    async blocked(clientIp, username) {
+    async reserve(clientIp, username) {
+      const key = keyOf(clientIp, username)
       const now = Date.now()
-      const { failures, resetAt } = await store.count(keyOf(clientIp, username), windowMs, now)
-      return failures >= points ? Math.max(1, Math.ceil((resetAt - now) / 1000)) : undefined
+      const attempts = await store.record(key, windowMs, now)
+      if (attempts <= points) return undefined
+      const { resetAt } = await store.count(key, windowMs, now)
+      return Math.max(1, Math.ceil((resetAt - now) / 1000))
     },
-    async failed(clientIp, username) {
-      await store.record(keyOf(clientIp, username), windowMs, Date.now())
-    },
-    async succeeded(clientIp, username) {
+    async release(clientIp, username) {
       await store.clear(keyOf(clientIp, username))
     },
   }

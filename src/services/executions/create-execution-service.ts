@@ -96,10 +96,13 @@ export interface CreateExecutionServiceOptions {
   runner: AgentRunner
   maxRetries: number
   logger: Logger
+  /** Removes configured secrets from failure reasons before they are stored. */
+  redact: (text: string) => string
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
   const { store, queue, bus, runner, logger } = options
+  const { redact } = options
   const maxAttempts = 1 + options.maxRetries
   let consuming = false
 
@@ -245,7 +248,11 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         onDeadLetter: async (job, reason) => {
           const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
           if (!id) return
-          await failExecution({ store, bus }, id, `Gave up after ${job.attempt} attempt(s): ${reason}`)
+          await failExecution(
+            { store, bus },
+            id,
+            redact(`Gave up after ${job.attempt} attempt(s): ${reason}`),
+          )
           logger.warn({ executionId: id, attempts: job.attempt, reason }, 'execution dead-lettered')
         },
       })
