@@ -3,6 +3,7 @@ import type { GatewayStorage } from '../core/ports/gateway-storage.ts'
 import { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+import { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
@@ -28,7 +29,7 @@ export interface StorageFixture {
 
 /**
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
- * sessions, dashboard sessions, secrets, agent overrides, login failures and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and the delivery log — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -73,6 +74,7 @@ export function defineStorageConformance(
     defineSecretStoreConformance(test, name, part('secrets'), options)
     defineAgentOverrideStoreConformance(test, name, part('agentOverrides'), options)
     defineLoginFailureStoreConformance(test, name, part('loginFailures'), options)
+    defineDeliveryLogConformance(test, name, part('deliveries'), options)
     defineAuditLogConformance(
       test,
       name,

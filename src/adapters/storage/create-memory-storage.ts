@@ -2,6 +2,7 @@ import type { Logger } from '../../core/logger.ts'
 import type { GatewayStorage } from '../../core/ports/gateway-storage.ts'
 import { createLogAuditLog } from './log-audit-log.ts'
 import { createMemoryDashboardStores } from './memory-dashboard-stores.ts'
+import { createMemoryDeliveryLog } from './memory-delivery-log.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
@@ -22,5 +23,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     executions: createMemoryExecutionStore(),
     sessions: createMemorySessionStore(options.sessions),
     audit: createLogAuditLog(options.logger),
+    deliveries: createMemoryDeliveryLog(),
   }
 }

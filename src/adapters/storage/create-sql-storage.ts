@@ -5,6 +5,7 @@ import type { GatewayDatabase } from './database-schema.ts'
 import { createSqlAgentOverrideStore } from './sql-agent-override-store.ts'
 import { createSqlAuditLog } from './sql-audit-log.ts'
 import { createSqlDashboardSessionStore } from './sql-dashboard-session-store.ts'
+import { createSqlDeliveryLog } from './sql-delivery-log.ts'
 import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
@@ -23,5 +24,6 @@ export function createSqlStorage(db: Kysely<GatewayDatabase>, logger: Logger): G
     agentOverrides: createSqlAgentOverrideStore(db),
     loginFailures: createSqlLoginFailureStore(db),
     audit: createSqlAuditLog(db, logger),
+    deliveries: createSqlDeliveryLog(db),
   }
 }

@@ -1,6 +1,7 @@
 import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { DeliveryLog } from './delivery-log.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
 import type { SecretStore } from './secret-store.ts'
@@ -21,7 +22,7 @@ import type { SessionStore } from './session-store.ts'
  * const storage: GatewayStorage = {
  *   executions: myExecutionStore,
  *   sessions: mySessionStore,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, deliveries,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -41,4 +42,6 @@ export interface GatewayStorage {
   loginFailures: LoginFailureStore
   /** Who did what, for operators. */
   audit: AuditLog
+  /** Notifications sent (webhooks, Slack), each attempt, and what is still to be sent. */
+  deliveries: DeliveryLog
 }

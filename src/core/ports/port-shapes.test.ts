@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { DeliveryLog } from './delivery-log.ts'
 import type { EventBus } from './event-bus.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { GatewayStorage } from './gateway-storage.ts'
@@ -34,6 +35,7 @@ const inStep: {
   AgentOverrideStore: true satisfies Same<MethodsOf<AgentOverrideStore>, Listed<'AgentOverrideStore'>>,
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
+  DeliveryLog: true satisfies Same<MethodsOf<DeliveryLog>, Listed<'DeliveryLog'>>,
 }
 const membersInStep: Same<keyof GatewayStorage, keyof typeof storageMembers> = true
 
