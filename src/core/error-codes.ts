@@ -17,6 +17,7 @@ export const errorCodes = {
   tool_not_found: { status: 404, message: 'Tool not found.' },
   session_not_found: { status: 404, message: 'Session not found.' },
   execution_not_found: { status: 404, message: 'Execution not found.' },
+  delivery_not_found: { status: 404, message: 'Notification delivery not found.' },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   invalid_state: { status: 409, message: 'The resource is not in a state that allows this action.' },

@@ -19,6 +19,11 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import {
+  createNotificationService,
+  deliveryJobKind,
+} from '../services/notifications/create-notification-service.ts'
+import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -153,7 +158,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       rateLimitStore: persistence.rateLimitStore,
       logger,
     })
-    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
+    const notifications = createNotificationService({
+      config: config.notifications,
+      log: storage.deliveries,
+      queue: persistence.queue,
+      executions: storage.executions,
+      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      logger,
+    })
+    // Every terminal transition of an execution reaches the notifications, once.
+    const executionStore = withLifecycleEvents(storage.executions, notifications.emit)
+    const tracker = createExecutionTracker({ store: executionStore, bus: persistence.bus, logger })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
@@ -183,13 +198,21 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
     })
     const executions = createExecutionService({
-      store: storage.executions,
+      store: executionStore,
       queue: persistence.queue,
       bus: persistence.bus,
       runner,
       maxRetries: config.queue.maxRetries,
       logger,
       redact: options.redactor.redact,
+      otherJobs: {
+        [deliveryJobKind]: {
+          handle: (job) => notifications.handleJob(job),
+          deadLettered: async (job, reason) => {
+            logger.error({ jobId: job.id, reason }, 'a notification delivery job was dead-lettered')
+          },
+        },
+      },
     })
     started.push(() => executions.stop(0))
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
@@ -205,6 +228,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
       runner,
       executions,
+      notifications,
       bus: persistence.bus,
       audit: storage.audit,
       security,
@@ -214,6 +238,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       notices,
       async close(drainMs) {
         await executions.stop(drainMs)
+        await notifications.drain()
         await agents.stop()
         await tracker.stop()
         await persistence.close()

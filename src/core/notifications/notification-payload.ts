@@ -21,15 +21,13 @@ export interface NotificationPayload {
   duration_ms: number | null
   created_at: string
   completed_at: string | null
-  /** A prefixed link to the execution, when the gateway knows its public URL. */
-  execution_url?: string
 }
 
 /** Builds the default payload of an event for an execution as stored. */
 export function toNotificationPayload(
   event: NotificationEventType,
   record: ExecutionRecord,
-  options: { maxOutputChars: number; executionUrl?: string | undefined },
+  options: { maxOutputChars: number },
 ): NotificationPayload {
   const output = record.result?.output ?? null
   let kept: unknown = output
@@ -52,6 +50,5 @@ export function toNotificationPayload(
       record.startedAt !== null && record.completedAt !== null ? record.completedAt - record.startedAt : null,
     created_at: new Date(record.createdAt).toISOString(),
     completed_at: record.completedAt === null ? null : new Date(record.completedAt).toISOString(),
-    ...(options.executionUrl ? { execution_url: options.executionUrl } : {}),
   }
 }
