@@ -219,15 +219,45 @@ describe('notifications', () => {
     expect(dead?.attempts).toBe(3)
     expect(dead?.lastError).toContain('HTTP 503')
     const before = receiver.at('/never').length
-    await runtime().notifications.redeliver(dead?.id ?? '', system)
+    const redelivered = await t.request(`/v1/notifications/${dead?.id}/redeliver`, { method: 'POST' })
+    expect(redelivered.status).toBe(202)
+    expect(await redelivered.json()).toMatchObject({ id: dead?.id, status: 'pending', attempts: 3 })
+    const busy = await t.request(`/v1/notifications/${dead?.id}/redeliver`, { method: 'POST' })
+    expect([202, 409]).toContain(busy.status)
     const again = await waitFor(async () => {
       const { delivery } = await runtime().notifications.getVisible(dead?.id ?? '', system)
       return delivery.status === 'dead' && delivery.attempts === 6 ? delivery : undefined
     })
     expect(again.lastAllowedAttempt).toBe(6)
     const sent = receiver.at('/never').slice(before)
-    expect(sent).toHaveLength(3)
+    expect(sent).toHaveLength(busy.status === 202 ? 6 : 3)
     expect(new Set(sent.map((request) => request.headers['webhook-id']))).toEqual(new Set([dead?.id]))
+  })
+
+  it('lists deliveries and shows one with its payload and attempts through the API', async () => {
+    const run = await invoke('std')
+    const [delivery] = await deliveriesOf(run.execution_id, (status) => status === 'delivered')
+    const page = await readJson(
+      t.request(`/v1/notifications?execution_id=${run.execution_id}&status=delivered`),
+    )
+    expect(page).toMatchObject({ total: 1, limit: 50, offset: 0 })
+    expect(page.items[0]).toMatchObject({
+      id: delivery?.id,
+      agent_id: 'std',
+      event: 'execution.completed',
+      channel: 'webhook',
+      target: 'standard',
+      status: 'delivered',
+      attempts: 1,
+      last_status_code: 200,
+    })
+    const detail = await readJson(t.request(`/v1/notifications/${delivery?.id}`))
+    expect(detail.payload).toMatchObject({ execution_id: run.execution_id, event: 'execution.completed' })
+    expect(detail.attempt_log.map((attempt: { status_code: number }) => attempt.status_code)).toEqual([200])
+    expect(JSON.stringify(detail)).not.toContain(standardSecret)
+    expect((await t.request('/v1/notifications/msg_unknown')).status).toBe(404)
+    expect((await t.request('/v1/notifications?status=sideways')).status).toBe(422)
+    expect((await t.request('/v1/notifications/msg_unknown/redeliver', { method: 'POST' })).status).toBe(404)
   })
 
   it('emits execution.timeout once for a run that times out, routed to on_timeout', async () => {
