@@ -60,6 +60,7 @@ export type {
   JobQueueRetryPolicy,
   ReceivedJob,
 } from './core/ports/job-queue.ts'
+export type { LeaseStore } from './core/ports/lease-store.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
 export type { SecretStore } from './core/ports/secret-store.ts'

@@ -190,6 +190,11 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       maxRetries: config.queue.maxRetries,
       logger,
       redact: options.redactor.redact,
+      leases: storage.leases,
+      reconcile: {
+        intervalMs: config.queue.reconcileIntervalSeconds * 1000,
+        graceMs: config.queue.reconcileGraceSeconds * 1000,
+      },
     })
     started.push(() => executions.stop(0))
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)

@@ -263,6 +263,10 @@ export const queueSchema = z.object({
   defaultExecutionMode: z.enum(['sync', 'async']).default('sync'),
   /** Whether this process runs queued executions (`false` for API-only instances). */
   runWorkers: z.boolean().default(true),
+  /** How often one instance (under a database lease) re-schedules queued executions whose job is lost. */
+  reconcileIntervalSeconds: z.number().min(0.1).default(10),
+  /** How long an execution stays `queued` before the reconciler checks that its job exists. */
+  reconcileGraceSeconds: z.number().min(0).default(30),
   /**
    * How live updates and cancel requests reach other instances. `auto`: Redis with the bullmq
    * backend, Postgres with Postgres persistence, otherwise in-process.

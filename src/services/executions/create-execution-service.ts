@@ -12,10 +12,12 @@ import type {
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
 import type { JobQueue } from '../../core/ports/job-queue.ts'
+import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
 import { cancelChannel, executionChannel, heartbeatMs } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
+import { createQueueReconciler, jobOf } from './queue-reconciler.ts'
 import { createQueuedJobHandler, failExecution } from './queued-job-handler.ts'
 
 export interface SubmitRequest {
@@ -74,6 +76,11 @@ export interface ExecutionService {
    * ones are left to their queue, which redelivers them. Safe to run on every instance.
    */
   reapAbandoned(now?: number): Promise<string[]>
+  /**
+   * Schedules again queued executions whose job the queue lost (see `queue-reconciler.ts`),
+   * when this instance holds the reconciler lease. Runs on a timer; exposed for tests.
+   */
+  reconcileQueue(now?: number): Promise<string[]>
 }
 
 const emptyStats = (): ExecutionStats => ({
@@ -98,6 +105,12 @@ export interface CreateExecutionServiceOptions {
   logger: Logger
   /** Removes configured secrets from failure reasons before they are stored. */
   redact: (text: string) => string
+  /** Leases, so one instance at a time reconciles the queue; every instance does without. */
+  leases?: LeaseStore | undefined
+  /** This instance's name as a lease holder. */
+  instanceId?: string | undefined
+  /** How often and after how long queued executions whose job was lost are scheduled again. */
+  reconcile?: { intervalMs: number; graceMs: number } | undefined
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
@@ -150,7 +163,18 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       forbiddenMessage: `You may read execution "${id}" but not cancel it.`,
     })
 
-  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts })
+  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts, staleAfterMs })
+  const reconciler = createQueueReconciler({
+    store,
+    queue,
+    leases: options.leases,
+    instanceId: options.instanceId ?? newExecutionId(),
+    logger,
+    intervalMs: options.reconcile?.intervalMs ?? 10_000,
+    graceMs: options.reconcile?.graceMs ?? 30_000,
+    staleAfterMs,
+  })
+  reconciler.start()
 
   return {
     store,
@@ -194,7 +218,12 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         kind: 'invoke',
         message: request.message,
         input: request.input,
-        options: { timeoutMs: request.timeoutMs, outputSchema: request.outputSchema ?? null, queued: true },
+        options: {
+          timeoutMs: request.timeoutMs,
+          outputSchema: request.outputSchema ?? null,
+          queued: true,
+          submittedBy: toJobIdentity(request.viewer),
+        },
         result: null,
         error: null,
         usage: null,
@@ -209,9 +238,11 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         completedAt: null,
         cancelRequestedAt: null,
       }
+      // The record carries its whole job: if this process dies before the enqueue below, or the
+      // queue loses the job later, the reconciler schedules it again from the record.
       await store.create(record)
       try {
-        await queue.enqueue({ id, payload: { executionId: id, submittedBy: toJobIdentity(request.viewer) } })
+        await queue.enqueue(jobOf(record))
       } catch (error) {
         logger.error({ err: error, executionId: id }, 'enqueueing failed')
         await store.finish(id, {
@@ -260,11 +291,13 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
 
     async stop(drainMs) {
       clearInterval(reaper)
+      await reconciler.stop()
       if (!consuming) return
       consuming = false
       await queue.stop(drainMs)
     },
 
     reapAbandoned,
+    reconcileQueue: (now) => reconciler.reconcile(now),
   }
 }
