@@ -50,6 +50,7 @@ export type {
   StepType,
 } from './core/ports/execution-store.ts'
 export type { GatewayStorage } from './core/ports/gateway-storage.ts'
+export type { IdempotencyRecord, IdempotencyStore } from './core/ports/idempotency-store.ts'
 export type {
   DeadLetterHandler,
   JobHandler,

@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -18,6 +19,7 @@ import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
@@ -197,6 +199,10 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       },
     })
     started.push(() => executions.stop(0))
+    const idempotency = createIdempotencyService({
+      store: storage.idempotencyKeys ?? createMemoryIdempotencyStore(),
+      windowMs: config.persistence.idempotencyWindowSeconds * 1000,
+    })
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
     return {
       config,
@@ -210,6 +216,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
       runner,
       executions,
+      idempotency,
       bus: persistence.bus,
       audit: storage.audit,
       security,

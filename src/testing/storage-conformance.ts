@@ -1,3 +1,4 @@
+import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from '../adapters/storage/memory-lease-store.ts'
 import type { AuditEvent, AuditLog } from '../core/ports/audit-log.ts'
 import type { GatewayStorage } from '../core/ports/gateway-storage.ts'
@@ -5,6 +6,7 @@ import { defineAgentOverrideStoreConformance } from './agent-override-store-conf
 import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
+import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
@@ -59,7 +61,7 @@ export function defineStorageConformance(
   test.describe(`storage conformance: ${name}`, () => {
     const opened = openOncePerBlock(test, `storage conformance: ${name}`, factory)
     // Each port's suite gets the member of the one storage; closing is the storage fixture's job.
-    function part<Key extends Exclude<keyof GatewayStorage, 'leases'>>(key: Key) {
+    function part<Key extends Exclude<keyof GatewayStorage, 'leases' | 'idempotencyKeys'>>(key: Key) {
       return async (): Promise<StoreFixture<GatewayStorage[Key]>> => {
         const { storage, connectAnother } = opened()
         return {
@@ -87,6 +89,23 @@ export function defineStorageConformance(
           store,
           connectAnother:
             storage.leases && connectAnother && (async () => (await connectAnother()).leases ?? store),
+          cleanup: async () => {},
+        }
+      },
+      options,
+    )
+    defineIdempotencyStoreConformance(
+      test,
+      name,
+      async () => {
+        const { storage, connectAnother } = opened()
+        const store = storage.idempotencyKeys ?? createMemoryIdempotencyStore()
+        return {
+          store,
+          connectAnother:
+            storage.idempotencyKeys &&
+            connectAnother &&
+            (async () => (await connectAnother()).idempotencyKeys ?? store),
           cleanup: async () => {},
         }
       },

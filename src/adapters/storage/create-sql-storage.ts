@@ -6,6 +6,7 @@ import { createSqlAgentOverrideStore } from './sql-agent-override-store.ts'
 import { createSqlAuditLog } from './sql-audit-log.ts'
 import { createSqlDashboardSessionStore } from './sql-dashboard-session-store.ts'
 import { createSqlExecutionStore } from './sql-execution-store.ts'
+import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
@@ -25,5 +26,6 @@ export function createSqlStorage(db: Kysely<GatewayDatabase>, logger: Logger): G
     loginFailures: createSqlLoginFailureStore(db),
     audit: createSqlAuditLog(db, logger),
     leases: createSqlLeases(db),
+    idempotencyKeys: createSqlIdempotencyStore(db),
   }
 }

@@ -221,6 +221,8 @@ export const persistenceSchema = z
       .nullable()
       .default(null),
     migrateOnStart: z.boolean().default(true),
+    /** How long an `Idempotency-Key` stands for the execution its first request started. */
+    idempotencyWindowSeconds: z.number().int().min(1).default(86_400),
   })
   .transform((value, context) => {
     // The URL is read once here, so every consumer gets a plain file path or a postgres:// URL.

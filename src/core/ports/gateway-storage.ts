@@ -2,6 +2,7 @@ import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
 import type { ExecutionStore } from './execution-store.ts'
+import type { IdempotencyStore } from './idempotency-store.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
 import type { SecretStore } from './secret-store.ts'
@@ -47,4 +48,9 @@ export interface GatewayStorage {
    * Optional: without it each instance runs them itself, which is safe but duplicates work.
    */
   leases?: LeaseStore | undefined
+  /**
+   * `Idempotency-Key`s and the executions they stand for. Optional: without it keys are kept in
+   * each process only, so a retry that reaches another instance is not recognised.
+   */
+  idempotencyKeys?: IdempotencyStore | undefined
 }

@@ -5,6 +5,7 @@ import type { DashboardSessionStore } from './dashboard-session-store.ts'
 import type { EventBus } from './event-bus.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { GatewayStorage } from './gateway-storage.ts'
+import type { IdempotencyStore } from './idempotency-store.ts'
 import type { JobQueue } from './job-queue.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
@@ -42,6 +43,7 @@ const inStep: {
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
   LeaseStore: true satisfies Same<MethodsOf<LeaseStore>, Listed<'LeaseStore'>>,
+  IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
 }
 const membersInStep: Same<
   keyof GatewayStorage,

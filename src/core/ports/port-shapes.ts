@@ -27,6 +27,7 @@ export const portMethods = {
   LoginFailureStore: ['count', 'record', 'clear'],
   AuditLog: ['record'],
   LeaseStore: ['acquire', 'release'],
+  IdempotencyStore: ['claim', 'deleteExpired'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -45,6 +46,7 @@ export const storageMembers = {
 /** The members a `GatewayStorage` may leave out, checked only when present. */
 export const optionalStorageMembers = {
   leases: 'LeaseStore',
+  idempotencyKeys: 'IdempotencyStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -28,6 +28,8 @@ export interface SubmitRequest {
   outputSchema?: Record<string, unknown> | undefined
   /** Who submits it: the owner of the execution, and the identity its worker runs as. */
   viewer: Viewer
+  /** The id to give it (one an `Idempotency-Key` was claimed for); a new one otherwise. */
+  executionId?: string | undefined
 }
 
 /** An execution with the steps recorded after a sequence number. */
@@ -209,7 +211,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
 
     async submit(request) {
       await runner.prepare(request.agentId, request.input)
-      const id = newExecutionId()
+      const id = request.executionId ?? newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {
         id,
