@@ -155,7 +155,13 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       rateLimitStore: persistence.rateLimitStore,
       logger,
     })
-    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
+    const leaseMs = config.persistence.leaseSeconds * 1000
+    const tracker = createExecutionTracker({
+      store: storage.executions,
+      bus: persistence.bus,
+      logger,
+      heartbeatMs: leaseMs / 3,
+    })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
@@ -193,6 +199,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
       redact: options.redactor.redact,
       leases: storage.leases,
+      staleAfterMs: leaseMs,
       reconcile: {
         intervalMs: config.queue.reconcileIntervalSeconds * 1000,
         graceMs: config.queue.reconcileGraceSeconds * 1000,

@@ -16,10 +16,14 @@ import { createSqlSessionStore } from './sql-session-store.ts'
  * Every store of a gateway on one migrated SQLite or Postgres database. Instances whose storages
  * share the database share all their state. Closing the database is the opener's job.
  */
-export function createSqlStorage(db: Kysely<GatewayDatabase>, logger: Logger): GatewayStorage {
+export function createSqlStorage(
+  db: Kysely<GatewayDatabase>,
+  logger: Logger,
+  options: { leaseMs?: number | undefined } = {},
+): GatewayStorage {
   return {
     executions: createSqlExecutionStore(db),
-    sessions: createSqlSessionStore(db),
+    sessions: createSqlSessionStore(db, { lockTtlMs: options.leaseMs }),
     dashboardSessions: createSqlDashboardSessionStore(db),
     secrets: createSqlSecretStore(db),
     agentOverrides: createSqlAgentOverrideStore(db),

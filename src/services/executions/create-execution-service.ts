@@ -15,7 +15,7 @@ import type { JobQueue } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
-import { cancelChannel, executionChannel, heartbeatMs } from './create-execution-tracker.ts'
+import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
 import { createQueueReconciler, jobOf } from './queue-reconciler.ts'
 import { createQueuedJobHandler, failExecution } from './queued-job-handler.ts'
@@ -95,8 +95,8 @@ const emptyStats = (): ExecutionStats => ({
   byAgent: [],
 })
 
-/** A running execution without a heartbeat for this long is taken for abandoned. */
-export const staleAfterMs = 6 * heartbeatMs
+/** A running execution without a heartbeat for this long is taken for abandoned, by default. */
+export const defaultStaleAfterMs = 10_000
 
 export interface CreateExecutionServiceOptions {
   store: ExecutionStore
@@ -113,12 +113,18 @@ export interface CreateExecutionServiceOptions {
   instanceId?: string | undefined
   /** How often and after how long queued executions whose job was lost are scheduled again. */
   reconcile?: { intervalMs: number; graceMs: number } | undefined
+  /**
+   * A running execution without a heartbeat for this long has lost its process (the lease,
+   * `persistence.lease_seconds`); the sweep runs every half of it. @default 10000
+   */
+  staleAfterMs?: number | undefined
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
   const { store, queue, bus, runner, logger } = options
   const { redact } = options
   const maxAttempts = 1 + options.maxRetries
+  const staleAfterMs = options.staleAfterMs ?? defaultStaleAfterMs
   let consuming = false
 
   const reapAbandoned = async (now = Date.now()) => {
@@ -146,11 +152,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     return reaped
   }
   // Every instance sweeps now and then; finishing is conditional, so overlapping sweeps agree.
-  const reaper = setInterval(() => {
-    reapAbandoned().catch((error: unknown) =>
-      logger.warn({ err: error }, 'sweeping abandoned executions failed'),
-    )
-  }, 60_000)
+  const reaper = setInterval(
+    () => {
+      reapAbandoned().catch((error: unknown) =>
+        logger.warn({ err: error }, 'sweeping abandoned executions failed'),
+      )
+    },
+    Math.max(500, staleAfterMs / 2),
+  )
   reaper.unref?.()
 
   const notFound = (id: string) => () =>
