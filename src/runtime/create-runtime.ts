@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -18,6 +19,7 @@ import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
@@ -153,7 +155,13 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       rateLimitStore: persistence.rateLimitStore,
       logger,
     })
-    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
+    const leaseMs = config.persistence.leaseSeconds * 1000
+    const tracker = createExecutionTracker({
+      store: storage.executions,
+      bus: persistence.bus,
+      logger,
+      heartbeatMs: leaseMs / 3,
+    })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
@@ -190,8 +198,18 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       maxRetries: config.queue.maxRetries,
       logger,
       redact: options.redactor.redact,
+      leases: storage.leases,
+      staleAfterMs: leaseMs,
+      reconcile: {
+        intervalMs: config.queue.reconcileIntervalSeconds * 1000,
+        graceMs: config.queue.reconcileGraceSeconds * 1000,
+      },
     })
     started.push(() => executions.stop(0))
+    const idempotency = createIdempotencyService({
+      store: storage.idempotencyKeys ?? createMemoryIdempotencyStore(),
+      windowMs: config.persistence.idempotencyWindowSeconds * 1000,
+    })
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
     return {
       config,
@@ -205,6 +223,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
       runner,
       executions,
+      idempotency,
       bus: persistence.bus,
       audit: storage.audit,
       security,

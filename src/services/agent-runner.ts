@@ -41,6 +41,12 @@ export interface RunOptions {
    * @internal
    */
   execution?: ExistingExecution | undefined
+  /**
+   * The id to give the new execution (one an `Idempotency-Key` was claimed for).
+   *
+   * @internal
+   */
+  executionId?: string | undefined
 }
 
 /**
@@ -160,7 +166,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     ) => Promise<RunAgentOutcome>,
     extra: { sessionId: string | null; outputSchema: JsonSchema | null },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
-    const executionId = runOptions.execution?.id ?? newExecutionId()
+    const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
     const tracking = await tracker.begin({
       executionId,
       existing: runOptions.execution !== undefined,

@@ -12,6 +12,7 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { IdempotencyService } from './executions/idempotency.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -33,6 +34,8 @@ export interface GatewayRuntime {
   agents: AgentCatalog
   runner: AgentRunner
   executions: ExecutionService
+  /** `Idempotency-Key`s of requests that start executions, for every entry point. */
+  idempotency: IdempotencyService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity

@@ -43,6 +43,8 @@ export {
   type StartHostOptions,
   startHost,
 } from './host-matrix.ts'
+export { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
+export { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
 export {

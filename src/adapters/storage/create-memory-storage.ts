@@ -3,6 +3,8 @@ import type { GatewayStorage } from '../../core/ports/gateway-storage.ts'
 import { createLogAuditLog } from './log-audit-log.ts'
 import { createMemoryDashboardStores } from './memory-dashboard-stores.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
+import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
+import { createMemoryLeaseStore } from './memory-lease-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
 export interface MemoryStorageOptions {
@@ -22,5 +24,7 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     executions: createMemoryExecutionStore(),
     sessions: createMemorySessionStore(options.sessions),
     audit: createLogAuditLog(options.logger),
+    leases: createMemoryLeaseStore(),
+    idempotencyKeys: createMemoryIdempotencyStore(),
   }
 }

@@ -122,6 +122,15 @@ export interface LoginFailuresTable {
   window_started_at: number
 }
 
+export interface IdempotencyKeysTable {
+  scope: string
+  key: string
+  fingerprint: string
+  execution_id: string
+  created_at: number
+  expires_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -134,4 +143,5 @@ export interface GatewayDatabase {
   gateway_secrets: GatewaySecretsTable
   agent_overrides: AgentOverridesTable
   login_failures: LoginFailuresTable
+  idempotency_keys: IdempotencyKeysTable
 }

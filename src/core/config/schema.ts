@@ -221,6 +221,13 @@ export const persistenceSchema = z
       .nullable()
       .default(null),
     migrateOnStart: z.boolean().default(true),
+    /**
+     * How long a dead holder keeps a chat session's turn lock or a running execution: holders
+     * renew every third of it, so a crashed process is detected within this time.
+     */
+    leaseSeconds: z.number().min(1).max(3600).default(10),
+    /** How long an `Idempotency-Key` stands for the execution its first request started. */
+    idempotencyWindowSeconds: z.number().int().min(1).default(86_400),
   })
   .transform((value, context) => {
     // The URL is read once here, so every consumer gets a plain file path or a postgres:// URL.
@@ -263,6 +270,16 @@ export const queueSchema = z.object({
   defaultExecutionMode: z.enum(['sync', 'async']).default('sync'),
   /** Whether this process runs queued executions (`false` for API-only instances). */
   runWorkers: z.boolean().default(true),
+  /** How often one instance (under a database lease) re-schedules queued executions whose job is lost. */
+  reconcileIntervalSeconds: z.number().min(0.1).default(10),
+  /** How long an execution stays `queued` before the reconciler checks that its job exists. */
+  reconcileGraceSeconds: z.number().min(0).default(30),
+  /** BullMQ: how long a worker's lock on a running job lasts (renewed at half of it). */
+  bullmqLockDurationMs: z.number().int().min(1000).default(10_000),
+  /** BullMQ: how often workers look for jobs whose lock expired (their worker died). */
+  bullmqStalledIntervalMs: z.number().int().min(500).default(5_000),
+  /** RabbitMQ: the AMQP heartbeat, which detects a dead peer on a connection that stays open. */
+  rabbitmqHeartbeatSeconds: z.number().int().min(0).default(10),
   /**
    * How live updates and cancel requests reach other instances. `auto`: Redis with the bullmq
    * backend, Postgres with Postgres persistence, otherwise in-process.

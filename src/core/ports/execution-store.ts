@@ -15,6 +15,11 @@ export interface ExecutionRecord {
     outputSchema?: Record<string, unknown> | null | undefined
     /** Run by a queue worker (the queue redelivers it when its worker dies). */
     queued?: boolean | undefined
+    /**
+     * For a queued execution, who submitted it as its job carries it, so the job can be
+     * scheduled again from this record alone when the queue lost it.
+     */
+    submittedBy?: Record<string, unknown> | undefined
   }
   result: { output: unknown; rawText: string; stopReason: string; validationErrors: unknown } | null
   error: RunError | null

@@ -2,6 +2,8 @@ import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
 import type { ExecutionStore } from './execution-store.ts'
+import type { IdempotencyStore } from './idempotency-store.ts'
+import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
@@ -41,4 +43,14 @@ export interface GatewayStorage {
   loginFailures: LoginFailureStore
   /** Who did what, for operators. */
   audit: AuditLog
+  /**
+   * Named leases, so background duties (the queue reconciler) run on one instance at a time.
+   * Optional: without it each instance runs them itself, which is safe but duplicates work.
+   */
+  leases?: LeaseStore | undefined
+  /**
+   * `Idempotency-Key`s and the executions they stand for. Optional: without it keys are kept in
+   * each process only, so a retry that reaches another instance is not recognised.
+   */
+  idempotencyKeys?: IdempotencyStore | undefined
 }

@@ -5,9 +5,17 @@ import type { DashboardSessionStore } from './dashboard-session-store.ts'
 import type { EventBus } from './event-bus.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { GatewayStorage } from './gateway-storage.ts'
+import type { IdempotencyStore } from './idempotency-store.ts'
 import type { JobQueue } from './job-queue.ts'
+import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
-import { missingMembers, portMethods, recognizeBackend, storageMembers } from './port-shapes.ts'
+import {
+  missingMembers,
+  type optionalStorageMembers,
+  portMethods,
+  recognizeBackend,
+  storageMembers,
+} from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
@@ -34,8 +42,13 @@ const inStep: {
   AgentOverrideStore: true satisfies Same<MethodsOf<AgentOverrideStore>, Listed<'AgentOverrideStore'>>,
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
+  LeaseStore: true satisfies Same<MethodsOf<LeaseStore>, Listed<'LeaseStore'>>,
+  IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
 }
-const membersInStep: Same<keyof GatewayStorage, keyof typeof storageMembers> = true
+const membersInStep: Same<
+  keyof GatewayStorage,
+  keyof typeof storageMembers | keyof typeof optionalStorageMembers
+> = true
 
 /** An object with the given methods, each a no-op. */
 const withMethods = (names: readonly string[], extra: Record<string, unknown> = {}) =>

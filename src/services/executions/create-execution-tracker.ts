@@ -14,7 +14,8 @@ export const executionChannel = (id: string) => `execution:${id}`
 export const cancelChannel = 'executions:cancel'
 
 /** How often a running execution records that it is alive. */
-export const heartbeatMs = 15_000
+/** How often a running execution says it is alive, by default (a third of the default lease). */
+export const heartbeatMs = 3_000
 
 /** Step payloads are cut to this many characters of JSON, to keep traces small. */
 const maxStepDataChars = 2048
@@ -128,6 +129,8 @@ export interface CreateExecutionTrackerOptions {
   logger: Logger
   /** How often a running execution checks storage for a cancel request the bus may have missed. */
   cancelPollMs?: number
+  /** How often a running execution renews its heartbeat. @default heartbeatMs */
+  heartbeatMs?: number | undefined
 }
 
 /**
@@ -201,7 +204,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
       // A heartbeat, so the reaper can tell a long run from one whose process died.
       const heartbeat = setInterval(() => {
         store.touch(run.executionId, Date.now()).catch(() => undefined)
-      }, heartbeatMs)
+      }, options.heartbeatMs ?? heartbeatMs)
       heartbeat.unref?.()
 
       // Steps are written in order, one batch after the other.
