@@ -1,8 +1,8 @@
 import type { ToolCall } from '../core/execution-types.ts'
 import type { AgentRun, RunState } from './agent-run.ts'
 import type { ModelCallResult } from './call-model.ts'
-import { toolKey } from './run-replay.ts'
-import { type PendingToolCall, runToolCalls, type ToolCallJournal } from './run-tool-calls.ts'
+import { interruptedToolMessage, ToolInterruptedError, toolKey } from './run-replay.ts'
+import { type PendingToolCall, runToolCalls, type ToolCallJournal, ToolFailure } from './run-tool-calls.ts'
 
 /** Arguments as the model sent them, for the conversation record; bad JSON is reported by the tool run. */
 function recordedArguments(input: string): Record<string, unknown> {
@@ -75,7 +75,19 @@ function stepJournal(run: AgentRun, step: number): ToolCallJournal | undefined {
   if (!journal) return undefined
   return {
     replayed: (callId) => run.replay.toolResults.get(toolKey(step, callId)),
-    async starting() {},
+    async starting(callId, tool) {
+      // An idempotent tool is simply run (again); nothing needs recording before it runs.
+      if (tool.idempotent) return
+      if (run.replay.started.has(toolKey(step, callId))) {
+        run.deps.logger.warn(
+          { tool: tool.name, callId, executionId: run.request.executionId, policy: tool.onInterrupted },
+          'a non-idempotent tool call was interrupted by a crash and is not run again',
+        )
+        if (tool.onInterrupted === 'fail') throw new ToolInterruptedError(tool.name)
+        throw new ToolFailure(interruptedToolMessage(tool.name))
+      }
+      await journal.record({ kind: 'tool_started', step, callId, name: tool.name })
+    },
     finished: (result) => journal.record({ kind: 'tool_result', step, result }),
   }
 }

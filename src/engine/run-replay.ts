@@ -25,6 +25,26 @@ export interface Replay {
   started: ReadonlySet<string>
 }
 
+/**
+ * A retried run found a call of a non-idempotent tool that its crashed attempt started and did
+ * not finish, and the tool's `on_interrupted: fail` says to end the run rather than guess.
+ */
+export class ToolInterruptedError extends Error {
+  readonly toolName: string
+  constructor(toolName: string) {
+    super(
+      `The tool "${toolName}" was running when the worker running this execution stopped; it is not idempotent, so it was not run again and the execution failed.`,
+    )
+    this.name = 'ToolInterruptedError'
+    this.toolName = toolName
+  }
+}
+
+/** What the model reads for an unfinished call of a non-idempotent tool it is told about. */
+export function interruptedToolMessage(toolName: string): string {
+  return `the tool "${toolName}" was interrupted: the process running it stopped before it returned, so it may or may not have taken effect. It was not run again; check its effect before calling it again.`
+}
+
 /** Identifies a tool call within a run: the model step it belongs to and the model's call id. */
 export function toolKey(step: number, callId: string): string {
   return `${step}:${callId}`
