@@ -35,6 +35,16 @@ export interface ExecutionStepsTable {
   created_at: number
 }
 
+/** The run journal: each step of a run in full, for replay by a retried attempt. */
+export interface ExecutionJournalTable {
+  execution_id: string
+  sequence: number
+  attempt: number
+  /** A `RunJournalEntry` as JSON. */
+  entry: string
+  created_at: number
+}
+
 export interface ConversationsTable {
   id: string
   agent_id: string
@@ -134,6 +144,7 @@ export interface IdempotencyKeysTable {
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
+  execution_journal: ExecutionJournalTable
   conversations: ConversationsTable
   conversation_messages: ConversationMessagesTable
   jobs: JobsTable

@@ -15,6 +15,8 @@ export const portMethods = {
     'finish',
     'requestCancel',
     'appendSteps',
+    'appendJournal',
+    'listJournal',
     'touch',
     'listStale',
     'listSteps',

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration'
 import { initialMigration } from './0001-initial.ts'
 import { dashboardMigration } from './0002-dashboard.ts'
 import { idempotencyKeysMigration } from './0003-idempotency-keys.ts'
+import { runJournalMigration } from './0004-run-journal.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -13,5 +14,6 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
     '0001_initial': initialMigration(context),
     '0002_dashboard': dashboardMigration(context),
     '0003_idempotency_keys': idempotencyKeysMigration(context),
+    '0004_run_journal': runJournalMigration(context),
   }
 }
