@@ -19,6 +19,7 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -193,6 +194,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     })
     started.push(() => executions.stop(0))
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
+    const schedules = createScheduleService({
+      store: storage.schedules,
+      executions,
+      defaults: { timezone: config.timezone, ...config.scheduler },
+      agentExists: async (agentId) => (await agents.get(agentId)) !== undefined,
+      logger,
+    })
+    await schedules.syncWorkspace(workspace.agents)
+    // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
+    if (config.scheduler.enabled) schedules.start()
+    started.push(() => schedules.stop())
     return {
       config,
       workspace,
@@ -205,6 +217,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
       runner,
       executions,
+      schedules,
       bus: persistence.bus,
       audit: storage.audit,
       security,
@@ -213,6 +226,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       async close(drainMs) {
+        await schedules.stop()
         await executions.stop(drainMs)
         await agents.stop()
         await tracker.stop()

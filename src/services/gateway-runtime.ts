@@ -12,6 +12,7 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -33,6 +34,8 @@ export interface GatewayRuntime {
   agents: AgentCatalog
   runner: AgentRunner
   executions: ExecutionService
+  /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */
+  schedules: ScheduleService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity

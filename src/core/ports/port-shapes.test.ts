@@ -9,6 +9,7 @@ import type { JobQueue } from './job-queue.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
 import { missingMembers, portMethods, recognizeBackend, storageMembers } from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
+import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -34,6 +35,7 @@ const inStep: {
   AgentOverrideStore: true satisfies Same<MethodsOf<AgentOverrideStore>, Listed<'AgentOverrideStore'>>,
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
+  ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
 }
 const membersInStep: Same<keyof GatewayStorage, keyof typeof storageMembers> = true
 

@@ -26,6 +26,7 @@ export const portMethods = {
   AgentOverrideStore: ['list', 'put'],
   LoginFailureStore: ['count', 'record', 'clear'],
   AuditLog: ['record'],
+  ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -39,6 +40,7 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  schedules: 'ScheduleStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

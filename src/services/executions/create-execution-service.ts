@@ -26,6 +26,19 @@ export interface SubmitRequest {
   outputSchema?: Record<string, unknown> | undefined
   /** Who submits it: the owner of the execution, and the identity its worker runs as. */
   viewer: Viewer
+  /** The id to give the execution (a schedule records it before submitting); new by default. */
+  executionId?: string | undefined
+  /** The schedule behind the run, recorded in the execution's options. */
+  origin?: ExecutionOrigin | undefined
+}
+
+/** A schedule's firing or manual trigger, as recorded on the execution it starts. */
+export interface ExecutionOrigin {
+  trigger: 'schedule' | 'manual'
+  scheduleId: string
+  scheduleName: string
+  notify: Record<string, unknown> | null
+  instructions: string | null
 }
 
 /** An execution with the steps recorded after a sequence number. */
@@ -185,7 +198,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
 
     async submit(request) {
       await runner.prepare(request.agentId, request.input)
-      const id = newExecutionId()
+      const id = request.executionId ?? newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {
         id,
@@ -194,7 +207,12 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         kind: 'invoke',
         message: request.message,
         input: request.input,
-        options: { timeoutMs: request.timeoutMs, outputSchema: request.outputSchema ?? null, queued: true },
+        options: {
+          timeoutMs: request.timeoutMs,
+          outputSchema: request.outputSchema ?? null,
+          queued: true,
+          ...(request.origin ?? {}),
+        },
         result: null,
         error: null,
         usage: null,
