@@ -64,6 +64,14 @@ export type {
 export type { LeaseStore } from './core/ports/lease-store.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
+export type {
+  ScheduleNotify,
+  SchedulePatch,
+  ScheduleRecord,
+  ScheduleRunRecord,
+  ScheduleSource,
+  ScheduleStore,
+} from './core/ports/schedule-store.ts'
 export type { SecretStore } from './core/ports/secret-store.ts'
 export type {
   NewTurn,

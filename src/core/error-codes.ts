@@ -17,6 +17,8 @@ export const errorCodes = {
   tool_not_found: { status: 404, message: 'Tool not found.' },
   session_not_found: { status: 404, message: 'Session not found.' },
   execution_not_found: { status: 404, message: 'Execution not found.' },
+  schedule_not_found: { status: 404, message: 'Schedule not found.' },
+  schedule_conflict: { status: 409, message: 'A schedule with this name already exists.' },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   idempotency_key_reused: {

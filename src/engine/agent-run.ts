@@ -26,6 +26,8 @@ export interface RunAgentRequest {
   /** Structured input, handed to workflows. */
   input: Readonly<Record<string, unknown>>
   outputSchema: JsonSchema | null
+  /** A schedule's `instructions`: a "Schedule Instructions" section of the system prompt. */
+  instructions?: string | null | undefined
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']

@@ -85,6 +85,7 @@ function prepareRun(
       workspace: deps.workspace,
       skills: toolset.skills,
       outputSchema: request.outputSchema,
+      instructions: request.instructions ?? null,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,

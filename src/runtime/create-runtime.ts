@@ -21,6 +21,7 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -211,6 +212,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       windowMs: config.persistence.idempotencyWindowSeconds * 1000,
     })
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
+    const schedules = createScheduleService({
+      store: storage.schedules,
+      executions,
+      defaults: { timezone: config.timezone, ...config.scheduler },
+      agentExists: async (agentId) => (await agents.get(agentId)) !== undefined,
+      logger,
+    })
+    await schedules.syncWorkspace(workspace.agents)
+    // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
+    if (config.scheduler.enabled) schedules.start()
+    started.push(() => schedules.stop())
     return {
       config,
       workspace,
@@ -224,6 +236,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       runner,
       executions,
       idempotency,
+      schedules,
       bus: persistence.bus,
       audit: storage.audit,
       security,
@@ -232,6 +245,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       async close(drainMs) {
+        await schedules.stop()
         await executions.stop(drainMs)
         await agents.stop()
         await tracker.stop()

@@ -67,6 +67,12 @@ export interface ExistingExecution {
 export interface InvokeOptions extends RunOptions {
   /** Overrides the agent's `output_schema` for this call. */
   outputSchema?: JsonSchema | undefined
+  /**
+   * A schedule's instructions, added to the system prompt.
+   *
+   * @internal
+   */
+  instructions?: string | null | undefined
 }
 
 /** Options of `gw.chat()`. */
@@ -256,6 +262,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
             userMessage: userMessageContent(message, input),
             input,
             outputSchema,
+            instructions: runOptions.instructions,
             executionId: id,
             sessionId: undefined,
             principal: principalOf(runOptions.viewer),

@@ -13,6 +13,7 @@ import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
+import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -36,6 +37,8 @@ export interface GatewayRuntime {
   executions: ExecutionService
   /** `Idempotency-Key`s of requests that start executions, for every entry point. */
   idempotency: IdempotencyService
+  /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */
+  schedules: ScheduleService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity

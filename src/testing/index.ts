@@ -54,6 +54,7 @@ export {
   type JobQueueFixture,
 } from './queue-conformance.ts'
 export { defineRateLimitStoreConformance } from './rate-limit-store-conformance.ts'
+export { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
 export { defineSecretStoreConformance } from './secret-store-conformance.ts'
 export { defineSessionStoreConformance } from './session-store-conformance.ts'

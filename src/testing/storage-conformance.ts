@@ -9,6 +9,7 @@ import { defineExecutionStoreConformance } from './execution-store-conformance.t
 import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
 import { defineSessionStoreConformance } from './session-store-conformance.ts'
 import { openOncePerBlock, type StoreFixture, type StoreSuiteOptions } from './store-suite.ts'
@@ -32,7 +33,7 @@ export interface StorageFixture {
 
 /**
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
- * sessions, dashboard sessions, secrets, agent overrides, login failures and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, schedules and the audit log — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -111,6 +112,7 @@ export function defineStorageConformance(
       },
       options,
     )
+    defineScheduleStoreConformance(test, name, part('schedules'), options)
     defineAuditLogConformance(
       test,
       name,

@@ -5,6 +5,7 @@ import { createMemoryDashboardStores } from './memory-dashboard-stores.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from './memory-lease-store.ts'
+import { createMemoryScheduleStore } from './memory-schedule-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
 export interface MemoryStorageOptions {
@@ -26,5 +27,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     audit: createLogAuditLog(options.logger),
     leases: createMemoryLeaseStore(),
     idempotencyKeys: createMemoryIdempotencyStore(),
+    schedules: createMemoryScheduleStore(),
   }
 }

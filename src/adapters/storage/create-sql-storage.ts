@@ -9,6 +9,7 @@ import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
+import { createSqlScheduleStore } from './sql-schedule-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
 import { createSqlSessionStore } from './sql-session-store.ts'
 
@@ -31,5 +32,6 @@ export function createSqlStorage(
     audit: createSqlAuditLog(db, logger),
     leases: createSqlLeases(db),
     idempotencyKeys: createSqlIdempotencyStore(db),
+    schedules: createSqlScheduleStore(db),
   }
 }

@@ -141,6 +141,41 @@ export interface IdempotencyKeysTable {
   expires_at: number
 }
 
+export interface SchedulesTable {
+  id: string
+  agent_id: string
+  name: string
+  source: string
+  owner_id: string | null
+  run_as: string
+  cron: string
+  timezone: string | null
+  message: string
+  input: string
+  instructions: string | null
+  notify: string | null
+  enabled: number
+  misfire_grace_seconds: number | null
+  coalesce: number | null
+  max_instances: number | null
+  next_run_at: number | null
+  last_run_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface ScheduleRunsTable {
+  /** `<schedule>|tick|<fire_time>` or `<schedule>|manual|<execution>`: unique per tick. */
+  run_key: string
+  schedule_id: string
+  trigger: string
+  fire_time: number
+  status: string
+  execution_id: string | null
+  reason: string | null
+  created_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -155,4 +190,6 @@ export interface GatewayDatabase {
   agent_overrides: AgentOverridesTable
   login_failures: LoginFailuresTable
   idempotency_keys: IdempotencyKeysTable
+  schedules: SchedulesTable
+  schedule_runs: ScheduleRunsTable
 }

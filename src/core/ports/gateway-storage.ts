@@ -5,6 +5,7 @@ import type { ExecutionStore } from './execution-store.ts'
 import type { IdempotencyStore } from './idempotency-store.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -23,7 +24,7 @@ import type { SessionStore } from './session-store.ts'
  * const storage: GatewayStorage = {
  *   executions: myExecutionStore,
  *   sessions: mySessionStore,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, schedules,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -53,4 +54,6 @@ export interface GatewayStorage {
    * each process only, so a retry that reaches another instance is not recognised.
    */
   idempotencyKeys?: IdempotencyStore | undefined
+  /** Cron schedules and their runs; ticks are claimed here, so every instance may run the ticker. */
+  schedules: ScheduleStore
 }

@@ -17,6 +17,7 @@ import {
   storageMembers,
 } from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
+import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -44,6 +45,7 @@ const inStep: {
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
   LeaseStore: true satisfies Same<MethodsOf<LeaseStore>, Listed<'LeaseStore'>>,
   IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
+  ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
 }
 const membersInStep: Same<
   keyof GatewayStorage,

@@ -30,6 +30,7 @@ export const portMethods = {
   AuditLog: ['record'],
   LeaseStore: ['acquire', 'release'],
   IdempotencyStore: ['claim', 'deleteExpired'],
+  ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -43,6 +44,7 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  schedules: 'ScheduleStore',
 } as const satisfies Record<string, PortName>
 
 /** The members a `GatewayStorage` may leave out, checked only when present. */

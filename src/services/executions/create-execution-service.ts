@@ -28,8 +28,19 @@ export interface SubmitRequest {
   outputSchema?: Record<string, unknown> | undefined
   /** Who submits it: the owner of the execution, and the identity its worker runs as. */
   viewer: Viewer
-  /** The id to give it (one an `Idempotency-Key` was claimed for); a new one otherwise. */
+  /** The id to give the execution (a schedule records it before submitting); new by default. */
   executionId?: string | undefined
+  /** The schedule behind the run, recorded in the execution's options. */
+  origin?: ExecutionOrigin | undefined
+}
+
+/** A schedule's firing or manual trigger, as recorded on the execution it starts. */
+export interface ExecutionOrigin {
+  trigger: 'schedule' | 'manual'
+  scheduleId: string
+  scheduleName: string
+  notify: Record<string, unknown> | null
+  instructions: string | null
 }
 
 /** An execution with the steps recorded after a sequence number. */
@@ -234,6 +245,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
           outputSchema: request.outputSchema ?? null,
           queued: true,
           submittedBy: toJobIdentity(request.viewer),
+          ...(request.origin ?? {}),
         },
         result: null,
         error: null,

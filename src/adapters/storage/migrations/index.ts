@@ -3,6 +3,7 @@ import { initialMigration } from './0001-initial.ts'
 import { dashboardMigration } from './0002-dashboard.ts'
 import { idempotencyKeysMigration } from './0003-idempotency-keys.ts'
 import { runJournalMigration } from './0004-run-journal.ts'
+import { schedulesMigration } from './0005-schedules.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -15,5 +16,6 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
     '0002_dashboard': dashboardMigration(context),
     '0003_idempotency_keys': idempotencyKeysMigration(context),
     '0004_run_journal': runJournalMigration(context),
+    '0005_schedules': schedulesMigration(context),
   }
 }
