@@ -37,6 +37,15 @@ export type { LogFunction, Logger } from './core/logger.ts'
 export type { AgentOverride, AgentOverrideStore } from './core/ports/agent-override-store.ts'
 export type { AuditEvent, AuditLog } from './core/ports/audit-log.ts'
 export type { DashboardSessionRecord, DashboardSessionStore } from './core/ports/dashboard-session-store.ts'
+export type {
+  AttemptOutcome,
+  DeliveryAttemptRecord,
+  DeliveryChannel,
+  DeliveryFilter,
+  DeliveryLog,
+  DeliveryRecord,
+  DeliveryStatus,
+} from './core/ports/delivery-log.ts'
 export type { EventBus } from './core/ports/event-bus.ts'
 export type {
   CancelOutcome,

@@ -19,6 +19,7 @@ export const errorCodes = {
   execution_not_found: { status: 404, message: 'Execution not found.' },
   schedule_not_found: { status: 404, message: 'Schedule not found.' },
   schedule_conflict: { status: 409, message: 'A schedule with this name already exists.' },
+  delivery_not_found: { status: 404, message: 'Notification delivery not found.' },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   idempotency_key_reused: {

@@ -10,6 +10,7 @@ export const scopes = [
   'schedules:read',
   'schedules:manage',
   'notifications:read',
+  'notifications:write',
   'admin',
 ] as const
 

@@ -22,6 +22,11 @@ import { createExecutionTracker } from '../services/executions/create-execution-
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
+import {
+  createNotificationService,
+  deliveryJobKind,
+} from '../services/notifications/create-notification-service.ts'
+import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -157,8 +162,18 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       logger,
     })
     const leaseMs = config.persistence.leaseSeconds * 1000
+    const notifications = createNotificationService({
+      config: config.notifications,
+      log: storage.deliveries,
+      queue: persistence.queue,
+      executions: storage.executions,
+      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      logger,
+    })
+    // Every terminal transition of an execution reaches the notifications, once.
+    const executionStore = withLifecycleEvents(storage.executions, notifications.emit)
     const tracker = createExecutionTracker({
-      store: storage.executions,
+      store: executionStore,
       bus: persistence.bus,
       logger,
       heartbeatMs: leaseMs / 3,
@@ -192,7 +207,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
     })
     const executions = createExecutionService({
-      store: storage.executions,
+      store: executionStore,
       queue: persistence.queue,
       bus: persistence.bus,
       runner,
@@ -204,6 +219,14 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       reconcile: {
         intervalMs: config.queue.reconcileIntervalSeconds * 1000,
         graceMs: config.queue.reconcileGraceSeconds * 1000,
+      },
+      otherJobs: {
+        [deliveryJobKind]: {
+          handle: (job) => notifications.handleJob(job),
+          deadLettered: async (job, reason) => {
+            logger.error({ jobId: job.id, reason }, 'a notification delivery job was dead-lettered')
+          },
+        },
       },
     })
     started.push(() => executions.stop(0))
@@ -237,6 +260,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       executions,
       idempotency,
       schedules,
+      notifications,
       bus: persistence.bus,
       audit: storage.audit,
       security,
@@ -247,6 +271,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       async close(drainMs) {
         await schedules.stop()
         await executions.stop(drainMs)
+        await notifications.drain()
         await agents.stop()
         await tracker.stop()
         await persistence.close()

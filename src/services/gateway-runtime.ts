@@ -14,6 +14,7 @@ import type { DashboardService } from './dashboard-auth/create-dashboard-service
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
 import type { ScheduleService } from './schedules/create-schedule-service.ts'
+import type { NotificationService } from './notifications/create-notification-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -39,6 +40,8 @@ export interface GatewayRuntime {
   idempotency: IdempotencyService
   /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */
   schedules: ScheduleService
+  /** Notifications of execution events: planning, delivery, the delivery log as viewers see it. */
+  notifications: NotificationService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity

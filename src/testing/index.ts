@@ -9,6 +9,7 @@
 export { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 export { type AuditLogFixture, defineAuditLogConformance } from './audit-log-conformance.ts'
 export { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+export { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 export {
   defineEventBusConformance,
   type EventBusConformanceContext,

@@ -5,6 +5,7 @@ import type { GatewayStorage } from '../core/ports/gateway-storage.ts'
 import { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+import { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
 import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
@@ -34,6 +35,7 @@ export interface StorageFixture {
 /**
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
  * sessions, dashboard sessions, secrets, agent overrides, login failures, schedules and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and the delivery log — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -113,6 +115,7 @@ export function defineStorageConformance(
       options,
     )
     defineScheduleStoreConformance(test, name, part('schedules'), options)
+    defineDeliveryLogConformance(test, name, part('deliveries'), options)
     defineAuditLogConformance(
       test,
       name,

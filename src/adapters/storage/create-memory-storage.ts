@@ -2,6 +2,7 @@ import type { Logger } from '../../core/logger.ts'
 import type { GatewayStorage } from '../../core/ports/gateway-storage.ts'
 import { createLogAuditLog } from './log-audit-log.ts'
 import { createMemoryDashboardStores } from './memory-dashboard-stores.ts'
+import { createMemoryDeliveryLog } from './memory-delivery-log.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from './memory-lease-store.ts'
@@ -28,5 +29,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     leases: createMemoryLeaseStore(),
     idempotencyKeys: createMemoryIdempotencyStore(),
     schedules: createMemoryScheduleStore(),
+    deliveries: createMemoryDeliveryLog(),
   }
 }

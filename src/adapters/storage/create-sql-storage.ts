@@ -5,6 +5,7 @@ import type { GatewayDatabase } from './database-schema.ts'
 import { createSqlAgentOverrideStore } from './sql-agent-override-store.ts'
 import { createSqlAuditLog } from './sql-audit-log.ts'
 import { createSqlDashboardSessionStore } from './sql-dashboard-session-store.ts'
+import { createSqlDeliveryLog } from './sql-delivery-log.ts'
 import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
@@ -33,5 +34,6 @@ export function createSqlStorage(
     leases: createSqlLeases(db),
     idempotencyKeys: createSqlIdempotencyStore(db),
     schedules: createSqlScheduleStore(db),
+    deliveries: createSqlDeliveryLog(db),
   }
 }

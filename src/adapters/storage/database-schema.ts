@@ -176,6 +176,35 @@ export interface ScheduleRunsTable {
   created_at: number
 }
 
+export interface NotificationDeliveriesTable {
+  id: string
+  execution_id: string
+  agent_id: string
+  principal_id: string | null
+  event: string
+  channel: string
+  target: string
+  body: string
+  status: string
+  attempts: number
+  last_allowed_attempt: number
+  last_status_code: number | null
+  last_error: string | null
+  next_attempt_at: number | null
+  created_at: number
+  updated_at: number
+  delivered_at: number | null
+}
+
+export interface NotificationDeliveryAttemptsTable {
+  delivery_id: string
+  attempt: number
+  status_code: number | null
+  latency_ms: number
+  error: string | null
+  at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -192,4 +221,6 @@ export interface GatewayDatabase {
   idempotency_keys: IdempotencyKeysTable
   schedules: SchedulesTable
   schedule_runs: ScheduleRunsTable
+  notification_deliveries: NotificationDeliveriesTable
+  notification_delivery_attempts: NotificationDeliveryAttemptsTable
 }

@@ -1,6 +1,7 @@
 import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { DeliveryLog } from './delivery-log.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { IdempotencyStore } from './idempotency-store.ts'
 import type { LeaseStore } from './lease-store.ts'
@@ -25,6 +26,7 @@ import type { SessionStore } from './session-store.ts'
  *   executions: myExecutionStore,
  *   sessions: mySessionStore,
  *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, schedules,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, deliveries,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -56,4 +58,6 @@ export interface GatewayStorage {
   idempotencyKeys?: IdempotencyStore | undefined
   /** Cron schedules and their runs; ticks are claimed here, so every instance may run the ticker. */
   schedules: ScheduleStore
+  /** Notifications sent (webhooks, Slack), each attempt, and what is still to be sent. */
+  deliveries: DeliveryLog
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { DeliveryLog } from './delivery-log.ts'
 import type { EventBus } from './event-bus.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { GatewayStorage } from './gateway-storage.ts'
@@ -46,6 +47,7 @@ const inStep: {
   LeaseStore: true satisfies Same<MethodsOf<LeaseStore>, Listed<'LeaseStore'>>,
   IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
   ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
+  DeliveryLog: true satisfies Same<MethodsOf<DeliveryLog>, Listed<'DeliveryLog'>>,
 }
 const membersInStep: Same<
   keyof GatewayStorage,

@@ -31,6 +31,7 @@ export const portMethods = {
   LeaseStore: ['acquire', 'release'],
   IdempotencyStore: ['claim', 'deleteExpired'],
   ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
+  DeliveryLog: ['create', 'get', 'list', 'recordAttempt', 'listAttempts', 'reopen'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -51,6 +52,7 @@ export const storageMembers = {
 export const optionalStorageMembers = {
   leases: 'LeaseStore',
   idempotencyKeys: 'IdempotencyStore',
+  deliveries: 'DeliveryLog',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -11,7 +11,7 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
-import type { JobQueue } from '../../core/ports/job-queue.ts'
+import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
@@ -129,6 +129,18 @@ export interface CreateExecutionServiceOptions {
    * `persistence.lease_seconds`); the sweep runs every half of it. @default 10000
    */
   staleAfterMs?: number | undefined
+  /**
+   * Other kinds of work sharing the queue, by the `kind` in a job's payload (a job without one
+   * is a queued execution). The queue port stays the same; each kind brings its handler.
+   */
+  otherJobs?: Record<string, OtherJobHandler> | undefined
+}
+
+/** Handles jobs of one `kind` on the gateway's queue. */
+export interface OtherJobHandler {
+  handle(job: ReceivedJob, signal: AbortSignal): Promise<void>
+  /** The job failed its last allowed attempt. */
+  deadLettered(job: ReceivedJob, reason: string): Promise<void>
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
@@ -197,6 +209,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     staleAfterMs,
   })
   reconciler.start()
+  /** The handler of a job's `kind`; `undefined` for an execution, `null` for an unknown kind. */
+  const otherJob = (job: ReceivedJob): OtherJobHandler | undefined | null => {
+    const kind = job.payload.kind
+    if (kind === undefined) return undefined
+    const other = typeof kind === 'string' ? options.otherJobs?.[kind] : undefined
+    if (!other) logger.warn({ jobId: job.id, kind }, 'dropped a queue job of an unknown kind')
+    return other ?? null
+  }
 
   return {
     store,
@@ -298,8 +318,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       consuming = true
       await queue.consume({
         concurrency,
-        handler: (job, context) => handle(job, context.signal),
+        handler: (job, context) => {
+          const other = otherJob(job)
+          if (other === null) return Promise.resolve()
+          return other ? other.handle(job, context.signal) : handle(job, context.signal)
+        },
         onDeadLetter: async (job, reason) => {
+          const other = otherJob(job)
+          if (other) return other.deadLettered(job, reason)
           const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
           if (!id) return
           await failExecution(

@@ -4,6 +4,7 @@ import { dashboardMigration } from './0002-dashboard.ts'
 import { idempotencyKeysMigration } from './0003-idempotency-keys.ts'
 import { runJournalMigration } from './0004-run-journal.ts'
 import { schedulesMigration } from './0005-schedules.ts'
+import { notificationDeliveriesMigration } from './0006-notification-deliveries.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -17,5 +18,6 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
     '0003_idempotency_keys': idempotencyKeysMigration(context),
     '0004_run_journal': runJournalMigration(context),
     '0005_schedules': schedulesMigration(context),
+    '0006_notification_deliveries': notificationDeliveriesMigration(context),
   }
 }
