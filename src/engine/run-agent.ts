@@ -131,6 +131,8 @@ async function runWithin(
     message: request.userMessage,
     executionId: request.executionId,
   })
+  // A server still making its first connection is waited for (bounded by its connection timeout).
+  if (agent.mcpServers.length > 0) await deps.mcp?.ready(agent.mcpServers)
   const run = prepareRun(deps, request, timeoutSignal, state)
 
   let stop: RunStop

@@ -19,6 +19,7 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -112,10 +113,21 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  // MCP servers connect in the background: a server that is down never holds up start-up.
+  const mcp = createMcpClients({
+    defaults: {
+      connectionTimeoutMs: config.mcp.connectionTimeoutMs,
+      toolCallTimeoutMs: config.mcp.toolCallTimeoutMs,
+    },
+    logger: logger.child({ component: 'mcp' }),
+    validator,
+    redact: options.redactor.redact,
+  })
   const engine = {
     config,
     workspace,
     tools,
+    mcp,
     models,
     validator,
     hooks: options.hooks,
@@ -145,8 +157,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   })
   const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close()]
+  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
+    mcp.start(config.mcp.servers)
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
@@ -209,11 +222,13 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       audit: storage.audit,
       security,
       secretBox,
+      mcp,
       dashboard,
       diagnostics,
       notices,
       async close(drainMs) {
         await executions.stop(drainMs)
+        await mcp.close()
         await agents.stop()
         await tracker.stop()
         await persistence.close()

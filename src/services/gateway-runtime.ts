@@ -12,6 +12,7 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { McpClients } from './mcp/create-mcp-clients.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -38,6 +39,8 @@ export interface GatewayRuntime {
   security: GatewaySecurity
   /** Encrypts stored secrets; `undefined` without a key (see `requireSecretBox`). */
   secretBox: SecretBox | undefined
+  /** The MCP servers agents use as tool sources: connections, status and tools. */
+  mcp: McpClients
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */
