@@ -1,15 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../src/core/execution-types.ts'
 import { createScriptedModel } from '../src/testing/scripted-model.ts'
+import { everythingEntry, filesystemEntry } from './support/mcp-everything.ts'
 import { createTestGateway, simpleAgent, type TestGateway } from './support/test-gateway.ts'
-
-const require = createRequire(import.meta.url)
-const everythingEntry = require.resolve('@modelcontextprotocol/server-everything/dist/index.js')
-const filesystemEntry = require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js')
 
 let t: TestGateway | undefined
 const cleanups: (() => Promise<void>)[] = []

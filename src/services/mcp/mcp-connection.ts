@@ -43,6 +43,16 @@ export interface McpConnection {
   close(): Promise<void>
 }
 
+/** The call did not reach a live server session; safe to retry once on a new connection. */
+class ConnectionLost extends Error {}
+
+/** Transport failures: the process is gone, the server refused or reset, or forgot the session. */
+function isConnectionFailure(message: string): boolean {
+  return /fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|closed|not connected|socket|session not found|\b404\b/i.test(
+    message,
+  )
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message || error.name
   return String(error)
@@ -106,27 +116,29 @@ export function createMcpConnection(
     if (closed || !settings.enabled) return Promise.resolve()
     attempt ??= (async () => {
       state.status = 'connecting'
+      let client: OpenMcpClient | undefined
       try {
-        const client = await openMcpClient(settings, {
+        client = await openMcpClient(settings, {
           connectionTimeoutMs: options.timeouts.connectionTimeoutMs,
           logger,
           ...(options.fetch ? { fetch: options.fetch } : {}),
           onToolsChanged: () => void relist(),
           onLost: (reason) => {
-            if (open === client) lose(reason)
+            if (client && open === client) lose(reason)
           },
         })
+        const opened = client
         if (closed) {
-          await client.close()
+          await opened.close()
           return
         }
-        const tools = await listAllTools(client.client, options.timeouts.connectionTimeoutMs).catch(
+        const tools = await listAllTools(opened.client, options.timeouts.connectionTimeoutMs).catch(
           async (error: unknown) => {
-            await client.close()
+            await opened.close()
             throw error
           },
         )
-        open = client
+        open = opened
         state.tools = tools
         state.status = 'connected'
         state.error = undefined
@@ -173,27 +185,37 @@ export function createMcpConnection(
     },
     async callTool(tool, args, signal) {
       if (!settings.enabled) throw new Error(`MCP server "${settings.name}" is disabled`)
-      if (!open) {
-        if (retryTimer) clearTimeout(retryTimer)
-        retryTimer = undefined
-        await connect()
-      }
-      const current = open
-      if (!current) throw unavailable()
-      try {
-        return (await current.client.callTool(
-          { name: tool, arguments: args },
-          { signal, timeout: options.timeouts.toolCallTimeoutMs },
-        )) as CallToolResult
-      } catch (error) {
-        if (signal.aborted) throw error
-        const message = options.redact(describeError(error))
-        // A transport failure (process gone, connection refused) means the server is down.
-        if (/fetch failed|ECONNREFUSED|ECONNRESET|closed|not connected|socket/i.test(message)) {
-          if (open === current) lose(message)
-          throw new Error(`MCP server "${settings.name}" is not reachable (${message}); try again later`)
+      const call = async (): Promise<CallToolResult> => {
+        if (!open) {
+          if (retryTimer) clearTimeout(retryTimer)
+          retryTimer = undefined
+          await connect()
         }
-        throw new Error(`MCP server "${settings.name}": ${message}`)
+        const current = open
+        if (!current) throw new ConnectionLost(unavailable().message)
+        try {
+          return (await current.client.callTool(
+            { name: tool, arguments: args },
+            { signal, timeout: options.timeouts.toolCallTimeoutMs },
+          )) as CallToolResult
+        } catch (error) {
+          if (signal.aborted) throw error
+          const message = options.redact(describeError(error))
+          if (!isConnectionFailure(message)) throw new Error(`MCP server "${settings.name}": ${message}`)
+          if (open === current) lose(message)
+          throw new ConnectionLost(
+            `MCP server "${settings.name}" is not reachable (${message}); try again later`,
+          )
+        }
+      }
+      const hadConnection = open !== undefined
+      try {
+        return await call()
+      } catch (error) {
+        // A live connection failed (server restarted, process gone): the request never reached a
+        // session, so retry once on a fresh connection, which fails fast when the server is down.
+        if (!(error instanceof ConnectionLost) || !hadConnection || signal.aborted) throw error
+        return call()
       }
     },
     async close() {

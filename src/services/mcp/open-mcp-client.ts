@@ -76,6 +76,7 @@ export async function openMcpClient(
   options: OpenMcpClientOptions,
 ): Promise<OpenMcpClient> {
   let closing = false
+  let connected = false
   const client = new Client(clientInfo, {
     listChanged: {
       tools: {
@@ -84,7 +85,8 @@ export async function openMcpClient(
     },
   })
   client.onclose = () => {
-    if (!closing) options.onLost?.('the connection closed')
+    // Before the handshake finished, a failure is reported by `connect()` rejecting instead.
+    if (connected && !closing) options.onLost?.('the connection closed')
   }
   client.onerror = (error) => {
     options.logger.debug({ err: error.message }, 'MCP transport error')
@@ -96,6 +98,7 @@ export async function openMcpClient(
   }
   try {
     await client.connect(transport, { timeout: options.connectionTimeoutMs })
+    connected = true
   } catch (error) {
     await close()
     throw error
