@@ -27,6 +27,7 @@ import {
   deliveryJobKind,
 } from '../services/notifications/create-notification-service.ts'
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
+import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -120,10 +121,21 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  // MCP servers connect in the background: a server that is down never holds up start-up.
+  const mcp = createMcpClients({
+    defaults: {
+      connectionTimeoutMs: config.mcp.connectionTimeoutMs,
+      toolCallTimeoutMs: config.mcp.toolCallTimeoutMs,
+    },
+    logger: logger.child({ component: 'mcp' }),
+    validator,
+    redact: options.redactor.redact,
+  })
   const engine = {
     config,
     workspace,
     tools,
+    mcp,
     models,
     validator,
     hooks: options.hooks,
@@ -153,8 +165,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   })
   const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close()]
+  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
+    mcp.start(config.mcp.servers)
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
@@ -265,6 +278,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       audit: storage.audit,
       security,
       secretBox,
+      mcp,
       dashboard,
       diagnostics,
       notices,
@@ -272,6 +286,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         await schedules.stop()
         await executions.stop(drainMs)
         await notifications.drain()
+        await mcp.close()
         await agents.stop()
         await tracker.stop()
         await persistence.close()

@@ -15,6 +15,7 @@ import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
 import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { NotificationService } from './notifications/create-notification-service.ts'
+import type { McpClients } from './mcp/create-mcp-clients.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -47,6 +48,8 @@ export interface GatewayRuntime {
   security: GatewaySecurity
   /** Encrypts stored secrets; `undefined` without a key (see `requireSecretBox`). */
   secretBox: SecretBox | undefined
+  /** The MCP servers agents use as tool sources: connections, status and tools. */
+  mcp: McpClients
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */
