@@ -59,6 +59,7 @@ export type {
   StepType,
 } from './core/ports/execution-store.ts'
 export type { GatewayStorage } from './core/ports/gateway-storage.ts'
+export type { IdempotencyRecord, IdempotencyStore } from './core/ports/idempotency-store.ts'
 export type {
   DeadLetterHandler,
   JobHandler,
@@ -69,8 +70,17 @@ export type {
   JobQueueRetryPolicy,
   ReceivedJob,
 } from './core/ports/job-queue.ts'
+export type { LeaseStore } from './core/ports/lease-store.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
+export type {
+  ScheduleNotify,
+  SchedulePatch,
+  ScheduleRecord,
+  ScheduleRunRecord,
+  ScheduleSource,
+  ScheduleStore,
+} from './core/ports/schedule-store.ts'
 export type { SecretStore } from './core/ports/secret-store.ts'
 export type {
   NewTurn,
