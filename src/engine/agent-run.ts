@@ -25,6 +25,11 @@ export interface RunAgentRequest {
   /** Structured input, handed to workflows. */
   input: Readonly<Record<string, unknown>>
   outputSchema: JsonSchema | null
+  /**
+   * The caller's own instructions for this run (an OpenAI-style `system` message), added to the
+   * system prompt after the agent's layers. Never stored with the session.
+   */
+  instructions?: string | undefined
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']

@@ -12,6 +12,8 @@ export interface SystemPromptOptions {
   /** Skills of the agent (resolved, existing ones only). */
   skills: readonly SkillDefinition[]
   outputSchema: JsonSchema | null
+  /** The caller's instructions for this run, a layer after the agent's own (before the output format). */
+  instructions?: string | undefined
   /** The opening date line, from the gateway's `PromptClock`. */
   dateLine: string
   /** Limits of the reference material. @default 100 000 per file, 200 000 in total */
@@ -76,6 +78,7 @@ export function assembleSystemPrompt(options: SystemPromptOptions): string {
       options.contextLimits ?? { fileChars: maxContextFileChars, totalChars: maxContextTotalChars },
     ),
     skillsSection(options.skills),
+    options.instructions ? `## Instructions from the caller\n\n${options.instructions}` : null,
     options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,
   ]
   return layers
