@@ -26,6 +26,7 @@ import { registerExecutionEventRoutes } from './routes/execution-events.ts'
 import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
+import { registerMcpRoutes } from './routes/mcp.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
@@ -96,6 +97,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerToolRoutes(app)
   registerOpenAIModelRoutes(app)
   registerOpenAIChatRoutes(app)
+  registerMcpRoutes(app)
   registerDocsRoutes(app, options.routes)
   registerDashboardRoutes(app, options.routes)
   collectRouteIdentities(app, options.routes)

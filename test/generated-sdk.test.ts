@@ -138,6 +138,7 @@ describe('a TypeScript SDK generated with @hey-api/openapi-ts from /openapi.json
       'listSessions',
       'listSkills',
       'listTools',
+      'serveMcp',
       'streamExecutionEvents',
     ])
 
