@@ -26,7 +26,11 @@ export interface RunAgentRequest {
   /** Structured input, handed to workflows. */
   input: Readonly<Record<string, unknown>>
   outputSchema: JsonSchema | null
-  /** A schedule's `instructions`: a "Schedule Instructions" section of the system prompt. */
+  /**
+   * Extra instructions for this run — a schedule's `instructions`, the `system` messages of an
+   * OpenAI-style request — added to the system prompt after the agent's own layers. Never stored
+   * with a session.
+   */
   instructions?: string | null | undefined
   executionId: string
   sessionId: string | undefined

@@ -12,7 +12,7 @@ export interface SystemPromptOptions {
   /** Skills of the agent (resolved, existing ones only). */
   skills: readonly SkillDefinition[]
   outputSchema: JsonSchema | null
-  /** Extra instructions of the run (a schedule's), as their own section. */
+  /** Extra instructions of this run (a schedule's, a caller's), a layer after the agent's own. */
   instructions?: string | null | undefined
   /** The opening date line, from the gateway's `PromptClock`. */
   dateLine: string
@@ -78,7 +78,7 @@ export function assembleSystemPrompt(options: SystemPromptOptions): string {
       options.contextLimits ?? { fileChars: maxContextFileChars, totalChars: maxContextTotalChars },
     ),
     skillsSection(options.skills),
-    options.instructions?.trim() ? `## Schedule Instructions\n\n${options.instructions.trim()}` : null,
+    options.instructions?.trim() ? `## Instructions for this run\n\n${options.instructions.trim()}` : null,
     options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,
   ]
   return layers

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import type { ErrorDetail, GatewayError } from '../core/errors.ts'
 import type { GatewayEnv } from './gateway-env.ts'
+import { toOpenAIErrorBody } from './openai-error.ts'
 
 /** Turns zod issues into envelope details with JSON-pointer paths. */
 export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
@@ -12,8 +13,13 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
   }))
 }
 
-/** Sends a `GatewayError` as the error envelope. */
+/**
+ * Sends a `GatewayError` as the error envelope — or, on the routes whose identity says so (the
+ * OpenAI-compatible ones), in OpenAI's error shape, so their clients read it. Decided by the
+ * matched route's identity, so auth, body-limit and validation errors get the same shape.
+ */
 export function errorResponse(c: Context<GatewayEnv>, error: GatewayError): Response {
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
-  return c.json(error.toJSON(), error.status as ContentfulStatusCode)
+  const body = c.get('route')?.errorFormat === 'openai' ? toOpenAIErrorBody(error) : error.toJSON()
+  return c.json(body, error.status as ContentfulStatusCode)
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
-import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
+import type { ChatMessage, EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
 import { emptyUsage, statusOf } from '../core/execution-types.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
@@ -26,6 +26,12 @@ export interface RunOptions {
   timeoutMs?: number | undefined
   /** Cancels the run cooperatively. */
   signal?: AbortSignal | undefined
+  /**
+   * Extra instructions for this run, added to the system prompt after the agent's own layers
+   * (a schedule's `instructions`; the `system` messages of the OpenAI-compatible API). Never
+   * stored with a session.
+   */
+  instructions?: string | null | undefined
   /**
    * Run as this principal: recorded as the owner of the execution and the session, and the only
    * one (besides administrators) who may continue the session. Without it the run is the host's
@@ -68,17 +74,25 @@ export interface InvokeOptions extends RunOptions {
   /** Overrides the agent's `output_schema` for this call. */
   outputSchema?: JsonSchema | undefined
   /**
-   * A schedule's instructions, added to the system prompt.
-   *
-   * @internal
+   * Earlier conversation the caller keeps itself, sent before the message (the OpenAI-compatible
+   * API without a session). Nothing is stored but the execution.
    */
-  instructions?: string | null | undefined
+  history?: readonly ChatMessage[] | undefined
 }
 
 /** Options of `gw.chat()`. */
 export interface ChatOptions extends RunOptions {
   /** Continue this session; a new one is created when absent. */
   sessionId?: string | undefined
+  /** A JSON Schema this turn's answer must match. @default none: chat answers in text */
+  outputSchema?: JsonSchema | undefined
+  /**
+   * When the session `sessionId` does not exist, start it under that id instead of answering
+   * `session_not_found` (a session keyed by the caller, such as the OpenAI API's `user`).
+   *
+   * @internal
+   */
+  createSession?: boolean | undefined
 }
 
 /** What `gw.invoke()` returns: the execution and its result. A failed run is an outcome too. */
@@ -258,7 +272,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         (id, signal, onEvent, journal) =>
           runAgent(engine, {
             agent,
-            history: [],
+            history: runOptions.history ?? [],
             userMessage: userMessageContent(message, input),
             input,
             outputSchema,
@@ -280,14 +294,21 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       const input = runOptions.input ?? {}
       const agent = await prepare(agentId, input)
       const { viewer, sessionId: continued } = runOptions
+      const outputSchema = runOptions.outputSchema ?? null
+      // A caller-keyed session is continued when it exists and started when it does not.
+      const mayCreate = async () =>
+        runOptions.createSession === true && continued !== undefined && !(await sessionStore.get(continued))
       // Checked before waiting for the turn lock, so a session the viewer may not use is refused
       // at once (never with `session_busy`, which would tell that it exists)…
-      if (continued !== undefined) await sessions.getContinuable(continued, agentId, viewer)
+      if (continued !== undefined && !(await mayCreate()))
+        await sessions.getContinuable(continued, agentId, viewer)
       const id = continued ?? newSessionId()
       return sessionStore.withLock(id, sessionLockWaitMs, async () => {
         // …and again under the lock, so a session deleted meanwhile is not silently recreated.
         const session =
-          continued === undefined ? undefined : await sessions.getContinuable(continued, agentId, viewer)
+          continued === undefined || (await mayCreate())
+            ? undefined
+            : await sessions.getContinuable(continued, agentId, viewer)
         const { result, messages, executionId } = await tracked(
           agent,
           'chat',
@@ -299,8 +320,9 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               history: session?.messages ?? [],
               userMessage: userMessageContent(message, input),
               input,
-              // Chat is conversational: output schemas apply to invoke only.
-              outputSchema: null,
+              // Chat is conversational: a schema applies only when this turn asks for one.
+              outputSchema,
+              instructions: runOptions.instructions,
               executionId,
               sessionId: id,
               principal: principalOf(viewer),
@@ -308,7 +330,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               signal,
               onEvent,
             }),
-          { sessionId: id, outputSchema: null },
+          { sessionId: id, outputSchema },
         )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0
