@@ -41,6 +41,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     executionId: request.executionId,
     sessionId: request.sessionId,
     principal: request.principal,
+    userConfig: request.personal?.values,
     config: deps.config.context,
     logger: deps.logger,
     signal: run.signal,
@@ -50,7 +51,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     maxParallel: deps.config.guardrails.maxParallelToolCalls,
     maxResultBytes: deps.config.guardrails.maxToolResultBytes,
     onEvent: run.emit,
-    redact: deps.redact,
+    redact: redactWithUserSecrets(deps.redact, request.personal?.secretTexts ?? []),
   })
   for (const call of refused) {
     results.push({
@@ -63,4 +64,11 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
   state.toolCallsTotal += allowed.length
   state.usage.toolCalls = state.toolCallsTotal
   state.messages.push({ role: 'tool', results })
+}
+
+/** The gateway's redaction, plus the user's own secrets of a personal agent. */
+function redactWithUserSecrets(redact: (text: string) => string, secrets: readonly string[]) {
+  if (secrets.length === 0) return redact
+  return (text: string) =>
+    secrets.reduce((result, secret) => result.replaceAll(secret, '[redacted]'), redact(text))
 }

@@ -84,6 +84,7 @@ function prepareRun(
       workspace: deps.workspace,
       skills: toolset.skills,
       outputSchema: request.outputSchema,
+      userInstructions: request.personal?.instructions,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,

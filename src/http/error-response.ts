@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import type { ErrorDetail, GatewayError } from '../core/errors.ts'
 import type { GatewayEnv } from './gateway-env.ts'
+import { url } from './url.ts'
 
 /** Turns zod issues into envelope details with JSON-pointer paths. */
 export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
@@ -15,5 +16,9 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
 /** Sends a `GatewayError` as the error envelope. */
 export function errorResponse(c: Context<GatewayEnv>, error: GatewayError): Response {
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
-  return c.json(error.toJSON(), error.status as ContentfulStatusCode)
+  const envelope = error.toJSON()
+  const links = Object.fromEntries(
+    Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]),
+  )
+  return c.json({ error: { ...envelope.error, ...links } }, error.status as ContentfulStatusCode)
 }

@@ -19,6 +19,7 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -175,12 +176,24 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         })
       : undefined
     const sessions = createSessionService(storage.sessions)
+    const personalConfigs = createPersonalConfigService({
+      store: storage.personalConfigs,
+      secretBox,
+      validator,
+      agents: workspace.agents,
+      // The dashboard's setup form when there is one; otherwise the schema the API client fills in.
+      setupPath: (agentId) =>
+        config.dashboard.enabled
+          ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
+          : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
+    })
     const runner = createAgentRunner({
       engine,
       sessions,
       sessionStore: storage.sessions,
       tracker,
       agents,
+      personalConfigs,
     })
     const executions = createExecutionService({
       store: storage.executions,
@@ -203,6 +216,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       models,
       sessions,
       agents,
+      personalConfigs,
       runner,
       executions,
       bus: persistence.bus,

@@ -12,6 +12,7 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -31,6 +32,8 @@ export interface GatewayRuntime {
   sessions: SessionService
   /** Agents as served: the workspace with dashboard overrides applied. */
   agents: AgentCatalog
+  /** Users' setups of personal agents, each visible to its owner only. */
+  personalConfigs: PersonalConfigService
   runner: AgentRunner
   executions: ExecutionService
   bus: EventBus

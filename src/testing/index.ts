@@ -45,6 +45,7 @@ export {
 } from './host-matrix.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 export {
   defineJobQueueConformance,
   type JobQueueConformanceContext,

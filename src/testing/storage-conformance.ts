@@ -5,6 +5,7 @@ import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
 import { defineSessionStoreConformance } from './session-store-conformance.ts'
 import { openOncePerBlock, type StoreFixture, type StoreSuiteOptions } from './store-suite.ts'
@@ -28,7 +29,8 @@ export interface StorageFixture {
 
 /**
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
- * sessions, dashboard sessions, secrets, agent overrides, login failures and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and
+ * personal-agent setups — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -73,6 +75,7 @@ export function defineStorageConformance(
     defineSecretStoreConformance(test, name, part('secrets'), options)
     defineAgentOverrideStoreConformance(test, name, part('agentOverrides'), options)
     defineLoginFailureStoreConformance(test, name, part('loginFailures'), options)
+    definePersonalConfigStoreConformance(test, name, part('personalConfigs'), options)
     defineAuditLogConformance(
       test,
       name,

@@ -7,6 +7,7 @@ import { createSqlAuditLog } from './sql-audit-log.ts'
 import { createSqlDashboardSessionStore } from './sql-dashboard-session-store.ts'
 import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
+import { createSqlPersonalConfigStore } from './sql-personal-config-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
 import { createSqlSessionStore } from './sql-session-store.ts'
 
@@ -23,5 +24,6 @@ export function createSqlStorage(db: Kysely<GatewayDatabase>, logger: Logger): G
     agentOverrides: createSqlAgentOverrideStore(db),
     loginFailures: createSqlLoginFailureStore(db),
     audit: createSqlAuditLog(db, logger),
+    personalConfigs: createSqlPersonalConfigStore(db),
   }
 }

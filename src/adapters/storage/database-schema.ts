@@ -122,6 +122,17 @@ export interface LoginFailuresTable {
   window_started_at: number
 }
 
+export interface PersonalConfigsTable {
+  agent_id: string
+  owner_id: string
+  /** JSON object of the non-sensitive values. */
+  config_values: string
+  /** JSON object of sealed sensitive values. */
+  sealed_secrets: string
+  instructions: string | null
+  updated_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -134,4 +145,5 @@ export interface GatewayDatabase {
   gateway_secrets: GatewaySecretsTable
   agent_overrides: AgentOverridesTable
   login_failures: LoginFailuresTable
+  personal_configs: PersonalConfigsTable
 }

@@ -26,6 +26,7 @@ export const portMethods = {
   AgentOverrideStore: ['list', 'put'],
   LoginFailureStore: ['count', 'record', 'clear'],
   AuditLog: ['record'],
+  PersonalConfigStore: ['get', 'listByOwner', 'put', 'delete'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -39,6 +40,7 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  personalConfigs: 'PersonalConfigStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -184,7 +184,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     },
 
     async submit(request) {
-      await runner.prepare(request.agentId, request.input)
+      await runner.prepare(request.agentId, request.input, request.viewer)
       const id = newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {
