@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toViewer } from '../src/core/authorization.ts'
 import { GatewayError } from '../src/core/errors.ts'
 import { Gateway } from '../src/index.ts'
 import { createScriptedModel, type ScriptedModel } from '../src/testing/scripted-model.ts'
+import { createDashboardClient } from './support/dashboard-client.ts'
 import { createRecordingLogger } from './support/recording-logger.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { type JsonBody, simpleAgent } from './support/test-gateway.ts'
@@ -301,6 +303,88 @@ describe('personal agents', () => {
     const logged = JSON.stringify(recording.entries)
     expect(logged).not.toContain(aliceSecret)
     expect(logged).not.toContain(bobSecret)
+  })
+})
+
+describe('the dashboard setup form', () => {
+  const dashboardSecret = `carol-token-${randomBytes(6).toString('hex')}`
+
+  it('shows badges, builds the form from the schema, keeps a blank secret and never shows it', async () => {
+    const client = createDashboardClient(gateway, { mountPath: '/ai' })
+    expect((await client.login('carol', 'carol-password')).status).toBe(303)
+    const cardOf = (page: string, id: string) => {
+      const start = page.indexOf(`data-agent="${id}"`)
+      return page.slice(start, page.indexOf('</article>', start))
+    }
+    const badge = async () => {
+      const card = cardOf(await (await client.get('/dashboard/agents')).text(), 'mail')
+      return /data-testid="setup-badge"\s*>([^<]+)</.exec(card)?.[1]
+    }
+    expect(await badge()).toBe('setup required')
+    const agents = await (await client.get('/dashboard/agents')).text()
+    expect(agents).toContain('href="/ai/dashboard/agents/mail/setup"')
+    // A global agent has no badge.
+    expect(cardOf(agents, 'helper')).not.toContain('setup-badge')
+
+    const form = await (await client.get('/dashboard/agents/mail/setup')).text()
+    expect(form).toContain('action="/ai/dashboard/agents/mail/setup"')
+    for (const field of [
+      /<input type="password" name="api_key"/,
+      /<select name="tone"/,
+      /<input type="checkbox" name="digest"/,
+      /<input type="number" name="max_items"/,
+      /<input name="folders"[^>]*placeholder="comma-separated"/,
+      /<input name="email"/,
+      /<textarea name="instructions"/,
+    ])
+      expect(form).toMatch(field)
+    const token = await client.csrfToken('/dashboard/agents/mail/setup')
+    const fields = {
+      _csrf: token,
+      email: 'carol@example.com',
+      api_key: dashboardSecret,
+      folders: 'inbox, work',
+      digest: 'on',
+      max_items: '7',
+      tone: 'casual',
+      instructions: 'Sign as Carol.',
+    }
+    const refused = await client.post('/dashboard/agents/mail/setup', { ...fields, max_items: '0' })
+    expect(refused.status).toBe(422)
+    const refusedPage = await refused.text()
+    expect(refusedPage).toContain('data-testid="setup-error"')
+    expect(refusedPage).not.toContain(dashboardSecret)
+    const saved = await client.post('/dashboard/agents/mail/setup', fields)
+    expect([saved.status, saved.headers.get('location')]).toEqual([303, '/ai/dashboard/agents'])
+    expect(await badge()).toBe('configured')
+
+    const again = await (await client.get('/dashboard/agents/mail/setup')).text()
+    expect(again).not.toContain(dashboardSecret)
+    expect(again).toContain('value="inbox, work"')
+    // Blank password keeps the stored secret.
+    expect(
+      (await client.post('/dashboard/agents/mail/setup', { ...fields, api_key: '', tone: 'formal' })).status,
+    ).toBe(303)
+    const agent = await gateway.internalRuntime.agents.get('mail')
+    const carol = toViewer({ id: 'user:carol', kind: 'user', scopes: [] })
+    const setup = agent ? await gateway.internalRuntime.personalConfigs.forRun(agent, carol) : undefined
+    expect(setup).toMatchObject({
+      values: {
+        email: 'carol@example.com',
+        api_key: dashboardSecret,
+        folders: ['inbox', 'work'],
+        digest: true,
+        max_items: 7,
+        tone: 'formal',
+      },
+      instructions: 'Sign as Carol.',
+    })
+
+    expect((await client.post('/dashboard/agents/mail/setup/delete', { _csrf: token })).status).toBe(303)
+    expect(await badge()).toBe('setup required')
+    // A global agent has no setup page.
+    expect((await client.get('/dashboard/agents/helper/setup')).status).toBe(400)
+    expect(JSON.stringify(recording.entries)).not.toContain(dashboardSecret)
   })
 })
 
