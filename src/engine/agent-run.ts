@@ -35,6 +35,18 @@ export interface RunAgentRequest {
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']
+  /**
+   * The user's setup of a personal agent: its instructions go into the prompt as a delimited
+   * section, its values (secrets included) only to tools as `context.userConfig`.
+   */
+  personal?:
+    | {
+        values: Readonly<Record<string, unknown>>
+        instructions: string | null
+        /** The sensitive values as text, removed from tool errors like configured secrets. */
+        secretTexts: readonly string[]
+      }
+    | undefined
   /** Overall time limit of the run. */
   timeoutMs: number
   /** Aborting it cancels the run cooperatively. */

@@ -14,6 +14,7 @@ import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
+import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
@@ -129,9 +130,10 @@ export type AsViewer<Options extends RunOptions> = Omit<Options, 'principal'> & 
 export interface AgentRunner {
   /**
    * Checks that a run may start (agent exists and is enabled — dashboard overrides included —
-   * and the input is valid) and returns the agent as it runs; throws the envelope error.
+   * the input is valid, and a personal agent runs for a user who has set it up) and returns the
+   * agent as it runs; throws the envelope error.
    */
-  prepare(agentId: string, input: Record<string, unknown>): Promise<AgentDefinition>
+  prepare(agentId: string, input: Record<string, unknown>, viewer: Viewer): Promise<AgentDefinition>
   invoke(agentId: string, message: string, options: AsViewer<InvokeOptions>): Promise<RunOutcome>
   /** A chat turn; continuing a session needs the viewer to be allowed to (see `SessionService`). */
   chat(agentId: string, message: string, options: AsViewer<ChatOptions>): Promise<ChatOutcome>
@@ -146,6 +148,8 @@ export interface CreateAgentRunnerOptions {
   /** Where turns are stored, under the session's turn lock. */
   sessionStore: SessionStore
   tracker: ExecutionTracker
+  /** The setups personal agents run with. */
+  personalConfigs: PersonalConfigService
 }
 
 function failedResult(): ExecutionResult {
@@ -172,7 +176,7 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, sessionStore, tracker, agents } = options
+  const { engine, sessions, sessionStore, tracker, agents, personalConfigs } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -222,7 +226,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
   }
   const validateInput = new Map<string, ValidateFunction>()
 
-  const prepare = async (agentId: string, input: Record<string, unknown>): Promise<AgentDefinition> => {
+  const prepare = async (
+    agentId: string,
+    input: Record<string, unknown>,
+    viewer: Viewer,
+  ): Promise<AgentDefinition> => {
     const agent = await agents.get(agentId)
     if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${agentId}" not found.` })
     if (!agent.enabled)
@@ -251,6 +259,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         })
       }
     }
+    // A personal agent refuses callers without a user (401) or without a setup (409).
+    await personalConfigs.forRun(agent, viewer)
     return agent
   }
 
@@ -262,7 +272,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async invoke(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input)
+      const agent = await prepare(agentId, input, runOptions.viewer)
+      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const outputSchema = runOptions.outputSchema ?? agent.outputSchema
       const { result, executionId, keptOpen } = await tracked(
         agent,
@@ -280,6 +291,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
             executionId: id,
             sessionId: undefined,
             principal: principalOf(runOptions.viewer),
+            personal,
             timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
             signal,
             onEvent,
@@ -292,7 +304,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async chat(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input)
+      const agent = await prepare(agentId, input, runOptions.viewer)
+      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const { viewer, sessionId: continued } = runOptions
       const outputSchema = runOptions.outputSchema ?? null
       // A caller-keyed session is continued when it exists and started when it does not.
@@ -326,6 +339,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               executionId,
               sessionId: id,
               principal: principalOf(viewer),
+              personal,
               timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
               signal,
               onEvent,

@@ -7,6 +7,7 @@ import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from './memory-lease-store.ts'
 import { createMemoryScheduleStore } from './memory-schedule-store.ts'
+import { createMemoryPersonalConfigStore } from './memory-personal-config-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
 export interface MemoryStorageOptions {
@@ -30,5 +31,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     idempotencyKeys: createMemoryIdempotencyStore(),
     schedules: createMemoryScheduleStore(),
     deliveries: createMemoryDeliveryLog(),
+    personalConfigs: createMemoryPersonalConfigStore(),
   }
 }

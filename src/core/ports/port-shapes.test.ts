@@ -17,6 +17,8 @@ import {
   recognizeBackend,
   storageMembers,
 } from './port-shapes.ts'
+import type { PersonalConfigStore } from './personal-config-store.ts'
+import { missingMembers, portMethods, recognizeBackend, storageMembers } from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
 import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
@@ -48,6 +50,7 @@ const inStep: {
   IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
   ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
   DeliveryLog: true satisfies Same<MethodsOf<DeliveryLog>, Listed<'DeliveryLog'>>,
+  PersonalConfigStore: true satisfies Same<MethodsOf<PersonalConfigStore>, Listed<'PersonalConfigStore'>>,
 }
 const membersInStep: Same<
   keyof GatewayStorage,
