@@ -21,14 +21,14 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
-import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
+import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import {
   createNotificationService,
   deliveryJobKind,
 } from '../services/notifications/create-notification-service.ts'
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
-import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
+import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'

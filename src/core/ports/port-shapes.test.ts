@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './idempotency-store.ts'
 import type { JobQueue } from './job-queue.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { PersonalConfigStore } from './personal-config-store.ts'
 import {
   missingMembers,
   type optionalStorageMembers,
@@ -17,8 +18,6 @@ import {
   recognizeBackend,
   storageMembers,
 } from './port-shapes.ts'
-import type { PersonalConfigStore } from './personal-config-store.ts'
-import { missingMembers, portMethods, recognizeBackend, storageMembers } from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
 import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
