@@ -78,6 +78,7 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
                 executionId: context.executionId,
                 sessionId: context.sessionId,
                 principal: context.principal,
+                userConfig: context.userConfig,
                 config: context.config,
                 logger: context.logger,
                 signal: context.signal,

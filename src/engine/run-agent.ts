@@ -86,6 +86,7 @@ function prepareRun(
       skills: toolset.skills,
       outputSchema: request.outputSchema,
       instructions: request.instructions ?? null,
+      userInstructions: request.personal?.instructions,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,

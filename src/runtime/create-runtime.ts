@@ -21,13 +21,14 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
-import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
+import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import {
   createNotificationService,
   deliveryJobKind,
 } from '../services/notifications/create-notification-service.ts'
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
-import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
+import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
+import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -214,12 +215,24 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         })
       : undefined
     const sessions = createSessionService(storage.sessions)
+    const personalConfigs = createPersonalConfigService({
+      store: storage.personalConfigs,
+      secretBox,
+      validator,
+      agents: workspace.agents,
+      // The dashboard's setup form when there is one; otherwise the schema the API client fills in.
+      setupPath: (agentId) =>
+        config.dashboard.enabled
+          ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
+          : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
+    })
     const runner = createAgentRunner({
       engine,
       sessions,
       sessionStore: storage.sessions,
       tracker,
       agents,
+      personalConfigs,
     })
     const executions = createExecutionService({
       store: executionStore,
@@ -271,6 +284,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       models,
       sessions,
       agents,
+      personalConfigs,
       runner,
       executions,
       idempotency,

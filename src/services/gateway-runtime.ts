@@ -13,9 +13,10 @@ import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
-import type { ScheduleService } from './schedules/create-schedule-service.ts'
-import type { NotificationService } from './notifications/create-notification-service.ts'
 import type { McpClients } from './mcp/create-mcp-clients.ts'
+import type { NotificationService } from './notifications/create-notification-service.ts'
+import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
+import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -35,6 +36,8 @@ export interface GatewayRuntime {
   sessions: SessionService
   /** Agents as served: the workspace with dashboard overrides applied. */
   agents: AgentCatalog
+  /** Users' setups of personal agents, each visible to its owner only. */
+  personalConfigs: PersonalConfigService
   runner: AgentRunner
   executions: ExecutionService
   /** `Idempotency-Key`s of requests that start executions, for every entry point. */

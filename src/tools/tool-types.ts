@@ -21,6 +21,11 @@ export interface ToolContext {
   /** Who started the run, when known. */
   principal: Principal | undefined
   /**
+   * The user's setup of a personal agent (`scope: personal`), sensitive values decrypted;
+   * `undefined` for other agents. It reaches tools only, never the model or the trace.
+   */
+  userConfig: Readonly<Record<string, unknown>> | undefined
+  /**
    * Attaches text the handler printed to the tool step of the execution trace (Python handlers'
    * stdout and stderr arrive this way). Never shown to the model.
    */
