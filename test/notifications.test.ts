@@ -98,6 +98,10 @@ beforeAll(async () => {
         'model: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, url: "http://169.254.169.254/latest/meta-data"}\n    - {channel: webhook, url: "http://10.1.2.3/hook"}\n    - {channel: webhook, url: "http://localhost.localdomain.invalid/hook"}',
       ),
       ...agent(
+        'scheduled',
+        'model: mock:echo\nschedules:\n  - {name: yearly, cron: "0 0 1 1 *", message: "report", notify: {channel: webhook, target: standard, on_error: false}}',
+      ),
+      ...agent(
         'slacky',
         'model: mock:echo\nnotifications:\n  on_complete:\n    - {channel: slack, target: "#ops"}',
       ),
@@ -292,6 +296,15 @@ describe('notifications', () => {
     // A name that does not resolve fails as a network error, not as a refusal; it is retried.
     expect(deliveries.every((item) => item.attempts >= 1)).toBe(true)
     expect(deliveries.find((item) => item.target.startsWith('http://169'))?.attempts).toBe(1)
+  })
+
+  it("routes a scheduled run to its schedule's notify target", async () => {
+    await t.gateway.start()
+    const { executionId } = await runtime().schedules.trigger('scheduled:yearly', system)
+    const [delivery] = await deliveriesOf(executionId, (status) => status === 'delivered')
+    expect(delivery).toMatchObject({ agentId: 'scheduled', event: 'execution.completed', target: 'standard' })
+    const request = receiver.at('/standard').find((item) => item.headers['webhook-id'] === delivery?.id)
+    expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ execution_id: executionId, message: 'report' })
   })
 
   it('posts to Slack with the bot token and Block Kit blocks', async () => {

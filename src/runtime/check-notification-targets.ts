@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../core/config/schema.ts'
+import { scheduleNotifyTargets } from '../core/notifications/schedule-notify-targets.ts'
 import type { AgentDefinition, Diagnostic } from '../core/workspace/model.ts'
 import { targetProblem } from '../services/notifications/plan-deliveries.ts'
 
@@ -33,6 +34,23 @@ export function checkNotificationTargets(
         })
       })
     }
+    agent.schedules.forEach((schedule, index) => {
+      const targets = scheduleNotifyTargets(schedule.notify as Record<string, unknown> | undefined)
+      const problems = new Set(
+        [...targets.onComplete, ...targets.onError, ...targets.onTimeout]
+          .map((target) => targetProblem(target, config))
+          .filter((problem) => problem !== undefined),
+      )
+      for (const problem of problems) {
+        diagnostics.push({
+          severity: 'error',
+          file: agent.file,
+          subject: { kind: 'agent', id: agent.id },
+          keyPath: `schedules.${index}.notify`,
+          message: problem,
+        })
+      }
+    })
   }
   return diagnostics
 }

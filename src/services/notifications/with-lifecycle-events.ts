@@ -36,7 +36,5 @@ export function withLifecycleEvents(
     listStale: (before, limit) => store.listStale(before, limit),
     listSteps: (id, afterSequence) => store.listSteps(id, afterSequence),
     stats: (filter) => store.stats(filter),
-    appendJournal: (id, entry, attempt, at) => store.appendJournal(id, entry, attempt, at),
-    listJournal: (id) => store.listJournal(id),
   }
 }
