@@ -325,3 +325,106 @@ describe('notifications', () => {
     expect(JSON.stringify(body)).not.toContain('xoxb-test-token')
   })
 })
+
+describe('notification deliveries belong to the owner of their execution', () => {
+  const keys = {
+    alice: 'alice-key-0123456789abcdef',
+    bob: 'bob-key-0123456789abcdef',
+    auditor: 'auditor-key-0123456789abcdef',
+    reader: 'reader-key-0123456789abcdef',
+  }
+  const own = [
+    'agents:invoke',
+    'executions:read',
+    'executions:cancel',
+    'notifications:read',
+    'notifications:write',
+  ]
+  let owned: TestGateway
+  beforeAll(async () => {
+    owned = await createTestGateway(
+      {
+        'agents/owned/AGENT.md': simpleAgent(
+          'Answer.',
+          'model: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: never}',
+        ),
+        'agents/waiter/AGENT.md': simpleAgent(
+          'Answer.',
+          'execution_mode: async\nmodel: "mock:echo?delay_ms=300&tokens=100"\nnotifications:\n  on_error:\n    - {channel: webhook, target: never}',
+        ),
+      },
+      {
+        auth: {
+          mode: 'api_key',
+          apiKeys: [
+            { name: 'alice', key: keys.alice, scopes: own },
+            { name: 'bob', key: keys.bob, scopes: own },
+            {
+              name: 'auditor',
+              key: keys.auditor,
+              scopes: ['executions:read_all', 'notifications:read', 'notifications:write'],
+            },
+            { name: 'reader', key: keys.reader, scopes: ['executions:read'] },
+          ],
+        },
+        notifications: {
+          allowedNetworks: ['127.0.0.1'],
+          maxAttempts: 1,
+          webhooks: [{ name: 'never', url: `http://127.0.0.1:${receiver.port}/never` }],
+        },
+      },
+    )
+  })
+  afterAll(() => owned?.close())
+
+  const as = (who: keyof typeof keys, path: string, init: RequestInit = {}) =>
+    owned.request(path, { ...init, headers: { ...init.headers, authorization: `Bearer ${keys[who]}` } })
+
+  async function deadDeliveryOf(executionId: string, who: keyof typeof keys = 'alice') {
+    return waitFor(async () => {
+      const page = await readJson(as(who, `/v1/notifications?execution_id=${executionId}`))
+      return page.items?.[0]?.status === 'dead' ? page.items[0] : undefined
+    })
+  }
+
+  it("shows a delivery only to its owner and those who read everyone's; only they may redeliver", async () => {
+    const run = await readJson(
+      as('alice', '/v1/agents/owned/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'mine' }),
+      }),
+    )
+    const delivery = await deadDeliveryOf(run.execution_id)
+    expect((await readJson(as('bob', `/v1/notifications?execution_id=${run.execution_id}`))).total).toBe(0)
+    expect((await as('bob', `/v1/notifications/${delivery.id}`)).status).toBe(404)
+    expect((await as('bob', `/v1/notifications/${delivery.id}/redeliver`, { method: 'POST' })).status).toBe(
+      404,
+    )
+    expect((await as('reader', '/v1/notifications')).status).toBe(403)
+    expect((await as('auditor', `/v1/notifications/${delivery.id}`)).status).toBe(200)
+    expect(
+      (await as('auditor', `/v1/notifications/${delivery.id}/redeliver`, { method: 'POST' })).status,
+    ).toBe(403)
+    expect((await as('alice', `/v1/notifications/${delivery.id}/redeliver`, { method: 'POST' })).status).toBe(
+      202,
+    )
+  })
+
+  it('emits execution.cancelled once for a cancelled run, routed to on_error', async () => {
+    const queued = await readJson(
+      as('alice', '/v1/agents/waiter/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'wait' }),
+      }),
+    )
+    expect(
+      (await as('alice', `/v1/executions/${queued.execution_id}/cancel`, { method: 'POST' })).status,
+    ).toBeLessThan(300)
+    const delivery = await deadDeliveryOf(queued.execution_id)
+    expect(delivery.event).toBe('execution.cancelled')
+    const page = await readJson(as('alice', `/v1/notifications?execution_id=${queued.execution_id}`))
+    expect(page.total).toBe(1)
+  })
+})
