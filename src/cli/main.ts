@@ -4,6 +4,7 @@ import { ConfigError, GatewayError } from '../core/errors.ts'
 import { version } from '../http/package-info.ts'
 import { runCheck } from './commands/check.ts'
 import { runDbCommand } from './commands/db.ts'
+import { runMcpCommand } from './commands/mcp.ts'
 import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
 import { runServe } from './commands/serve.ts'
 
@@ -47,6 +48,16 @@ for (const [action, description] of [
       process.exitCode = await runDbCommand(action, options)
     })
 }
+
+program
+  .command('mcp')
+  .description("serve the workspace's agents as an MCP server over stdio")
+  .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+  .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+  .option('--log-level <level>', 'log level on stderr', 'warn')
+  .action(async (options) => {
+    await runMcpCommand(options)
+  })
 
 program
   .command('check')
