@@ -27,8 +27,10 @@ import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
 import { registerMcpRoutes } from './routes/mcp.ts'
+import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
+import { registerPersonalConfigRoutes } from './routes/personal-config.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
@@ -93,6 +95,8 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerExecutionRoutes(app)
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
+  registerNotificationRoutes(app)
+  registerPersonalConfigRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerOpenAIModelRoutes(app)

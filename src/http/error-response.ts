@@ -4,6 +4,7 @@ import type { ZodError } from 'zod'
 import type { ErrorDetail, GatewayError } from '../core/errors.ts'
 import type { GatewayEnv } from './gateway-env.ts'
 import { toOpenAIErrorBody } from './openai-error.ts'
+import { url } from './url.ts'
 
 /** Turns zod issues into envelope details with JSON-pointer paths. */
 export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
@@ -20,6 +21,12 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
  */
 export function errorResponse(c: Context<GatewayEnv>, error: GatewayError): Response {
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
-  const body = c.get('route')?.errorFormat === 'openai' ? toOpenAIErrorBody(error) : error.toJSON()
-  return c.json(body, error.status as ContentfulStatusCode)
+  if (c.get('route')?.errorFormat === 'openai') {
+    return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode)
+  }
+  const envelope = error.toJSON()
+  const links = Object.fromEntries(
+    Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]),
+  )
+  return c.json({ error: { ...envelope.error, ...links } }, error.status as ContentfulStatusCode)
 }

@@ -152,7 +152,7 @@ export function registerOpenAIChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       })
     }
     const input = body.input ?? {}
-    const agent = await runtime.runner.prepare(body.model, input)
+    const agent = await runtime.runner.prepare(body.model, input, viewer)
     const requested = responseFormatSchema(body.response_format)
     if (requested) {
       const problem = runtime.validator.check(requested)

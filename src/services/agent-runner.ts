@@ -10,9 +10,11 @@ import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
 import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
+import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
+import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
@@ -26,10 +28,11 @@ export interface RunOptions {
   /** Cancels the run cooperatively. */
   signal?: AbortSignal | undefined
   /**
-   * The caller's own instructions for this run, added to the system prompt after the agent's
-   * (the `system` messages of the OpenAI-compatible API). Never stored with a session.
+   * Extra instructions for this run, added to the system prompt after the agent's own layers
+   * (a schedule's `instructions`; the `system` messages of the OpenAI-compatible API). Never
+   * stored with a session.
    */
-  instructions?: string | undefined
+  instructions?: string | null | undefined
   /**
    * Run as this principal: recorded as the owner of the execution and the session, and the only
    * one (besides administrators) who may continue the session. Without it the run is the host's
@@ -46,6 +49,12 @@ export interface RunOptions {
    * @internal
    */
   execution?: ExistingExecution | undefined
+  /**
+   * The id to give the new execution (one an `Idempotency-Key` was claimed for).
+   *
+   * @internal
+   */
+  executionId?: string | undefined
 }
 
 /**
@@ -121,9 +130,10 @@ export type AsViewer<Options extends RunOptions> = Omit<Options, 'principal'> & 
 export interface AgentRunner {
   /**
    * Checks that a run may start (agent exists and is enabled — dashboard overrides included —
-   * and the input is valid) and returns the agent as it runs; throws the envelope error.
+   * the input is valid, and a personal agent runs for a user who has set it up) and returns the
+   * agent as it runs; throws the envelope error.
    */
-  prepare(agentId: string, input: Record<string, unknown>): Promise<AgentDefinition>
+  prepare(agentId: string, input: Record<string, unknown>, viewer: Viewer): Promise<AgentDefinition>
   invoke(agentId: string, message: string, options: AsViewer<InvokeOptions>): Promise<RunOutcome>
   /** A chat turn; continuing a session needs the viewer to be allowed to (see `SessionService`). */
   chat(agentId: string, message: string, options: AsViewer<ChatOptions>): Promise<ChatOutcome>
@@ -138,6 +148,8 @@ export interface CreateAgentRunnerOptions {
   /** Where turns are stored, under the session's turn lock. */
   sessionStore: SessionStore
   tracker: ExecutionTracker
+  /** The setups personal agents run with. */
+  personalConfigs: PersonalConfigService
 }
 
 function failedResult(): ExecutionResult {
@@ -164,7 +176,7 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, sessionStore, tracker, agents } = options
+  const { engine, sessions, sessionStore, tracker, agents, personalConfigs } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -176,10 +188,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       executionId: string,
       signal: AbortSignal,
       onEvent: (event: EngineEvent) => void,
+      journal: RunJournal | undefined,
     ) => Promise<RunAgentOutcome>,
     extra: { sessionId: string | null; outputSchema: JsonSchema | null },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
-    const executionId = runOptions.execution?.id ?? newExecutionId()
+    const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
     const tracking = await tracker.begin({
       executionId,
       existing: runOptions.execution !== undefined,
@@ -190,7 +203,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      attempt: runOptions.execution?.attempt ?? 1,
+      // A queued run may be retried by another worker: it keeps a journal to replay from.
+      journal: runOptions.execution !== undefined,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
     const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
@@ -200,7 +214,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     }
     let outcome: RunAgentOutcome
     try {
-      outcome = await run(executionId, signal, onEvent)
+      outcome = await run(executionId, signal, onEvent, tracking.journal)
     } catch (error) {
       // The engine does not throw for run failures; this is a bug or an outage: record it.
       await tracking.end(failedResult()).catch(() => undefined)
@@ -212,7 +226,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
   }
   const validateInput = new Map<string, ValidateFunction>()
 
-  const prepare = async (agentId: string, input: Record<string, unknown>): Promise<AgentDefinition> => {
+  const prepare = async (
+    agentId: string,
+    input: Record<string, unknown>,
+    viewer: Viewer,
+  ): Promise<AgentDefinition> => {
     const agent = await agents.get(agentId)
     if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${agentId}" not found.` })
     if (!agent.enabled)
@@ -241,6 +259,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         })
       }
     }
+    // A personal agent refuses callers without a user (401) or without a setup (409).
+    await personalConfigs.forRun(agent, viewer)
     return agent
   }
 
@@ -252,14 +272,15 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async invoke(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input)
+      const agent = await prepare(agentId, input, runOptions.viewer)
+      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const outputSchema = runOptions.outputSchema ?? agent.outputSchema
       const { result, executionId, keptOpen } = await tracked(
         agent,
         'invoke',
         message,
         runOptions,
-        (id, signal, onEvent) =>
+        (id, signal, onEvent, journal) =>
           runAgent(engine, {
             agent,
             history: runOptions.history ?? [],
@@ -270,9 +291,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
             executionId: id,
             sessionId: undefined,
             principal: principalOf(runOptions.viewer),
+            personal,
             timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
             signal,
             onEvent,
+            journal,
           }),
         { sessionId: null, outputSchema },
       )
@@ -281,7 +304,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async chat(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input)
+      const agent = await prepare(agentId, input, runOptions.viewer)
+      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const { viewer, sessionId: continued } = runOptions
       const outputSchema = runOptions.outputSchema ?? null
       // A caller-keyed session is continued when it exists and started when it does not.
@@ -315,6 +339,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               executionId,
               sessionId: id,
               principal: principalOf(viewer),
+              personal,
               timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
               signal,
               onEvent,

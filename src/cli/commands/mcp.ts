@@ -1,4 +1,5 @@
 import { serveStdio } from '@modelcontextprotocol/server/stdio'
+import type { Command } from 'commander'
 import { systemViewer } from '../../core/authorization.ts'
 import { Gateway } from '../../gateway.ts'
 import { version } from '../../http/package-info.ts'
@@ -54,4 +55,18 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<void> {
   })
   await handle.close().catch(() => undefined)
   await gateway.stop()
+}
+
+/** Registers `agentgw mcp`. */
+export function registerMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description("serve the workspace's agents as an MCP server over stdio")
+    .option('-w, --workspace <dir>', 'workspace folder', './workspace')
+    .option('-c, --config <file>', 'config file (default: <workspace>/gateway.yaml)')
+    .option('--log-level <level>', 'log level on stderr', 'warn')
+    .addHelpText('after', '\nExamples:\n  $ agentgw mcp --workspace ./workspace\n')
+    .action(async (options: McpCommandOptions) => {
+      await runMcpCommand(options)
+    })
 }
