@@ -19,7 +19,7 @@ import {
 } from '../services/mcp-server/mcp-call-registry.ts'
 
 const mcpRoute = defineRoute(
-  { id: 'mcp.serve', surface: 'api', scopes: ['agents:read'] },
+  { id: 'mcp.serve', surface: 'api', scopes: ['agents:read'], errorFormat: 'jsonrpc' },
   createRoute({
     operationId: 'serveMcp',
     method: 'post',
