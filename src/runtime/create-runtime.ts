@@ -35,6 +35,7 @@ import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
 import { checkAgentModels } from './check-agent-models.ts'
+import { checkNotificationTargets } from './check-notification-targets.ts'
 import { createPersistence } from './create-persistence.ts'
 
 export interface CreateRuntimeOptions {
@@ -94,6 +95,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
   const checked = checkAgentModels(loaded.agents, config.model, models, 'gateway.yaml')
   diagnostics.push(...checked.diagnostics)
+  diagnostics.push(...checkNotificationTargets(checked.agents, config.notifications))
   const workspace = { ...loaded, agents: checked.agents }
 
   const mockAgents: string[] = []
