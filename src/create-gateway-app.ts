@@ -26,6 +26,7 @@ import { registerExecutionEventRoutes } from './routes/execution-events.ts'
 import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
+import { registerScheduleRoutes } from './routes/schedules.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
@@ -88,6 +89,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerExecutionRoutes(app)
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
+  registerScheduleRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerDocsRoutes(app, options.routes)
