@@ -26,6 +26,7 @@ import { registerExecutionEventRoutes } from './routes/execution-events.ts'
 import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
+import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerScheduleRoutes } from './routes/schedules.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
@@ -90,6 +91,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
   registerScheduleRoutes(app)
+  registerNotificationRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerDocsRoutes(app, options.routes)

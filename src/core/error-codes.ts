@@ -19,8 +19,17 @@ export const errorCodes = {
   execution_not_found: { status: 404, message: 'Execution not found.' },
   schedule_not_found: { status: 404, message: 'Schedule not found.' },
   schedule_conflict: { status: 409, message: 'A schedule with this name already exists.' },
+  delivery_not_found: { status: 404, message: 'Notification delivery not found.' },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
+  idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request.',
+  },
+  idempotency_key_in_use: {
+    status: 409,
+    message: 'The request with this Idempotency-Key is still being processed.',
+  },
   invalid_state: { status: 409, message: 'The resource is not in a state that allows this action.' },
   agent_disabled: { status: 503, message: 'The agent is disabled.' },
   agent_unavailable: { status: 503, message: 'The agent cannot run with its current configuration.' },

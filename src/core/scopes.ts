@@ -12,6 +12,7 @@ export const scopes = [
   /** The agents-gateway name of `schedules:write`; still accepted. */
   'schedules:manage',
   'notifications:read',
+  'notifications:write',
   'admin',
 ] as const
 

@@ -59,6 +59,9 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
       allowedAgents: null,
       requireApproval: false,
       timeoutMs: workflowTimeoutMs,
+      // Its steps call tools that may not be: the whole workflow is not run twice blindly.
+      idempotent: false,
+      onInterrupted: 'tell_model',
       instructions: '',
       file: skill.file,
       handler: (args, context: ToolContext) =>

@@ -15,6 +15,7 @@ import { createModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { executeToolStep } from './execute-tool-step.ts'
 import { runModelStep } from './run-model-step.ts'
+import { readReplay } from './run-replay.ts'
 import { startTimeout } from './start-timeout.ts'
 import { classifyFailure, outputAtStop, toolBudgetExhausted } from './stop-conditions.ts'
 
@@ -94,6 +95,7 @@ function prepareRun(
     tools: toolset.tools,
     modelTools,
     callModel,
+    replay: readReplay(request.journal?.recorded ?? []),
   }
 }
 
@@ -133,6 +135,13 @@ async function runWithin(
     executionId: request.executionId,
   })
   const run = prepareRun(deps, request, timeoutSignal, state)
+  if (run.replay.modelCalls.size > 0) {
+    run.emit({
+      type: 'replay',
+      modelCalls: run.replay.modelCalls.size,
+      toolCalls: run.replay.toolResults.size,
+    })
+  }
 
   let stop: RunStop
   try {

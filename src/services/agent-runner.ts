@@ -10,6 +10,7 @@ import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
 import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
+import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
@@ -41,6 +42,12 @@ export interface RunOptions {
    * @internal
    */
   execution?: ExistingExecution | undefined
+  /**
+   * The id to give the new execution (one an `Idempotency-Key` was claimed for).
+   *
+   * @internal
+   */
+  executionId?: string | undefined
 }
 
 /**
@@ -163,10 +170,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       executionId: string,
       signal: AbortSignal,
       onEvent: (event: EngineEvent) => void,
+      journal: RunJournal | undefined,
     ) => Promise<RunAgentOutcome>,
     extra: { sessionId: string | null; outputSchema: JsonSchema | null },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
-    const executionId = runOptions.execution?.id ?? newExecutionId()
+    const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
     const tracking = await tracker.begin({
       executionId,
       existing: runOptions.execution !== undefined,
@@ -177,7 +185,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      attempt: runOptions.execution?.attempt ?? 1,
+      // A queued run may be retried by another worker: it keeps a journal to replay from.
+      journal: runOptions.execution !== undefined,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
     const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
@@ -187,7 +196,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     }
     let outcome: RunAgentOutcome
     try {
-      outcome = await run(executionId, signal, onEvent)
+      outcome = await run(executionId, signal, onEvent, tracking.journal)
     } catch (error) {
       // The engine does not throw for run failures; this is a bug or an outage: record it.
       await tracking.end(failedResult()).catch(() => undefined)
@@ -246,7 +255,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         'invoke',
         message,
         runOptions,
-        (id, signal, onEvent) =>
+        (id, signal, onEvent, journal) =>
           runAgent(engine, {
             agent,
             history: [],
@@ -260,6 +269,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
             timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
             signal,
             onEvent,
+            journal,
           }),
         { sessionId: null, outputSchema },
       )

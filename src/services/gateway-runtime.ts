@@ -12,6 +12,8 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { IdempotencyService } from './executions/idempotency.ts'
+import type { NotificationService } from './notifications/create-notification-service.ts'
 import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
@@ -34,8 +36,12 @@ export interface GatewayRuntime {
   agents: AgentCatalog
   runner: AgentRunner
   executions: ExecutionService
+  /** `Idempotency-Key`s of requests that start executions, for every entry point. */
+  idempotency: IdempotencyService
   /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */
   schedules: ScheduleService
+  /** Notifications of execution events: planning, delivery, the delivery log as viewers see it. */
+  notifications: NotificationService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity

@@ -9,6 +9,7 @@
 export { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 export { type AuditLogFixture, defineAuditLogConformance } from './audit-log-conformance.ts'
 export { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+export { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 export {
   defineEventBusConformance,
   type EventBusConformanceContext,
@@ -43,6 +44,8 @@ export {
   type StartHostOptions,
   startHost,
 } from './host-matrix.ts'
+export { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
+export { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
 export {

@@ -156,6 +156,10 @@ export const toolFrontmatterSchema = z.object({
     })
     .prefault({}),
   timeoutMs: z.number().int().min(1).optional(),
+  /** Calling it twice with the same arguments does no more than calling it once. */
+  idempotent: z.boolean().default(false),
+  /** What a retried run does with a non-idempotent call its crashed attempt left unfinished. */
+  onInterrupted: z.enum(['tell_model', 'fail']).default('tell_model'),
 })
 
 export type AgentFrontmatter = z.output<typeof agentFrontmatterSchema>
