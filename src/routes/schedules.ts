@@ -4,6 +4,7 @@ import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
 import { StatusSchema } from '../http/run-schemas.ts'
+import { toScheduleInfo } from '../http/schedule-wire.ts'
 import { absoluteUrl, url } from '../http/url.ts'
 import type { ScheduleRun } from '../services/schedules/create-schedule-service.ts'
 import { TimestampSchema, toTimestamp } from './timestamp.ts'
@@ -271,34 +272,6 @@ const runsRoute = defineRoute(
   }),
 )
 
-/** A schedule as the API shows it. */
-export function toScheduleBody(
-  record: ScheduleRecord,
-  gatewayTimezone: string,
-): z.infer<typeof ScheduleSchema> {
-  return {
-    id: record.id,
-    agent_id: record.agentId,
-    name: record.name,
-    source: record.source,
-    owner_id: record.ownerId,
-    cron_expr: record.cron,
-    timezone: record.timezone ?? gatewayTimezone,
-    enabled: record.enabled,
-    message: record.message,
-    input: record.input,
-    instructions: record.instructions,
-    notify: record.notify,
-    misfire_grace_seconds: record.misfireGraceSeconds,
-    coalesce: record.coalesce,
-    max_instances: record.maxInstances,
-    next_run_at: toTimestamp(record.nextRunAt),
-    last_run_at: toTimestamp(record.lastRunAt),
-    created_at: toTimestamp(record.createdAt),
-    updated_at: toTimestamp(record.updatedAt),
-  }
-}
-
 type Changes = z.infer<typeof UpdateScheduleSchema>
 
 /** The API's snake_case changes as the service takes them. */
@@ -319,7 +292,7 @@ function toChanges(body: Changes) {
 
 export function registerScheduleRoutes(app: OpenAPIHono<GatewayEnv>): void {
   const body = (c: { var: GatewayEnv['Variables'] }, record: ScheduleRecord) =>
-    toScheduleBody(record, c.var.runtime.config.timezone)
+    toScheduleInfo(record, c.var.runtime.config.timezone)
 
   app.openapi(listRoute, async (c) => {
     const records = await c.var.runtime.schedules.listVisible(c.var.viewer, {
