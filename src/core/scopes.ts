@@ -2,6 +2,7 @@
 export const scopes = [
   'agents:read',
   'agents:invoke',
+  'agents:configure',
   'executions:read',
   'executions:read_all',
   'executions:cancel',

@@ -21,11 +21,13 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import {
   createNotificationService,
   deliveryJobKind,
 } from '../services/notifications/create-notification-service.ts'
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
+import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
@@ -121,10 +123,21 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  // MCP servers connect in the background: a server that is down never holds up start-up.
+  const mcp = createMcpClients({
+    defaults: {
+      connectionTimeoutMs: config.mcp.connectionTimeoutMs,
+      toolCallTimeoutMs: config.mcp.toolCallTimeoutMs,
+    },
+    logger: logger.child({ component: 'mcp' }),
+    validator,
+    redact: options.redactor.redact,
+  })
   const engine = {
     config,
     workspace,
     tools,
+    mcp,
     models,
     validator,
     hooks: options.hooks,
@@ -154,8 +167,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   })
   const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close()]
+  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
+    mcp.start(config.mcp.servers)
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
@@ -202,12 +216,24 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         })
       : undefined
     const sessions = createSessionService(storage.sessions)
+    const personalConfigs = createPersonalConfigService({
+      store: storage.personalConfigs,
+      secretBox,
+      validator,
+      agents: workspace.agents,
+      // The dashboard's setup form when there is one; otherwise the schema the API client fills in.
+      setupPath: (agentId) =>
+        config.dashboard.enabled
+          ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
+          : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
+    })
     const runner = createAgentRunner({
       engine,
       sessions,
       sessionStore: storage.sessions,
       tracker,
       agents,
+      personalConfigs,
     })
     const executions = createExecutionService({
       store: executionStore,
@@ -259,6 +285,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       models,
       sessions,
       agents,
+      personalConfigs,
       runner,
       executions,
       idempotency,
@@ -268,6 +295,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       audit: storage.audit,
       security,
       secretBox,
+      mcp,
       dashboard,
       diagnostics,
       notices,
@@ -275,6 +303,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         await schedules.stop()
         await executions.stop(drainMs)
         await notifications.drain()
+        await mcp.close()
         await agents.stop()
         await tracker.stop()
         await persistence.close()

@@ -10,6 +10,7 @@ import { defineExecutionStoreConformance } from './execution-store-conformance.t
 import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 import { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
 import { defineSessionStoreConformance } from './session-store-conformance.ts'
@@ -36,6 +37,8 @@ export interface StorageFixture {
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
  * sessions, dashboard sessions, secrets, agent overrides, login failures, schedules and the audit log — on
  * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and the delivery log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and
+ * personal-agent setups — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -116,6 +119,7 @@ export function defineStorageConformance(
     )
     defineScheduleStoreConformance(test, name, part('schedules'), options)
     defineDeliveryLogConformance(test, name, part('deliveries'), options)
+    definePersonalConfigStoreConformance(test, name, part('personalConfigs'), options)
     defineAuditLogConformance(
       test,
       name,

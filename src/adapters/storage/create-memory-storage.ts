@@ -6,6 +6,7 @@ import { createMemoryDeliveryLog } from './memory-delivery-log.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from './memory-lease-store.ts'
+import { createMemoryPersonalConfigStore } from './memory-personal-config-store.ts'
 import { createMemoryScheduleStore } from './memory-schedule-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
@@ -30,5 +31,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     idempotencyKeys: createMemoryIdempotencyStore(),
     schedules: createMemoryScheduleStore(),
     deliveries: createMemoryDeliveryLog(),
+    personalConfigs: createMemoryPersonalConfigStore(),
   }
 }

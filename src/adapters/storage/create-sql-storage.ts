@@ -10,6 +10,7 @@ import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
+import { createSqlPersonalConfigStore } from './sql-personal-config-store.ts'
 import { createSqlScheduleStore } from './sql-schedule-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
 import { createSqlSessionStore } from './sql-session-store.ts'
@@ -35,5 +36,6 @@ export function createSqlStorage(
     idempotencyKeys: createSqlIdempotencyStore(db),
     schedules: createSqlScheduleStore(db),
     deliveries: createSqlDeliveryLog(db),
+    personalConfigs: createSqlPersonalConfigStore(db),
   }
 }

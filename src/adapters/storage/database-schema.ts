@@ -205,6 +205,17 @@ export interface NotificationDeliveryAttemptsTable {
   at: number
 }
 
+export interface PersonalConfigsTable {
+  agent_id: string
+  owner_id: string
+  /** JSON object of the non-sensitive values. */
+  config_values: string
+  /** JSON object of sealed sensitive values. */
+  sealed_secrets: string
+  instructions: string | null
+  updated_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -223,4 +234,5 @@ export interface GatewayDatabase {
   schedule_runs: ScheduleRunsTable
   notification_deliveries: NotificationDeliveriesTable
   notification_delivery_attempts: NotificationDeliveryAttemptsTable
+  personal_configs: PersonalConfigsTable
 }

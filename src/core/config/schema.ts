@@ -396,16 +396,62 @@ export const notificationsSchema = z
     })
   })
 
-const mcpServerSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
-  transport: z.enum(['stdio', 'streamable_http']),
-  command: z.string().optional(),
-  args: z.array(z.string()).default([]),
-  env: z.record(z.string(), z.string()).default({}),
-  url: z.string().url().optional(),
-  headers: z.record(z.string(), z.string()).default({}),
-  enabled: z.boolean().default(true),
-})
+/**
+ * How the gateway authenticates to a streamable HTTP MCP server. One flat object (not a union)
+ * so unknown keys are reported against the whole set: `bearer` sends `token`, `api_key` sends
+ * `key` in `header` (default `X-API-Key`), `oauth2_client_credentials` fetches a token from
+ * `token_url` with `client_id`/`client_secret` (form body), caches it until shortly before it
+ * expires and fetches a new one when the server answers 401.
+ */
+export const mcpAuthSchema = z
+  .object({
+    type: z.enum(['none', 'bearer', 'api_key', 'oauth2_client_credentials']).default('none'),
+    token: z.string().optional(),
+    header: z.string().default('X-API-Key'),
+    key: z.string().optional(),
+    tokenUrl: z.string().url().optional(),
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    scopes: z.array(z.string()).default([]),
+    audience: z.string().optional(),
+  })
+  .superRefine((auth, context) => {
+    const need = (field: keyof typeof auth, key: string) => {
+      if (!auth[field])
+        context.addIssue({ code: 'custom', path: [field], message: `auth type ${auth.type} needs ${key}` })
+    }
+    if (auth.type === 'bearer') need('token', 'token')
+    if (auth.type === 'api_key') need('key', 'key')
+    if (auth.type === 'oauth2_client_credentials') {
+      need('tokenUrl', 'token_url')
+      need('clientId', 'client_id')
+      need('clientSecret', 'client_secret')
+    }
+  })
+
+export const mcpServerSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+    transport: z.enum(['stdio', 'streamable_http']),
+    command: z.string().optional(),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+    url: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    auth: mcpAuthSchema.prefault({}),
+    enabled: z.boolean().default(true),
+    /** Override `mcp.connection_timeout_ms` for this server. */
+    connectionTimeoutMs: durationMs.optional(),
+    /** Override `mcp.tool_call_timeout_ms` for this server. */
+    toolCallTimeoutMs: durationMs.optional(),
+  })
+  .superRefine((server, context) => {
+    if (server.transport === 'stdio' && !server.command)
+      context.addIssue({ code: 'custom', path: ['command'], message: 'a stdio server needs command' })
+    if (server.transport === 'streamable_http' && !server.url)
+      context.addIssue({ code: 'custom', path: ['url'], message: 'a streamable_http server needs url' })
+  })
 
 export const mcpSchema = z.object({
   toolCallTimeoutMs: durationMs.default(30_000),

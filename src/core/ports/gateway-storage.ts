@@ -6,6 +6,7 @@ import type { ExecutionStore } from './execution-store.ts'
 import type { IdempotencyStore } from './idempotency-store.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { PersonalConfigStore } from './personal-config-store.ts'
 import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
@@ -27,6 +28,7 @@ import type { SessionStore } from './session-store.ts'
  *   sessions: mySessionStore,
  *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, schedules,
  *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, deliveries,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, personalConfigs,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -60,4 +62,6 @@ export interface GatewayStorage {
   schedules: ScheduleStore
   /** Notifications sent (webhooks, Slack), each attempt, and what is still to be sent. */
   deliveries: DeliveryLog
+  /** Each user's setup of personal agents (sensitive values sealed). */
+  personalConfigs: PersonalConfigStore
 }

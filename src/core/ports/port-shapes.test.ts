@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './idempotency-store.ts'
 import type { JobQueue } from './job-queue.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { PersonalConfigStore } from './personal-config-store.ts'
 import {
   missingMembers,
   type optionalStorageMembers,
@@ -48,6 +49,7 @@ const inStep: {
   IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
   ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
   DeliveryLog: true satisfies Same<MethodsOf<DeliveryLog>, Listed<'DeliveryLog'>>,
+  PersonalConfigStore: true satisfies Same<MethodsOf<PersonalConfigStore>, Listed<'PersonalConfigStore'>>,
 }
 const membersInStep: Same<
   keyof GatewayStorage,

@@ -32,6 +32,7 @@ export const portMethods = {
   IdempotencyStore: ['claim', 'deleteExpired'],
   ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
   DeliveryLog: ['create', 'get', 'list', 'recordAttempt', 'listAttempts', 'reopen'],
+  PersonalConfigStore: ['get', 'listByOwner', 'put', 'delete'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -53,6 +54,7 @@ export const optionalStorageMembers = {
   leases: 'LeaseStore',
   idempotencyKeys: 'IdempotencyStore',
   deliveries: 'DeliveryLog',
+  personalConfigs: 'PersonalConfigStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -250,7 +250,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     },
 
     async submit(request) {
-      await runner.prepare(request.agentId, request.input)
+      await runner.prepare(request.agentId, request.input, request.viewer)
       const id = request.executionId ?? newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {

@@ -5,6 +5,7 @@ import { idempotencyKeysMigration } from './0003-idempotency-keys.ts'
 import { runJournalMigration } from './0004-run-journal.ts'
 import { schedulesMigration } from './0005-schedules.ts'
 import { notificationDeliveriesMigration } from './0006-notification-deliveries.ts'
+import { personalConfigsMigration } from './0008-personal-configs.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -19,5 +20,6 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
     '0004_run_journal': runJournalMigration(context),
     '0005_schedules': schedulesMigration(context),
     '0006_notification_deliveries': notificationDeliveriesMigration(context),
+    '0008_personal_configs': personalConfigsMigration(context),
   }
 }
