@@ -29,6 +29,7 @@ import {
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
+import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -184,6 +185,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       queue: persistence.queue,
       executions: storage.executions,
       agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      // A schedule's `notify`, recorded on the runs it starts, adds to the agent's targets.
+      extraTargets: scheduleNotifyTargets,
       logger,
     })
     // Every terminal transition of an execution reaches the notifications, once.
