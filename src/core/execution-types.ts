@@ -38,6 +38,18 @@ export function emptyUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0, costUsd: 0, llmCalls: 0, toolCalls: 0, modelsUsed: [] }
 }
 
+/** The sum of two usages (a workflow's total); models in order of first use. */
+export function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+    costUsd: total.costUsd + more.costUsd,
+    llmCalls: total.llmCalls + more.llmCalls,
+    toolCalls: total.toolCalls + more.toolCalls,
+    modelsUsed: [...new Set([...total.modelsUsed, ...more.modelsUsed])],
+  }
+}
+
 /** A failure of a run, safe to show to callers. */
 export interface RunError {
   code: 'model_error' | 'execution_error' | 'timeout' | 'cancelled' | 'output_validation_failed'

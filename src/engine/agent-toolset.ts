@@ -4,6 +4,8 @@ import type { AgentDefinition, SkillDefinition } from '../core/workspace/model.t
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
+import type { DelegateFunction } from './agent-run.ts'
+import { delegationTool } from './delegation-tool.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { runToolCalls } from './run-tool-calls.ts'
 import { referencedInputFields } from './workflows/resolve-references.ts'
@@ -20,6 +22,8 @@ export interface AgentToolsetOptions {
   emit: (event: EngineEvent) => void
   /** A model call without tools, for workflow prompt steps. */
   callModel: (prompt: LanguageModelV4Prompt) => Promise<string>
+  /** Runs a delegated request; the `delegate_to_agent` tool is offered when set and `delegates_to` lists agents. */
+  delegate?: DelegateFunction | undefined
 }
 
 function parseToolContent(content: string): unknown {
@@ -113,6 +117,10 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
           },
         }),
     })
+  }
+  if (options.delegate && agent.delegatesTo.length > 0) {
+    const tool = delegationTool(agent, deps.workspace.agents, options.delegate)
+    tools.set(tool.name, tool)
   }
   return { tools, skills }
 }

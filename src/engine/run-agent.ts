@@ -63,6 +63,7 @@ function prepareRun(
     agent,
     emit,
     callModel: async (prompt) => (await callModel({ prompt, tools: [] })).text,
+    delegate: request.delegate,
   })
   const modelTools: LanguageModelV4FunctionTool[] = [...toolset.tools.values()].map((tool) => ({
     type: 'function',

@@ -31,6 +31,16 @@ export interface BeginRun {
   sessionId: string | null
   principalId: string | null
   attempt: number
+  /** Set for a run another agent delegated to: its place in the workflow tree. */
+  lineage?: ExecutionLineage | undefined
+}
+
+/** Where an execution sits in a delegation tree. */
+export interface ExecutionLineage {
+  parentExecutionId: string
+  rootExecutionId: string
+  /** 1 for a run delegated by the root, 2 below that… */
+  depth: number
 }
 
 export interface RunTracking {
@@ -176,9 +186,9 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           usage: null,
           sessionId: run.sessionId,
           principalId: run.principalId,
-          parentExecutionId: null,
-          rootExecutionId: run.executionId,
-          depth: 0,
+          parentExecutionId: run.lineage?.parentExecutionId ?? null,
+          rootExecutionId: run.lineage?.rootExecutionId ?? run.executionId,
+          depth: run.lineage?.depth ?? 0,
           attempts: 1,
           createdAt: now,
           startedAt: now,
