@@ -76,6 +76,7 @@ beforeAll(async () => {
     persistence: { url: ':memory:' },
     guardrails: { maxDelegationDepth: 2 },
   })
+  gateway.useDashboard({ authEnabled: false })
   gateway.useModel('test:alpha', delegating('beta', 'research this'))
   gateway.useModel('test:beta', delegating('gamma', 'what is the fact?'))
   gateway.useModel('test:gamma', createScriptedModel([{ text: 'the fact is 42' }]))
@@ -144,6 +145,18 @@ describe('delegation', () => {
       })
     }
     expect((await json('/v1/executions/exec_missing/workflow')).status).toBe(404)
+
+    // The dashboard's execution page shows the parent, the children and the workflow's totals.
+    const page = await (
+      await gateway.fetch(new Request(`http://gateway.test/ai/dashboard/executions/${beta?.execution_id}`), {
+        mountPath: '/ai',
+      })
+    ).text()
+    expect(page).toContain('data-testid="workflow"')
+    expect(page).toContain(`data-testid="workflow-parent" href="/ai/dashboard/executions/${rootId}"`)
+    expect(page).toContain(`href="/ai/dashboard/executions/${gamma?.execution_id}"`)
+    expect(page).toMatch(/data-testid="workflow-calls">5</)
+    expect(page.match(/data-testid="workflow-node"/g)).toHaveLength(3)
   })
 
   it('streams the delegation as tool_call and tool_result frames carrying the child execution id', async () => {

@@ -3,6 +3,7 @@ import { html } from 'hono/html'
 import type { ExecutionRecord, ExecutionStepRecord } from '../../core/ports/execution-store.ts'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import { url } from '../../http/url.ts'
+import type { Workflow, WorkflowNode } from '../../services/executions/build-workflow-tree.ts'
 import type { DashboardUser } from '../dashboard-user.ts'
 import { isActive, statusBadge } from './executions-page.ts'
 import { formatCost, formatDuration, formatJson, formatTime } from './format.ts'
@@ -39,6 +40,34 @@ export interface ExecutionDetailOptions {
   user: DashboardUser
   /** Whether the execution's chat session is stored (a failed first turn leaves none to link to). */
   sessionStored: boolean
+  /** The delegation tree it belongs to, when it has more than this execution. */
+  workflow?: Workflow | undefined
+}
+
+/** The delegation tree: every execution as a link, this one marked, with the workflow's cost. */
+function workflowSection(c: Context<GatewayEnv>, record: ExecutionRecord, workflow: Workflow): Html {
+  const node = (
+    entry: WorkflowNode,
+  ): Html => html`<li data-testid="workflow-node" data-execution="${entry.record.id}">
+      ${
+        entry.record.id === record.id
+          ? html`<strong><code>${entry.record.agentId}</code> (this execution)</strong>`
+          : html`<a href="${url(c, `/dashboard/executions/${encodeURIComponent(entry.record.id)}`)}"><code>${entry.record.agentId}</code></a>`
+      }
+      ${statusBadge(entry.record.status)} <span class="muted">${formatCost(entry.record.usage?.costUsd)}</span>
+      ${entry.children.length > 0 ? html`<ul>${entry.children.map(node)}</ul>` : ''}
+    </li>`
+  const parent = record.parentExecutionId
+  return html`<section class="card" data-testid="workflow">
+    <h2>Workflow</h2>
+    <dl class="facts">
+      <dt>Parent</dt><dd>${parent ? html`<a data-testid="workflow-parent" href="${url(c, `/dashboard/executions/${encodeURIComponent(parent)}`)}"><code>${parent}</code></a>` : '—'}</dd>
+      <dt>Executions</dt><dd>${workflow.executionCount}</dd>
+      <dt>Workflow cost</dt><dd data-testid="workflow-cost">${formatCost(workflow.usage.costUsd)}</dd>
+      <dt>Model calls</dt><dd data-testid="workflow-calls">${workflow.usage.llmCalls}</dd>
+    </dl>
+    <ul class="workflow-tree">${node(workflow.root)}</ul>
+  </section>`
 }
 
 /** The execution header: status, timings, usage, cost, error and result (re-sent live when it finishes). */
@@ -91,6 +120,7 @@ export function executionDetailBody(c: Context<GatewayEnv>, options: ExecutionDe
       <section class="card">
         <div sse-swap="summary" hx-swap="innerHTML">${executionSummary(c, record, options.sessionStored)}</div>
       </section>
+      ${options.workflow && options.workflow.executionCount > 1 ? workflowSection(c, record, options.workflow) : ''}
       <section class="card">
         <h2>Message</h2>
         <pre>${record.message}</pre>
