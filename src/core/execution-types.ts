@@ -110,6 +110,16 @@ export type EngineEvent =
       logs?: { stdout?: string; stderr?: string } | undefined
     }
   | {
+      type: 'retrieval'
+      retriever: string
+      query: string
+      /** What was found (the text itself stays out of the trace). */
+      passages: { source: string | null; score: number | null; chars: number }[]
+      durationMs: number
+      /** Why nothing was retrieved: not registered, failed or timed out. */
+      error?: string
+    }
+  | {
       type: 'llm_call'
       model: string
       durationMs: number

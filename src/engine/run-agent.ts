@@ -14,6 +14,7 @@ import { assembleSystemPrompt } from './assemble-system-prompt.ts'
 import { createModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { executeToolStep } from './execute-tool-step.ts'
+import { retrievedContextSection, runRetrievers } from './retrievers/run-retrievers.ts'
 import { runModelStep } from './run-model-step.ts'
 import { startTimeout } from './start-timeout.ts'
 import { classifyFailure, outputAtStop, toolBudgetExhausted } from './stop-conditions.ts'
@@ -47,6 +48,7 @@ function prepareRun(
   request: RunAgentRequest,
   timeoutSignal: AbortSignal,
   state: RunState,
+  retrieved: string | null,
 ): AgentRun {
   const { agent } = request
   const { config } = deps
@@ -64,6 +66,7 @@ function prepareRun(
     emit,
     callModel: async (prompt) => (await callModel({ prompt, tools: [] })).text,
     delegate: request.delegate,
+    retrieval: { executionId: request.executionId, principal: request.principal },
   })
   const modelTools: LanguageModelV4FunctionTool[] = [...toolset.tools.values()].map((tool) => ({
     type: 'function',
@@ -86,6 +89,7 @@ function prepareRun(
       skills: toolset.skills,
       outputSchema: request.outputSchema,
       userInstructions: request.personal?.instructions,
+      retrievedContext: retrieved,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,
@@ -96,6 +100,26 @@ function prepareRun(
     modelTools,
     callModel,
   }
+}
+
+/** The "Retrieved Context" section for the agent's `retrievers`, queried with the user's message. */
+async function retrieveForPrompt(
+  deps: EngineDependencies,
+  request: RunAgentRequest,
+  timeoutSignal: AbortSignal,
+): Promise<string | null> {
+  const { agent } = request
+  if (agent.retrievers.length === 0) return null
+  const retrieved = await runRetrievers(deps, {
+    agentId: agent.id,
+    executionId: request.executionId,
+    principal: request.principal,
+    query: request.userMessage,
+    names: agent.retrievers,
+    signal: AbortSignal.any(request.signal ? [request.signal, timeoutSignal] : [timeoutSignal]),
+    emit: request.onEvent ?? (() => {}),
+  })
+  return retrievedContextSection(retrieved, deps.config.contextRetrieval.maxRetrievedChars)
 }
 
 /**
@@ -133,11 +157,19 @@ async function runWithin(
     message: request.userMessage,
     executionId: request.executionId,
   })
-  const run = prepareRun(deps, request, timeoutSignal, state)
+  // Retrieval runs before the first model call: its passages are part of the system prompt.
+  let retrieved: string | null = null
+  let stoppedEarly: RunStop | undefined
+  try {
+    retrieved = await retrieveForPrompt(deps, request, timeoutSignal)
+  } catch (error) {
+    stoppedEarly = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
+  }
+  const run = prepareRun(deps, request, timeoutSignal, state, retrieved)
 
   let stop: RunStop
   try {
-    stop = await runSteps(run, state)
+    stop = stoppedEarly ?? (await runSteps(run, state))
   } catch (error) {
     stop = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
     if (stop.runError?.code === 'execution_error') {

@@ -123,15 +123,6 @@ export const referenceKeys: Readonly<Record<string, ReferenceKey>> = {
     instead: 'agentgw does not take scheduler locks (the scheduler is not implemented yet); remove it',
   },
 
-  'context_retrieval.retriever_timeout_seconds': {
-    kind: 'unsupported',
-    instead: 'retrievers are not supported yet; remove it',
-  },
-  'context_retrieval.max_retrieved_chars': {
-    kind: 'unsupported',
-    instead: 'retrievers are not supported yet; remove it',
-  },
-
   'rate_limit.storage_uri': {
     kind: 'translated',
     translate(value) {

@@ -34,8 +34,8 @@ export interface ExecutionRecord {
   updatedAt?: number | undefined
 }
 
-/** What a step of an execution's trace records: a model call, a tool call, or its result. */
-export type StepType = 'llm_call' | 'tool_call' | 'tool_result'
+/** What a step of an execution's trace records: a model call, a tool call, its result, or a retrieval. */
+export type StepType = 'llm_call' | 'tool_call' | 'tool_result' | 'retrieval'
 
 /** One step of an execution's trace, as stored. */
 export interface ExecutionStepRecord {

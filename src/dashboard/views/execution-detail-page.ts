@@ -19,6 +19,11 @@ export function traceStep(step: ExecutionStepRecord): Html {
     summary = html`<strong>Model call</strong> <code>${String(data.model ?? '')}</code>
       <span class="muted">${String(data.input_tokens ?? 0)} in / ${String(data.output_tokens ?? 0)} out · ${formatCost(Number(data.cost_usd ?? 0))}</span>`
     detail = data.error ? { error: data.error, text: data.text } : data.text
+  } else if (step.type === 'retrieval') {
+    const passages = Array.isArray(data.passages) ? data.passages.length : 0
+    summary = html`<strong>Retrieval</strong> <code>${String(data.retriever ?? '')}</code>
+      <span class="muted">${passages} passage${passages === 1 ? '' : 's'}</span>${data.error ? html` <span class="status status-failed">error</span>` : ''}`
+    detail = { query: data.query, passages: data.passages, ...(data.error ? { error: data.error } : {}) }
   } else if (step.type === 'tool_call') {
     summary = html`${icon('tool')}<strong>Tool call</strong> <code>${String(data.name ?? '')}</code>`
     detail = data.arguments

@@ -88,6 +88,19 @@ function toStep(
 ): Omit<ExecutionStepRecord, 'executionId' | 'sequence'> | undefined {
   const createdAt = Date.now()
   switch (event.type) {
+    case 'retrieval':
+      return {
+        type: 'retrieval',
+        data: {
+          retriever: event.retriever,
+          query: event.query.slice(0, maxStepDataChars),
+          passages: event.passages,
+          ...(event.error ? { error: event.error } : {}),
+        },
+        durationMs: event.durationMs,
+        attempt,
+        createdAt,
+      }
     case 'llm_call':
       return {
         type: 'llm_call',
