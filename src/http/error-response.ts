@@ -13,12 +13,17 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
   }))
 }
 
+/** An error's `links` as URLs with the request's public prefix, by envelope field name. */
+export function prefixedLinks(c: Context<GatewayEnv>, error: GatewayError): Record<string, string> {
+  return Object.fromEntries(Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]))
+}
+
 /** Sends a `GatewayError` as the error envelope. */
 export function errorResponse(c: Context<GatewayEnv>, error: GatewayError): Response {
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
   const envelope = error.toJSON()
-  const links = Object.fromEntries(
-    Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]),
+  return c.json(
+    { error: { ...envelope.error, ...prefixedLinks(c, error) } },
+    error.status as ContentfulStatusCode,
   )
-  return c.json({ error: { ...envelope.error, ...links } }, error.status as ContentfulStatusCode)
 }
