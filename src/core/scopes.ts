@@ -11,6 +11,7 @@ export const scopes = [
   'schedules:read',
   'schedules:manage',
   'notifications:read',
+  'notifications:write',
   'admin',
 ] as const
 

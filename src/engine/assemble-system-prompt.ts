@@ -12,6 +12,8 @@ export interface SystemPromptOptions {
   /** Skills of the agent (resolved, existing ones only). */
   skills: readonly SkillDefinition[]
   outputSchema: JsonSchema | null
+  /** Extra instructions of this run (a schedule's, a caller's), a layer after the agent's own. */
+  instructions?: string | null | undefined
   /** The opening date line, from the gateway's `PromptClock`. */
   dateLine: string
   /** The "Retrieved Context" section of this run, if the agent's retrievers found anything. */
@@ -101,6 +103,7 @@ export function assembleSystemPrompt(options: SystemPromptOptions): string {
         ),
     options.retrievedContext,
     skillsSection(options.skills),
+    options.instructions?.trim() ? `## Instructions for this run\n\n${options.instructions.trim()}` : null,
     options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,
   ]
   return layers

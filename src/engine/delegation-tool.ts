@@ -39,6 +39,8 @@ export function delegationTool(
     source: 'code',
     allowedAgents: null,
     requireApproval: false,
+    idempotent: false,
+    onInterrupted: 'tell_model',
     // Bounded by the run's own time limit, like the child it waits for.
     timeoutMs: undefined,
     instructions: '',

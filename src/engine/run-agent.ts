@@ -16,6 +16,7 @@ import type { EngineDependencies } from './engine-dependencies.ts'
 import { executeToolStep } from './execute-tool-step.ts'
 import { retrievedContextSection, runRetrievers } from './retrievers/run-retrievers.ts'
 import { runModelStep } from './run-model-step.ts'
+import { readReplay } from './run-replay.ts'
 import { startTimeout } from './start-timeout.ts'
 import { classifyFailure, outputAtStop, toolBudgetExhausted } from './stop-conditions.ts'
 
@@ -88,6 +89,7 @@ function prepareRun(
       workspace: deps.workspace,
       skills: toolset.skills,
       outputSchema: request.outputSchema,
+      instructions: request.instructions ?? null,
       userInstructions: request.personal?.instructions,
       retrievedContext: retrieved,
       dateLine: deps.clock(config.timezone),
@@ -99,6 +101,7 @@ function prepareRun(
     tools: toolset.tools,
     modelTools,
     callModel,
+    replay: readReplay(request.journal?.recorded ?? []),
   }
 }
 
@@ -157,6 +160,8 @@ async function runWithin(
     message: request.userMessage,
     executionId: request.executionId,
   })
+  // A server still making its first connection is waited for (bounded by its connection timeout).
+  if (agent.mcpServers.length > 0) await deps.mcp?.ready(agent.mcpServers)
   // Retrieval runs before the first model call: its passages are part of the system prompt.
   let retrieved: string | null = null
   let stoppedEarly: RunStop | undefined
@@ -166,6 +171,13 @@ async function runWithin(
     stoppedEarly = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
   }
   const run = prepareRun(deps, request, timeoutSignal, state, retrieved)
+  if (run.replay.modelCalls.size > 0) {
+    run.emit({
+      type: 'replay',
+      modelCalls: run.replay.modelCalls.size,
+      toolCalls: run.replay.toolResults.size,
+    })
+  }
 
   let stop: RunStop
   try {

@@ -44,7 +44,7 @@ export const ExecutionSchema = z
 const StepSchema = z
   .object({
     sequence: z.number().int(),
-    type: z.enum(['llm_call', 'tool_call', 'tool_result', 'retrieval']),
+    type: z.enum(['llm_call', 'tool_call', 'tool_result', 'retrieval', 'replay']),
     data: z.record(z.string(), z.unknown()),
     duration_ms: z.number().nullable(),
     attempt: z.number().int(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
-import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
+import type { ChatMessage, EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
 import { addUsage, emptyUsage, statusOf, type Usage } from '../core/execution-types.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
@@ -11,6 +11,7 @@ import type { DelegateFunction } from '../engine/agent-run.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
 import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
+import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionLineage, ExecutionTracker } from './executions/create-execution-tracker.ts'
@@ -28,6 +29,12 @@ export interface RunOptions {
   /** Cancels the run cooperatively. */
   signal?: AbortSignal | undefined
   /**
+   * Extra instructions for this run, added to the system prompt after the agent's own layers
+   * (a schedule's `instructions`; the `system` messages of the OpenAI-compatible API). Never
+   * stored with a session.
+   */
+  instructions?: string | null | undefined
+  /**
    * Run as this principal: recorded as the owner of the execution and the session, and the only
    * one (besides administrators) who may continue the session. Without it the run is the host's
    * own: unowned, and free to continue any session.
@@ -43,6 +50,12 @@ export interface RunOptions {
    * @internal
    */
   execution?: ExistingExecution | undefined
+  /**
+   * The id to give the new execution (one an `Idempotency-Key` was claimed for).
+   *
+   * @internal
+   */
+  executionId?: string | undefined
 }
 
 /**
@@ -62,12 +75,26 @@ export interface ExistingExecution {
 export interface InvokeOptions extends RunOptions {
   /** Overrides the agent's `output_schema` for this call. */
   outputSchema?: JsonSchema | undefined
+  /**
+   * Earlier conversation the caller keeps itself, sent before the message (the OpenAI-compatible
+   * API without a session). Nothing is stored but the execution.
+   */
+  history?: readonly ChatMessage[] | undefined
 }
 
 /** Options of `gw.chat()`. */
 export interface ChatOptions extends RunOptions {
   /** Continue this session; a new one is created when absent. */
   sessionId?: string | undefined
+  /** A JSON Schema this turn's answer must match. @default none: chat answers in text */
+  outputSchema?: JsonSchema | undefined
+  /**
+   * When the session `sessionId` does not exist, start it under that id instead of answering
+   * `session_not_found` (a session keyed by the caller, such as the OpenAI API's `user`).
+   *
+   * @internal
+   */
+  createSession?: boolean | undefined
 }
 
 /** What `gw.invoke()` returns: the execution and its result. A failed run is an outcome too. */
@@ -162,6 +189,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       executionId: string,
       signal: AbortSignal,
       onEvent: (event: EngineEvent) => void,
+      journal: RunJournal | undefined,
       delegate: DelegateFunction | undefined,
     ) => Promise<RunAgentOutcome>,
     extra: {
@@ -170,7 +198,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       lineage?: ExecutionLineage | undefined
     },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
-    const executionId = runOptions.execution?.id ?? newExecutionId()
+    const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
     const lineage = extra.lineage
     const tracking = await tracker.begin({
       executionId,
@@ -182,7 +210,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      attempt: runOptions.execution?.attempt ?? 1,
+      // A queued run may be retried by another worker: it keeps a journal to replay from.
+      journal: runOptions.execution !== undefined,
       lineage,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
@@ -208,7 +237,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         : undefined
     let outcome: RunAgentOutcome
     try {
-      outcome = await run(executionId, signal, onEvent, delegate)
+      outcome = await run(executionId, signal, onEvent, tracking.journal, delegate)
     } catch (error) {
       // The engine does not throw for run failures; this is a bug or an outage: record it.
       await tracking.end(failedResult()).catch(() => undefined)
@@ -318,13 +347,14 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       'invoke',
       message,
       runOptions,
-      (id, signal, onEvent, delegate) =>
+      (id, signal, onEvent, journal, delegate) =>
         runAgent(engine, {
           agent,
-          history: [],
+          history: runOptions.history ?? [],
           userMessage: userMessageContent(message, input),
           input,
           outputSchema,
+          instructions: runOptions.instructions,
           executionId: id,
           sessionId: undefined,
           principal: principalOf(runOptions.viewer),
@@ -333,6 +363,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
           timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
           signal,
           onEvent,
+          journal,
         }),
       { sessionId: null, outputSchema, lineage },
     )
@@ -349,27 +380,35 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       const agent = await prepare(agentId, input, runOptions.viewer)
       const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const { viewer, sessionId: continued } = runOptions
+      const outputSchema = runOptions.outputSchema ?? null
+      // A caller-keyed session is continued when it exists and started when it does not.
+      const mayCreate = async () =>
+        runOptions.createSession === true && continued !== undefined && !(await sessionStore.get(continued))
       // Checked before waiting for the turn lock, so a session the viewer may not use is refused
       // at once (never with `session_busy`, which would tell that it exists)…
-      if (continued !== undefined) await sessions.getContinuable(continued, agentId, viewer)
+      if (continued !== undefined && !(await mayCreate()))
+        await sessions.getContinuable(continued, agentId, viewer)
       const id = continued ?? newSessionId()
       return sessionStore.withLock(id, sessionLockWaitMs, async () => {
         // …and again under the lock, so a session deleted meanwhile is not silently recreated.
         const session =
-          continued === undefined ? undefined : await sessions.getContinuable(continued, agentId, viewer)
+          continued === undefined || (await mayCreate())
+            ? undefined
+            : await sessions.getContinuable(continued, agentId, viewer)
         const { result, messages, executionId } = await tracked(
           agent,
           'chat',
           message,
           runOptions,
-          (executionId, signal, onEvent, delegate) =>
+          (executionId, signal, onEvent, _journal, delegate) =>
             runAgent(engine, {
               agent,
               history: session?.messages ?? [],
               userMessage: userMessageContent(message, input),
               input,
-              // Chat is conversational: output schemas apply to invoke only.
-              outputSchema: null,
+              // Chat is conversational: a schema applies only when this turn asks for one.
+              outputSchema,
+              instructions: runOptions.instructions,
               executionId,
               sessionId: id,
               principal: principalOf(viewer),
@@ -379,7 +418,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               signal,
               onEvent,
             }),
-          { sessionId: id, outputSchema: null },
+          { sessionId: id, outputSchema },
         )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0

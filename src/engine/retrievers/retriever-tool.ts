@@ -32,6 +32,8 @@ export function retrieverTool(
     source: 'code',
     allowedAgents: null,
     requireApproval: false,
+    idempotent: true,
+    onInterrupted: 'tell_model',
     timeoutMs: undefined,
     instructions: '',
     file: undefined,
