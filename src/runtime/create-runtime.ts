@@ -11,6 +11,11 @@ import type { Diagnostic } from '../core/workspace/model.ts'
 import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
+import {
+  contextRetrieverName,
+  createContextRetriever,
+} from '../engine/retrievers/create-context-retriever.ts'
+import type { Retriever } from '../engine/retrievers/retriever-types.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
@@ -47,6 +52,8 @@ export interface CreateRuntimeOptions {
   workspaceRoot: string
   codeTools: readonly RegisteredTool[]
   customModels: ReadonlyMap<string, LanguageModelV4>
+  /** `gw.useRetriever()` registrations. */
+  customRetrievers?: ReadonlyMap<string, Retriever> | undefined
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
@@ -125,6 +132,28 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  const retrievers = new Map<string, Retriever>([
+    [
+      contextRetrieverName,
+      createContextRetriever(
+        (agentId) => workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
+      ),
+    ],
+    ...(options.customRetrievers ?? []),
+  ])
+  for (const agent of workspace.agents) {
+    for (const name of agent.retrievers.filter((name) => !retrievers.has(name))) {
+      const diagnostic: Diagnostic = {
+        severity: 'warning',
+        file: agent.file,
+        keyPath: 'retrievers',
+        subject: { kind: 'agent', id: agent.id },
+        message: `no retriever named "${name}" is registered (gw.useRetriever); runs skip it`,
+      }
+      diagnostics.push(diagnostic)
+      logger.warn(formatConfigIssue(diagnostic))
+    }
+  }
   // MCP servers connect in the background: a server that is down never holds up start-up.
   const mcp = createMcpClients({
     defaults: {
@@ -136,6 +165,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     redact: options.redactor.redact,
   })
   const engine = {
+    retrievers,
     config,
     workspace,
     tools,
