@@ -135,6 +135,7 @@ describe('a TypeScript SDK generated with @hey-api/openapi-ts from /openapi.json
       'listSessions',
       'listSkills',
       'listTools',
+      'retryExecution',
       'streamExecutionEvents',
     ])
 

@@ -40,7 +40,14 @@ export function emptyUsage(): Usage {
 
 /** A failure of a run, safe to show to callers. */
 export interface RunError {
-  code: 'model_error' | 'execution_error' | 'timeout' | 'cancelled' | 'output_validation_failed'
+  code:
+    | 'model_error'
+    | 'execution_error'
+    | 'timeout'
+    | 'cancelled'
+    | 'output_validation_failed'
+    /** A queued execution failed its last allowed attempt and was dead-lettered. */
+    | 'retries_exhausted'
   message: string
   /** The failure is transient (rate limit, outage): running again later may succeed. */
   retryable?: boolean
