@@ -17,6 +17,12 @@ export const errorCodes = {
   tool_not_found: { status: 404, message: 'Tool not found.' },
   session_not_found: { status: 404, message: 'Session not found.' },
   execution_not_found: { status: 404, message: 'Execution not found.' },
+  schedule_not_found: { status: 404, message: 'Schedule not found.' },
+  schedule_conflict: { status: 409, message: 'A schedule with this name already exists.' },
+  delivery_not_found: { status: 404, message: 'Notification delivery not found.' },
+  config_not_found: { status: 404, message: 'No setup of this agent exists for the caller.' },
+  not_personal_agent: { status: 400, message: 'The agent is not a personal agent.' },
+  setup_required: { status: 409, message: 'The agent needs the caller to complete its setup first.' },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   idempotency_key_reused: {

@@ -81,7 +81,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const options = body.options ?? {}
     const input = body.input ?? {}
     try {
-      await runtime.runner.prepare(agentId, input)
+      await runtime.runner.prepare(agentId, input, c.var.viewer)
       // Checked before the stream starts, so a refused session gets its own status code.
       if (body.session_id) await runtime.sessions.getContinuable(body.session_id, agentId, c.var.viewer)
     } catch (error) {

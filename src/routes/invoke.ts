@@ -111,7 +111,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const input = body.input ?? {}
     let queued = false
     try {
-      const agent = await runtime.runner.prepare(agentId, input)
+      const agent = await runtime.runner.prepare(agentId, input, c.var.viewer)
       queued = options.async === true || agent.executionMode === 'async'
       if (queued && options.stream) {
         throw new GatewayError('streaming_not_supported', {

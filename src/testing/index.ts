@@ -9,6 +9,7 @@
 export { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 export { type AuditLogFixture, defineAuditLogConformance } from './audit-log-conformance.ts'
 export { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+export { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 export {
   defineEventBusConformance,
   type EventBusConformanceContext,
@@ -47,6 +48,7 @@ export { defineIdempotencyStoreConformance } from './idempotency-store-conforman
 export { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 export {
   defineJobQueueConformance,
   type JobQueueConformanceContext,
@@ -54,6 +56,7 @@ export {
   type JobQueueFixture,
 } from './queue-conformance.ts'
 export { defineRateLimitStoreConformance } from './rate-limit-store-conformance.ts'
+export { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
 export { defineSecretStoreConformance } from './secret-store-conformance.ts'
 export { defineSessionStoreConformance } from './session-store-conformance.ts'

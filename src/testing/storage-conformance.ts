@@ -5,10 +5,13 @@ import type { GatewayStorage } from '../core/ports/gateway-storage.ts'
 import { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+import { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
 import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
+import { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
 import { defineSessionStoreConformance } from './session-store-conformance.ts'
 import { openOncePerBlock, type StoreFixture, type StoreSuiteOptions } from './store-suite.ts'
@@ -32,7 +35,10 @@ export interface StorageFixture {
 
 /**
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
- * sessions, dashboard sessions, secrets, agent overrides, login failures and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, schedules and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and the delivery log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and
+ * personal-agent setups — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -111,6 +117,9 @@ export function defineStorageConformance(
       },
       options,
     )
+    defineScheduleStoreConformance(test, name, part('schedules'), options)
+    defineDeliveryLogConformance(test, name, part('deliveries'), options)
+    definePersonalConfigStoreConformance(test, name, part('personalConfigs'), options)
     defineAuditLogConformance(
       test,
       name,

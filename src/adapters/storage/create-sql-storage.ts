@@ -5,10 +5,13 @@ import type { GatewayDatabase } from './database-schema.ts'
 import { createSqlAgentOverrideStore } from './sql-agent-override-store.ts'
 import { createSqlAuditLog } from './sql-audit-log.ts'
 import { createSqlDashboardSessionStore } from './sql-dashboard-session-store.ts'
+import { createSqlDeliveryLog } from './sql-delivery-log.ts'
 import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
+import { createSqlPersonalConfigStore } from './sql-personal-config-store.ts'
+import { createSqlScheduleStore } from './sql-schedule-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
 import { createSqlSessionStore } from './sql-session-store.ts'
 
@@ -31,5 +34,8 @@ export function createSqlStorage(
     audit: createSqlAuditLog(db, logger),
     leases: createSqlLeases(db),
     idempotencyKeys: createSqlIdempotencyStore(db),
+    schedules: createSqlScheduleStore(db),
+    deliveries: createSqlDeliveryLog(db),
+    personalConfigs: createSqlPersonalConfigStore(db),
   }
 }

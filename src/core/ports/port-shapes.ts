@@ -15,6 +15,8 @@ export const portMethods = {
     'finish',
     'requestCancel',
     'appendSteps',
+    'appendJournal',
+    'listJournal',
     'touch',
     'listStale',
     'listSteps',
@@ -28,6 +30,9 @@ export const portMethods = {
   AuditLog: ['record'],
   LeaseStore: ['acquire', 'release'],
   IdempotencyStore: ['claim', 'deleteExpired'],
+  ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
+  DeliveryLog: ['create', 'get', 'list', 'recordAttempt', 'listAttempts', 'reopen'],
+  PersonalConfigStore: ['get', 'listByOwner', 'put', 'delete'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -41,12 +46,15 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  schedules: 'ScheduleStore',
 } as const satisfies Record<string, PortName>
 
 /** The members a `GatewayStorage` may leave out, checked only when present. */
 export const optionalStorageMembers = {
   leases: 'LeaseStore',
   idempotencyKeys: 'IdempotencyStore',
+  deliveries: 'DeliveryLog',
+  personalConfigs: 'PersonalConfigStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -11,7 +11,7 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
-import type { JobQueue } from '../../core/ports/job-queue.ts'
+import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
@@ -28,8 +28,19 @@ export interface SubmitRequest {
   outputSchema?: Record<string, unknown> | undefined
   /** Who submits it: the owner of the execution, and the identity its worker runs as. */
   viewer: Viewer
-  /** The id to give it (one an `Idempotency-Key` was claimed for); a new one otherwise. */
+  /** The id to give the execution (a schedule records it before submitting); new by default. */
   executionId?: string | undefined
+  /** The schedule behind the run, recorded in the execution's options. */
+  origin?: ExecutionOrigin | undefined
+}
+
+/** A schedule's firing or manual trigger, as recorded on the execution it starts. */
+export interface ExecutionOrigin {
+  trigger: 'schedule' | 'manual'
+  scheduleId: string
+  scheduleName: string
+  notify: Record<string, unknown> | null
+  instructions: string | null
 }
 
 /** An execution with the steps recorded after a sequence number. */
@@ -124,6 +135,18 @@ export interface CreateExecutionServiceOptions {
    * `persistence.lease_seconds`); the sweep runs every half of it. @default 10000
    */
   staleAfterMs?: number | undefined
+  /**
+   * Other kinds of work sharing the queue, by the `kind` in a job's payload (a job without one
+   * is a queued execution). The queue port stays the same; each kind brings its handler.
+   */
+  otherJobs?: Record<string, OtherJobHandler> | undefined
+}
+
+/** Handles jobs of one `kind` on the gateway's queue. */
+export interface OtherJobHandler {
+  handle(job: ReceivedJob, signal: AbortSignal): Promise<void>
+  /** The job failed its last allowed attempt. */
+  deadLettered(job: ReceivedJob, reason: string): Promise<void>
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
@@ -192,6 +215,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     staleAfterMs,
   })
   reconciler.start()
+  /** The handler of a job's `kind`; `undefined` for an execution, `null` for an unknown kind. */
+  const otherJob = (job: ReceivedJob): OtherJobHandler | undefined | null => {
+    const kind = job.payload.kind
+    if (kind === undefined) return undefined
+    const other = typeof kind === 'string' ? options.otherJobs?.[kind] : undefined
+    if (!other) logger.warn({ jobId: job.id, kind }, 'dropped a queue job of an unknown kind')
+    return other ?? null
+  }
 
   return {
     store,
@@ -225,7 +256,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     },
 
     async submit(request) {
-      await runner.prepare(request.agentId, request.input)
+      await runner.prepare(request.agentId, request.input, request.viewer)
       const id = request.executionId ?? newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {
@@ -240,6 +271,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
           outputSchema: request.outputSchema ?? null,
           queued: true,
           submittedBy: toJobIdentity(request.viewer),
+          ...(request.origin ?? {}),
         },
         result: null,
         error: null,
@@ -312,8 +344,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       consuming = true
       await queue.consume({
         concurrency,
-        handler: (job, context) => handle(job, context.signal),
+        handler: (job, context) => {
+          const other = otherJob(job)
+          if (other === null) return Promise.resolve()
+          return other ? other.handle(job, context.signal) : handle(job, context.signal)
+        },
         onDeadLetter: async (job, reason) => {
+          const other = otherJob(job)
+          if (other) return other.deadLettered(job, reason)
           const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
           if (!id) return
           await failExecution(

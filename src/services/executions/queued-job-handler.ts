@@ -79,6 +79,7 @@ export function createQueuedJobHandler(
         input: record.input,
         timeoutMs: record.options.timeoutMs,
         outputSchema: record.options.outputSchema ?? undefined,
+        instructions: record.options.instructions,
         viewer,
         signal,
         execution: {
