@@ -6,6 +6,7 @@ import { runCheck } from './commands/check.ts'
 import { runDbCommand } from './commands/db.ts'
 import { registerInitCommand } from './commands/init.ts'
 import { registerListCommands } from './commands/list-workspace.ts'
+import { registerMcpCommand } from './commands/mcp.ts'
 import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
 import { runServe } from './commands/serve.ts'
 import { registerVersionCommand } from './commands/version.ts'
@@ -124,6 +125,7 @@ program
 // One line per command module: add yours here.
 registerInitCommand(program)
 registerListCommands(program)
+registerMcpCommand(program)
 registerVersionCommand(program)
 
 try {
