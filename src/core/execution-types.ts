@@ -58,6 +58,8 @@ export interface RunError {
     | 'timeout'
     | 'cancelled'
     | 'output_validation_failed'
+    /** A queued execution failed its last allowed attempt and was dead-lettered. */
+    | 'retries_exhausted'
     /** A retried run found a non-idempotent tool call unfinished, and the tool says to fail. */
     | 'tool_interrupted'
   message: string

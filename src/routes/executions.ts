@@ -8,6 +8,7 @@ import { errors } from '../http/openapi-schemas.ts'
 import { RunErrorSchema, StatusSchema } from '../http/run-schemas.ts'
 import { url } from '../http/url.ts'
 import type { WorkflowNode } from '../services/executions/build-workflow-tree.ts'
+import { queuedResponse } from './idempotent-request.ts'
 import { TimestampSchema, toTimestamp } from './timestamp.ts'
 
 export const ExecutionSchema = z
@@ -290,6 +291,37 @@ const workflowRoute = defineRoute(
   }),
 )
 
+const retryRoute = defineRoute(
+  { id: 'executions.retry', surface: 'api', scopes: ['agents:invoke'] },
+  createRoute({
+    operationId: 'retryExecution',
+    method: 'post',
+    path: '/v1/executions/{execution_id}/retry',
+    tags: ['Executions'],
+    summary: 'Retry a failed execution',
+    description:
+      "Queues a new execution with the agent, message, input and options of a failed, timed out or cancelled invoke execution — e.g. one that ended `retries_exhausted` — and answers 202 like an async invoke. A completed or running one, or a chat turn, answers 409. Another caller's execution answers 404, or 403 to a caller that may read but not change it.",
+    request: { params: ExecutionIdParams },
+    responses: {
+      202: {
+        description: 'Queued as a new execution',
+        content: {
+          'application/json': {
+            schema: z.object({
+              execution_id: z.string(),
+              agent_id: z.string(),
+              status: z.literal('queued'),
+              poll_url: z.string(),
+              events_url: z.string(),
+            }),
+          },
+        },
+      },
+      ...errors(401, 403, 404, 409, 503),
+    },
+  }),
+)
+
 export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(workflowRoute, async (c) => {
     const workflow = await c.var.runtime.executions.workflowVisible(
@@ -305,6 +337,11 @@ export function registerExecutionRoutes(app: OpenAPIHono<GatewayEnv>): void {
       },
       200,
     )
+  })
+
+  app.openapi(retryRoute, async (c) => {
+    const record = await c.var.runtime.executions.retry(c.req.valid('param').execution_id, c.var.viewer)
+    return queuedResponse(c, record)
   })
 
   app.openapi(listRoute, async (c) => {

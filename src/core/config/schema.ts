@@ -464,8 +464,12 @@ export const corsSchema = z
     enabled: z.boolean().default(false),
     allowOrigins: z.array(z.string()).default([]),
     allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
-    allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
-    exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
+    allowHeaders: z
+      .array(z.string())
+      .default(['Authorization', 'Content-Type', 'Last-Event-ID', 'Idempotency-Key']),
+    exposeHeaders: z
+      .array(z.string())
+      .default(['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed']),
     allowCredentials: z.boolean().default(false),
     maxAge: z.number().int().min(0).default(3600),
   })

@@ -86,6 +86,12 @@ export interface ExecutionService {
    * may change it (`execution_not_found` or `forbidden` otherwise).
    */
   cancel(id: string, viewer: Viewer): Promise<Exclude<CancelOutcome, 'not_found'>>
+  /**
+   * Queues a new execution with the same agent, message, input and options as a failed, timed
+   * out or cancelled invoke execution (e.g. one whose retries were exhausted), when the viewer
+   * may change it; `invalid_state` for one that completed, still runs, or was a chat turn.
+   */
+  retry(id: string, viewer: Viewer): Promise<ExecutionRecord>
   /** Starts consuming queued executions in this process. */
   startWorkers(concurrency: number): Promise<void>
   /** Stops taking jobs and waits up to `drainMs` for running ones (they are handed back, not lost). */
@@ -338,6 +344,26 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       return outcome
     },
 
+    async retry(id, viewer) {
+      const record = await access(id, viewer, 'change')
+      if (!['failed', 'timeout', 'cancelled'].includes(record.status) || record.kind !== 'invoke') {
+        throw new GatewayError('invalid_state', {
+          message: 'Only a failed, timed out or cancelled invoke execution can be retried.',
+          executionId: id,
+        })
+      }
+      const retried = await this.submit({
+        agentId: record.agentId,
+        message: record.message,
+        input: record.input,
+        timeoutMs: record.options.timeoutMs,
+        outputSchema: record.options.outputSchema ?? undefined,
+        viewer,
+      })
+      logger.info({ executionId: retried.id, retryOf: id }, 'execution retried')
+      return retried
+    },
+
     async startWorkers(concurrency) {
       if (consuming) return
       consuming = true
@@ -357,6 +383,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
             { store, bus },
             id,
             redact(`Gave up after ${job.attempt} attempt(s): ${reason}`),
+            'retries_exhausted',
           )
           logger.warn({ executionId: id, attempts: job.attempt, reason }, 'execution dead-lettered')
         },
