@@ -26,6 +26,7 @@ import { registerExecutionEventRoutes } from './routes/execution-events.ts'
 import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
+import { registerMcpServerRoutes } from './routes/mcp-servers.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
@@ -90,6 +91,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerSessionRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
+  registerMcpServerRoutes(app)
   registerDocsRoutes(app, options.routes)
   registerDashboardRoutes(app, options.routes)
   collectRouteIdentities(app, options.routes)

@@ -61,6 +61,7 @@ export type {
   ReceivedJob,
 } from './core/ports/job-queue.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
+export type { McpServerStore, StoredMcpServer } from './core/ports/mcp-server-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
 export type { SecretStore } from './core/ports/secret-store.ts'
 export type {

@@ -17,6 +17,16 @@ export const errorCodes = {
   tool_not_found: { status: 404, message: 'Tool not found.' },
   session_not_found: { status: 404, message: 'Session not found.' },
   execution_not_found: { status: 404, message: 'Execution not found.' },
+  mcp_server_not_found: { status: 404, message: 'MCP server not found.' },
+  mcp_server_exists: { status: 409, message: 'An MCP server with this name exists.' },
+  mcp_server_read_only: {
+    status: 409,
+    message: 'This MCP server is defined in gateway.yaml; change it there.',
+  },
+  secret_key_missing: {
+    status: 503,
+    message: 'The gateway has no secret key to encrypt credentials (set AGW_SECRET_KEY or secrets.key).',
+  },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },
   invalid_state: { status: 409, message: 'The resource is not in a state that allows this action.' },

@@ -14,10 +14,16 @@ export interface Principal {
   name?: string | undefined
 }
 
-/** Whether a principal holds every required scope. */
+/**
+ * Whether a principal holds every required scope. `admin` also grants each narrower
+ * `admin:<area>` scope (e.g. `admin:mcp`).
+ */
 export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {
   if (principal.scopes.includes('*')) return true
-  return required.every((scope) => principal.scopes.includes(scope))
+  return required.every(
+    (scope) =>
+      principal.scopes.includes(scope) || (scope.startsWith('admin:') && principal.scopes.includes('admin')),
+  )
 }
 
 /** The principal of an open gateway (`auth.mode: none`): everything is allowed. */

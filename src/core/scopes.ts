@@ -11,6 +11,7 @@ export const scopes = [
   'schedules:manage',
   'notifications:read',
   'admin',
+  'admin:mcp',
 ] as const
 
 /** A permission a route may require and a credential may grant, e.g. `agents:invoke`. */

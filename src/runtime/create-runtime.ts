@@ -20,6 +20,7 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
+import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -160,6 +161,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
     mcp.start(config.mcp.servers)
+    const mcpServers = createMcpServerService({
+      configServers: config.mcp.servers,
+      store: storage.mcpServers,
+      clients: mcp,
+      secretBox,
+      bus: persistence.bus,
+      logger: logger.child({ component: 'mcp' }),
+    })
+    await mcpServers.start()
+    started.push(() => mcpServers.stop())
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
@@ -223,11 +234,13 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       security,
       secretBox,
       mcp,
+      mcpServers,
       dashboard,
       diagnostics,
       notices,
       async close(drainMs) {
         await executions.stop(drainMs)
+        await mcpServers.stop()
         await mcp.close()
         await agents.stop()
         await tracker.stop()

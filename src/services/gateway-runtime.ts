@@ -13,6 +13,7 @@ import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { McpClients } from './mcp/create-mcp-clients.ts'
+import type { McpServerService } from './mcp/mcp-server-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -41,6 +42,8 @@ export interface GatewayRuntime {
   secretBox: SecretBox | undefined
   /** The MCP servers agents use as tool sources: connections, status and tools. */
   mcp: McpClients
+  /** MCP servers from gateway.yaml and the database, as the admin API and dashboard manage them. */
+  mcpServers: McpServerService
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */

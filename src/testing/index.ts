@@ -44,6 +44,7 @@ export {
   startHost,
 } from './host-matrix.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+export { defineMcpServerStoreConformance } from './mcp-server-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
 export {
   defineJobQueueConformance,

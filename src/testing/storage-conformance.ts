@@ -5,6 +5,7 @@ import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { defineMcpServerStoreConformance } from './mcp-server-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
 import { defineSessionStoreConformance } from './session-store-conformance.ts'
 import { openOncePerBlock, type StoreFixture, type StoreSuiteOptions } from './store-suite.ts'
@@ -73,6 +74,7 @@ export function defineStorageConformance(
     defineSecretStoreConformance(test, name, part('secrets'), options)
     defineAgentOverrideStoreConformance(test, name, part('agentOverrides'), options)
     defineLoginFailureStoreConformance(test, name, part('loginFailures'), options)
+    defineMcpServerStoreConformance(test, name, part('mcpServers'), options)
     defineAuditLogConformance(
       test,
       name,

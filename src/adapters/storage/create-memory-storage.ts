@@ -3,6 +3,7 @@ import type { GatewayStorage } from '../../core/ports/gateway-storage.ts'
 import { createLogAuditLog } from './log-audit-log.ts'
 import { createMemoryDashboardStores } from './memory-dashboard-stores.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
+import { createMemoryMcpServerStore } from './memory-mcp-server-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
 export interface MemoryStorageOptions {
@@ -22,5 +23,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     executions: createMemoryExecutionStore(),
     sessions: createMemorySessionStore(options.sessions),
     audit: createLogAuditLog(options.logger),
+    mcpServers: createMemoryMcpServerStore(),
   }
 }

@@ -7,6 +7,7 @@ import { createSqlAuditLog } from './sql-audit-log.ts'
 import { createSqlDashboardSessionStore } from './sql-dashboard-session-store.ts'
 import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
+import { createSqlMcpServerStore } from './sql-mcp-server-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
 import { createSqlSessionStore } from './sql-session-store.ts'
 
@@ -22,6 +23,7 @@ export function createSqlStorage(db: Kysely<GatewayDatabase>, logger: Logger): G
     secrets: createSqlSecretStore(db),
     agentOverrides: createSqlAgentOverrideStore(db),
     loginFailures: createSqlLoginFailureStore(db),
+    mcpServers: createSqlMcpServerStore(db),
     audit: createSqlAuditLog(db, logger),
   }
 }

@@ -3,6 +3,7 @@ import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { McpServerStore } from './mcp-server-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -21,7 +22,7 @@ import type { SessionStore } from './session-store.ts'
  * const storage: GatewayStorage = {
  *   executions: myExecutionStore,
  *   sessions: mySessionStore,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, mcpServers,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -41,4 +42,6 @@ export interface GatewayStorage {
   loginFailures: LoginFailureStore
   /** Who did what, for operators. */
   audit: AuditLog
+  /** MCP servers configured through the admin API, credentials sealed. */
+  mcpServers: McpServerStore
 }

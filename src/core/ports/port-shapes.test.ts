@@ -7,6 +7,7 @@ import type { ExecutionStore } from './execution-store.ts'
 import type { GatewayStorage } from './gateway-storage.ts'
 import type { JobQueue } from './job-queue.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { McpServerStore } from './mcp-server-store.ts'
 import { missingMembers, portMethods, recognizeBackend, storageMembers } from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
 import type { SecretStore } from './secret-store.ts'
@@ -34,6 +35,7 @@ const inStep: {
   AgentOverrideStore: true satisfies Same<MethodsOf<AgentOverrideStore>, Listed<'AgentOverrideStore'>>,
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
+  McpServerStore: true satisfies Same<MethodsOf<McpServerStore>, Listed<'McpServerStore'>>,
 }
 const membersInStep: Same<keyof GatewayStorage, keyof typeof storageMembers> = true
 

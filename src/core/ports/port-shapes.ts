@@ -26,6 +26,7 @@ export const portMethods = {
   AgentOverrideStore: ['list', 'put'],
   LoginFailureStore: ['count', 'record', 'clear'],
   AuditLog: ['record'],
+  McpServerStore: ['list', 'get', 'create', 'update', 'delete'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -39,6 +40,7 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  mcpServers: 'McpServerStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration'
 import { initialMigration } from './0001-initial.ts'
 import { dashboardMigration } from './0002-dashboard.ts'
+import { mcpServersMigration } from './0007-mcp-servers.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -11,5 +12,6 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
   return {
     '0001_initial': initialMigration(context),
     '0002_dashboard': dashboardMigration(context),
+    '0007_mcp_servers': mcpServersMigration(context),
   }
 }
