@@ -63,6 +63,9 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
       allowedAgents: null,
       requireApproval: false,
       timeoutMs: workflowTimeoutMs,
+      // Its steps call tools that may not be: the whole workflow is not run twice blindly.
+      idempotent: false,
+      onInterrupted: 'tell_model',
       instructions: '',
       file: skill.file,
       handler: (args, context: ToolContext) =>
@@ -75,6 +78,7 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
                 executionId: context.executionId,
                 sessionId: context.sessionId,
                 principal: context.principal,
+                userConfig: context.userConfig,
                 config: context.config,
                 logger: context.logger,
                 signal: context.signal,

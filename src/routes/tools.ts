@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
-import type { RegisteredTool } from '../tools/tool-types.ts'
+import { toToolInfo } from '../http/workspace-wire.ts'
 
 const ToolInfoSchema = z
   .object({
@@ -13,19 +13,12 @@ const ToolInfoSchema = z
     parameters: z.record(z.string(), z.unknown()).openapi({ description: 'JSON Schema of the arguments.' }),
     allowed_agents: z.array(z.string()).nullable(),
     require_approval: z.boolean(),
+    idempotent: z.boolean().openapi({ description: 'A retried run may run an unfinished call again.' }),
+    on_interrupted: z.enum(['tell_model', 'fail']).openapi({
+      description: 'What a retried run does with an unfinished call when the tool is not idempotent.',
+    }),
   })
   .openapi('ToolInfo')
-
-function toToolInfo(tool: RegisteredTool): z.infer<typeof ToolInfoSchema> {
-  return {
-    name: tool.name,
-    description: tool.description,
-    source: tool.source,
-    parameters: tool.parameters,
-    allowed_agents: tool.allowedAgents ? [...tool.allowedAgents] : null,
-    require_approval: tool.requireApproval,
-  }
-}
 
 const listToolsRoute = defineRoute(
   { id: 'tools.list', surface: 'api', scopes: ['agents:read'] },

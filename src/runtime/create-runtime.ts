@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -18,9 +19,17 @@ import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
+import {
+  createNotificationService,
+  deliveryJobKind,
+} from '../services/notifications/create-notification-service.ts'
+import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
+import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
+import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -177,7 +186,23 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       rateLimitStore: persistence.rateLimitStore,
       logger,
     })
-    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
+    const leaseMs = config.persistence.leaseSeconds * 1000
+    const notifications = createNotificationService({
+      config: config.notifications,
+      log: storage.deliveries,
+      queue: persistence.queue,
+      executions: storage.executions,
+      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      logger,
+    })
+    // Every terminal transition of an execution reaches the notifications, once.
+    const executionStore = withLifecycleEvents(storage.executions, notifications.emit)
+    const tracker = createExecutionTracker({
+      store: executionStore,
+      bus: persistence.bus,
+      logger,
+      heartbeatMs: leaseMs / 3,
+    })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
@@ -199,24 +224,65 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         })
       : undefined
     const sessions = createSessionService(storage.sessions)
+    const personalConfigs = createPersonalConfigService({
+      store: storage.personalConfigs,
+      secretBox,
+      validator,
+      agents: workspace.agents,
+      // The dashboard's setup form when there is one; otherwise the schema the API client fills in.
+      setupPath: (agentId) =>
+        config.dashboard.enabled
+          ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
+          : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
+    })
     const runner = createAgentRunner({
       engine,
       sessions,
       sessionStore: storage.sessions,
       tracker,
       agents,
+      personalConfigs,
     })
     const executions = createExecutionService({
-      store: storage.executions,
+      store: executionStore,
       queue: persistence.queue,
       bus: persistence.bus,
       runner,
       maxRetries: config.queue.maxRetries,
       logger,
       redact: options.redactor.redact,
+      leases: storage.leases,
+      staleAfterMs: leaseMs,
+      reconcile: {
+        intervalMs: config.queue.reconcileIntervalSeconds * 1000,
+        graceMs: config.queue.reconcileGraceSeconds * 1000,
+      },
+      otherJobs: {
+        [deliveryJobKind]: {
+          handle: (job) => notifications.handleJob(job),
+          deadLettered: async (job, reason) => {
+            logger.error({ jobId: job.id, reason }, 'a notification delivery job was dead-lettered')
+          },
+        },
+      },
     })
     started.push(() => executions.stop(0))
+    const idempotency = createIdempotencyService({
+      store: storage.idempotencyKeys ?? createMemoryIdempotencyStore(),
+      windowMs: config.persistence.idempotencyWindowSeconds * 1000,
+    })
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
+    const schedules = createScheduleService({
+      store: storage.schedules,
+      executions,
+      defaults: { timezone: config.timezone, ...config.scheduler },
+      agentExists: async (agentId) => (await agents.get(agentId)) !== undefined,
+      logger,
+    })
+    await schedules.syncWorkspace(workspace.agents)
+    // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
+    if (config.scheduler.enabled) schedules.start()
+    started.push(() => schedules.stop())
     return {
       config,
       workspace,
@@ -227,8 +293,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       models,
       sessions,
       agents,
+      personalConfigs,
       runner,
       executions,
+      idempotency,
+      schedules,
+      notifications,
       bus: persistence.bus,
       audit: storage.audit,
       security,
@@ -239,8 +309,10 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       async close(drainMs) {
+        await schedules.stop()
         await executions.stop(drainMs)
         await mcpServers.stop()
+        await notifications.drain()
         await mcp.close()
         await agents.stop()
         await tracker.stop()

@@ -90,6 +90,9 @@ export function createMcpClients(options: McpClientsOptions): McpClients {
         source: 'mcp',
         allowedAgents: null,
         requireApproval: false,
+        // A server may say a tool is idempotent; otherwise a call cut by a crash is not repeated.
+        idempotent: tool.annotations?.idempotentHint === true,
+        onInterrupted: 'tell_model',
         // The MCP request carries its own timeout; this one bounds the whole call, reconnect included.
         timeoutMs: timeouts.toolCallTimeoutMs + timeouts.connectionTimeoutMs,
         instructions: '',
