@@ -1,12 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { mcpServerSchema } from '../core/config/schema.ts'
-import { GatewayError } from '../core/errors.ts'
 import { defineRoute } from '../http/define-route.ts'
-import { zodDetails } from '../http/error-response.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
 import type { McpServerView } from '../services/mcp/mcp-server-service.ts'
-import type { McpServerSettings } from '../services/mcp/mcp-server-settings.ts'
+import { toMcpServerInput, toMcpServerSettings } from '../services/mcp/parse-mcp-server-input.ts'
 import { TimestampSchema, toTimestamp } from './timestamp.ts'
 
 const scopes: ['admin:mcp'] = ['admin:mcp']
@@ -151,75 +148,6 @@ function toToolBody(server: string, tool: McpServerView['tools'][number]): z.inf
     server_name: server,
     description: tool.description,
     input_schema: tool.inputSchema,
-  }
-}
-
-const toSnake = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
-
-/** The API's snake_case body as the settings the gateway.yaml schema validates (same rules). */
-export function toMcpServerSettings(body: Record<string, unknown>): McpServerSettings {
-  const auth = body.auth as Record<string, unknown> | undefined
-  const input = {
-    name: body.name,
-    transport: body.transport,
-    command: body.command,
-    args: body.args,
-    env: body.env,
-    cwd: body.cwd,
-    url: body.url,
-    headers: body.headers,
-    auth: auth && {
-      type: auth.type,
-      token: auth.token,
-      header: auth.header,
-      key: auth.key,
-      tokenUrl: auth.token_url,
-      clientId: auth.client_id,
-      clientSecret: auth.client_secret,
-      scopes: auth.scopes,
-      audience: auth.audience,
-    },
-    enabled: body.enabled,
-    connectionTimeoutMs: body.connection_timeout_ms,
-    toolCallTimeoutMs: body.tool_call_timeout_ms,
-  }
-  const parsed = mcpServerSchema.safeParse(JSON.parse(JSON.stringify(input)))
-  if (!parsed.success) {
-    throw new GatewayError('validation_failed', {
-      details: zodDetails(parsed.error, '/body').map((detail) => ({
-        ...detail,
-        path: detail.path.split('/').map(toSnake).join('/'),
-      })),
-    })
-  }
-  return parsed.data
-}
-
-/** The settings of a server as the API's snake_case body (credentials included: never sent). */
-function toInput(settings: McpServerSettings): Record<string, unknown> {
-  return {
-    name: settings.name,
-    transport: settings.transport,
-    command: settings.command,
-    args: settings.args,
-    env: settings.env,
-    cwd: settings.cwd,
-    url: settings.url,
-    headers: settings.headers,
-    auth: {
-      type: settings.auth.type,
-      token: settings.auth.token,
-      header: settings.auth.header,
-      key: settings.auth.key,
-      token_url: settings.auth.tokenUrl,
-      client_id: settings.auth.clientId,
-      client_secret: settings.auth.clientSecret,
-      scopes: settings.auth.scopes,
-      audience: settings.auth.audience,
-    },
-    enabled: settings.enabled,
-    connection_timeout_ms: settings.connectionTimeoutMs,
-    tool_call_timeout_ms: settings.toolCallTimeoutMs,
   }
 }
 
@@ -372,7 +300,7 @@ export function registerMcpServerRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(updateRoute, async (c) => {
     const { name } = c.req.valid('param')
     const service = c.var.runtime.mcpServers
-    const current = toInput(await service.settings(name))
+    const current = toMcpServerInput(await service.settings(name))
     const patch = c.req.valid('json')
     const settings = toMcpServerSettings({ ...current, ...patch, name })
     const view = await service.update(settings)

@@ -17,6 +17,7 @@ const sections = [
   { key: 'executions', label: 'Executions', path: '/dashboard/executions', admin: false },
   { key: 'conversations', label: 'Conversations', path: '/dashboard/conversations', admin: false },
   { key: 'analytics', label: 'Analytics', path: '/dashboard/analytics', admin: true },
+  { key: 'mcp', label: 'MCP servers', path: '/dashboard/mcp-servers', admin: true },
 ] as const
 
 export type SectionKey = (typeof sections)[number]['key']
