@@ -62,6 +62,12 @@ export interface McpServerServiceOptions {
   bus: EventBus
   logger: Logger
   now?: () => number
+  /**
+   * How often each instance re-reads the table besides the bus message, so a lost message (or
+   * instances sharing a database without a shared bus) delays a change by at most this long.
+   * @default 15000
+   */
+  resyncMs?: number
 }
 
 const sealContext = (name: string) => `mcp:${name}:secrets`
@@ -99,6 +105,7 @@ export function createMcpServerService(options: McpServerServiceOptions): McpSer
   /** The stored record each connected database server was built from. */
   const loaded = new Map<string, StoredMcpServer>()
   let unsubscribe: (() => Promise<void>) | undefined
+  let resync: ReturnType<typeof setInterval> | undefined
 
   const open = (record: StoredMcpServer): McpServerSettings => {
     let secrets: McpSecrets = { env: {}, headers: {}, auth: noAuth }
@@ -161,7 +168,7 @@ export function createMcpServerService(options: McpServerServiceOptions): McpSer
   }
 
   /** Brings this instance's connections in line with the database. */
-  const sync = async () => {
+  const syncOnce = async () => {
     const records = await store.list()
     const seen = new Set<string>()
     for (const record of records) {
@@ -196,6 +203,14 @@ export function createMcpServerService(options: McpServerServiceOptions): McpSer
       problems.delete(name)
       await clients.remove(name)
     }
+  }
+
+  // One sync at a time (a change, a bus message and the periodic re-read may coincide).
+  let syncing: Promise<void> = Promise.resolve()
+  const sync = (): Promise<void> => {
+    const next = syncing.catch(() => undefined).then(syncOnce)
+    syncing = next
+    return next
   }
 
   const announce = async (name: string) => {
@@ -354,8 +369,14 @@ export function createMcpServerService(options: McpServerServiceOptions): McpSer
       await sync().catch((error: unknown) =>
         logger.error({ err: error }, 'could not load MCP servers from the database'),
       )
+      resync = setInterval(() => {
+        sync().catch((error: unknown) => logger.warn({ err: error }, 'could not reload MCP servers'))
+      }, options.resyncMs ?? 15_000)
+      resync.unref?.()
     },
     async stop() {
+      if (resync) clearInterval(resync)
+      resync = undefined
       await unsubscribe?.()
       unsubscribe = undefined
     },
