@@ -27,6 +27,7 @@ import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
 import { registerMcpRoutes } from './routes/mcp.ts'
+import { registerMcpServerRoutes } from './routes/mcp-servers.ts'
 import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
@@ -101,6 +102,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerPersonalConfigRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
+  registerMcpServerRoutes(app)
   registerOpenAIModelRoutes(app)
   registerOpenAIChatRoutes(app)
   registerMcpRoutes(app)

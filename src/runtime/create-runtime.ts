@@ -27,6 +27,7 @@ import { createExecutionTracker } from '../services/executions/create-execution-
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
+import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
 import {
   createNotificationService,
   deliveryJobKind,
@@ -202,6 +203,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
     mcp.start(config.mcp.servers)
+    const mcpServers = createMcpServerService({
+      configServers: config.mcp.servers,
+      store: storage.mcpServers,
+      clients: mcp,
+      secretBox,
+      bus: persistence.bus,
+      logger: logger.child({ component: 'mcp' }),
+    })
+    await mcpServers.start()
+    started.push(() => mcpServers.stop())
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
@@ -328,12 +339,14 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       security,
       secretBox,
       mcp,
+      mcpServers,
       dashboard,
       diagnostics,
       notices,
       async close(drainMs) {
         await schedules.stop()
         await executions.stop(drainMs)
+        await mcpServers.stop()
         await notifications.drain()
         await mcp.close()
         await agents.stop()

@@ -14,6 +14,7 @@ import type { DashboardService } from './dashboard-auth/create-dashboard-service
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
 import type { McpClients } from './mcp/create-mcp-clients.ts'
+import type { McpServerService } from './mcp/mcp-server-service.ts'
 import type { NotificationService } from './notifications/create-notification-service.ts'
 import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { ScheduleService } from './schedules/create-schedule-service.ts'
@@ -53,6 +54,8 @@ export interface GatewayRuntime {
   secretBox: SecretBox | undefined
   /** The MCP servers agents use as tool sources: connections, status and tools. */
   mcp: McpClients
+  /** MCP servers from gateway.yaml and the database, as the admin API and dashboard manage them. */
+  mcpServers: McpServerService
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */

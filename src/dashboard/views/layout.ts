@@ -18,6 +18,7 @@ const sections = [
   { key: 'conversations', label: 'Conversations', path: '/dashboard/conversations', admin: false },
   { key: 'notifications', label: 'Notifications', path: '/dashboard/notifications', admin: false },
   { key: 'analytics', label: 'Analytics', path: '/dashboard/analytics', admin: true },
+  { key: 'mcp', label: 'MCP servers', path: '/dashboard/mcp-servers', admin: true },
 ] as const
 
 export type SectionKey = (typeof sections)[number]['key']
