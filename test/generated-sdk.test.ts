@@ -122,6 +122,7 @@ describe('a TypeScript SDK generated with @hey-api/openapi-ts from /openapi.json
     expect(Object.keys(sdk).sort()).toEqual([
       'cancelExecution',
       'chatWithAgent',
+      'decideApproval',
       'deleteSession',
       'getAgent',
       'getExecution',
@@ -131,6 +132,7 @@ describe('a TypeScript SDK generated with @hey-api/openapi-ts from /openapi.json
       'getTool',
       'invokeAgent',
       'listAgents',
+      'listApprovals',
       'listExecutions',
       'listSessions',
       'listSkills',

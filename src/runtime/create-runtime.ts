@@ -16,6 +16,7 @@ import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
+import { createApprovalService } from '../services/executions/create-approval-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
@@ -192,6 +193,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       redact: options.redactor.redact,
     })
     started.push(() => executions.stop(0))
+    const approvals = createApprovalService({
+      store: storage.executions,
+      queue: persistence.queue,
+      bus: persistence.bus,
+      tools,
+      validator,
+      logger,
+    })
+    approvals.start()
+    started.push(async () => approvals.stop())
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
     return {
       config,
@@ -205,6 +216,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       agents,
       runner,
       executions,
+      approvals,
       bus: persistence.bus,
       audit: storage.audit,
       security,
@@ -213,6 +225,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       async close(drainMs) {
+        approvals.stop()
         await executions.stop(drainMs)
         await agents.stop()
         await tracker.stop()

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
-import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
+import type {
+  EngineEvent,
+  ExecutionResult,
+  ExecutionStatus,
+  PendingApproval,
+} from '../core/execution-types.ts'
 import { emptyUsage, statusOf } from '../core/execution-types.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
@@ -12,8 +17,10 @@ import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
+import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
+import { toJobIdentity } from './executions/job-identity.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
@@ -160,7 +167,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       onEvent: (event: EngineEvent) => void,
       journal: RunJournal | undefined,
     ) => Promise<RunAgentOutcome>,
-    extra: { sessionId: string | null; outputSchema: JsonSchema | null },
+    extra: { sessionId: string | null; outputSchema: JsonSchema | null; canPause: boolean },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const executionId = runOptions.execution?.id ?? newExecutionId()
     const tracking = await tracker.begin({
@@ -173,8 +180,9 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      // A queued run may be retried by another worker: it keeps a journal to replay from.
-      journal: runOptions.execution !== undefined,
+      // A queued run may be retried by another worker, and a run that may pause for approval
+      // resumes on one: both keep a journal to replay from.
+      journal: runOptions.execution !== undefined || extra.canPause,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
     const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
@@ -191,7 +199,13 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       throw error
     }
     const keptOpen = runOptions.execution?.keepOpenIf?.(outcome.result) ?? false
-    await tracking.end(outcome.result, { keepOpen: keptOpen })
+    const approval: PendingApproval | undefined = outcome.approval && {
+      ...outcome.approval,
+      requestedAt: Date.now(),
+      expiresAt: Date.now() + engine.config.guardrails.approvalTimeoutSeconds * 1000,
+      resumeAs: toJobIdentity(runOptions.viewer),
+    }
+    await tracking.end(outcome.result, { keepOpen: keptOpen, ...(approval ? { approval } : {}) })
     return { ...outcome, executionId, keptOpen }
   }
   const validateInput = new Map<string, ValidateFunction>()
@@ -228,6 +242,10 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     return agent
   }
 
+  /** Whether any tool the agent may call needs approval (its runs keep a journal to pause on). */
+  const needsApproval = (agent: AgentDefinition) =>
+    resolveAgentTools(agent, engine.workspace, engine.tools).some((tool) => tool.requireApproval)
+
   const timeoutFor = (agent: AgentDefinition, requested: number | undefined) =>
     requested ?? agent.guardrails.timeoutMs ?? engine.config.guardrails.timeoutMs
 
@@ -258,7 +276,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
             onEvent,
             journal,
           }),
-        { sessionId: null, outputSchema },
+        { sessionId: null, outputSchema, canPause: needsApproval(agent) },
       )
       return { executionId, agentId, status: statusOf(result.stopReason), result, keptOpen }
     },
@@ -295,7 +313,9 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               signal,
               onEvent,
             }),
-          { sessionId: id, outputSchema: null },
+          // A chat turn runs under its session's lock and cannot pause: approval-gated tools
+          // answer the model with an error instead of running.
+          { sessionId: id, outputSchema: null, canPause: false },
         )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0

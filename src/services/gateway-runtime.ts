@@ -11,6 +11,7 @@ import type { AgentRunner } from './agent-runner.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
+import type { ApprovalService } from './executions/create-approval-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
@@ -33,6 +34,8 @@ export interface GatewayRuntime {
   agents: AgentCatalog
   runner: AgentRunner
   executions: ExecutionService
+  /** Tool calls waiting for a human's approval. */
+  approvals: ApprovalService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity
