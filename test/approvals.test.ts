@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { systemViewer } from '../src/core/authorization.ts'
 import { readSse } from './support/read-sse.ts'
 import { type SpawnedGateway, spawnGateway, waitFor } from './support/spawn-gateway.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
@@ -12,7 +13,8 @@ const terminal = ['completed', 'failed', 'cancelled', 'timeout']
 const files = {
   'agents/payer/AGENT.md':
     '---\nexecution_mode: async\nmodel: mock:assistant\nskills: [paying]\n---\nPay when asked.\n',
-  'agents/payer-now/AGENT.md': '---\nmodel: mock:assistant\nskills: [paying]\n---\nPay when asked.\n',
+  'agents/payer-now/AGENT.md':
+    '---\nmodel: mock:assistant\nskills: [paying]\nnotifications:\n  on_approval:\n    - {channel: webhook, url: "http://127.0.0.1:9/approvers"}\n---\nPay when asked.\n',
   'agents/chatter/AGENT.md': '---\nmodel: mock:assistant\nskills: [paying]\n---\nPay when asked.\n',
   'skills/paying/SKILL.md': '---\ndescription: Paying\ntools: [pay]\n---\n',
   'tools/pay/TOOL.md':
@@ -160,6 +162,20 @@ describe('approval in one process', () => {
     const body = await readJson(response)
     expect(body.status).toBe('awaiting_approval')
     const runtime = t.gateway.internalRuntime
+    // The pause is a notification event, routed to the agent's on_approval targets.
+    const planned = await waitFor(async () => {
+      const { items } = await runtime.notifications.listVisible(
+        { executionId: body.execution_id, limit: 10, offset: 0 },
+        systemViewer,
+      )
+      return items.length > 0 ? items : undefined
+    })
+    expect(planned).toEqual([
+      expect.objectContaining({
+        event: 'execution.awaiting_approval',
+        target: 'http://127.0.0.1:9/approvers',
+      }),
+    ])
     expect(await runtime.approvals.expire(Date.now())).toEqual([])
     expect(await runtime.approvals.expire(Date.now() + 61_000)).toContain(body.execution_id)
     const record = await readJson(t.request(`/v1/executions/${body.execution_id}`))

@@ -27,8 +27,12 @@ describe('agentgw invoke', () => {
       { env },
     )
     const result = JSON.parse(stdout)
-    expect(result).toMatchObject({ agent_id: 'summarizer', status: 'completed', output: { priority: 'low' } })
-    expect(Object.keys(result.output).sort()).toEqual(['bullets', 'priority', 'title'])
+    expect(result).toMatchObject({
+      agent_id: 'summarizer',
+      status: 'completed',
+      result: { output: { priority: 'low' } },
+    })
+    expect(Object.keys(result.result.output).sort()).toEqual(['bullets', 'priority', 'title'])
   })
 
   it('exits 1 with the error code for an unknown agent or invalid input', async () => {

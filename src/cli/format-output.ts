@@ -84,10 +84,14 @@ function toCsv(rows: readonly Row[], columns: Required<OutputColumn>[]): string 
   return `${lines.join('\r\n')}\r\n`
 }
 
-/** Cells in a table stay on one line: control characters become spaces. */
+/** Cells in a table stay on one line: control characters become spaces; lists read `a, b`. */
 function tableCell(value: unknown): string {
+  const text =
+    Array.isArray(value) && value.every((item) => typeof item === 'string')
+      ? value.join(', ')
+      : cellText(value)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-  return cellText(value).replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ')
 }
 
 function truncate(text: string, width: number): string {

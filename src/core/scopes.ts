@@ -2,6 +2,7 @@
 export const scopes = [
   'agents:read',
   'agents:invoke',
+  'agents:configure',
   'executions:read',
   'executions:read_all',
   'executions:cancel',
@@ -12,6 +13,7 @@ export const scopes = [
   'schedules:read',
   'schedules:manage',
   'notifications:read',
+  'notifications:write',
   'admin',
 ] as const
 

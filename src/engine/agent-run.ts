@@ -27,9 +27,27 @@ export interface RunAgentRequest {
   /** Structured input, handed to workflows. */
   input: Readonly<Record<string, unknown>>
   outputSchema: JsonSchema | null
+  /**
+   * Extra instructions for this run — a schedule's `instructions`, the `system` messages of an
+   * OpenAI-style request — added to the system prompt after the agent's own layers. Never stored
+   * with a session.
+   */
+  instructions?: string | null | undefined
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']
+  /**
+   * The user's setup of a personal agent: its instructions go into the prompt as a delimited
+   * section, its values (secrets included) only to tools as `context.userConfig`.
+   */
+  personal?:
+    | {
+        values: Readonly<Record<string, unknown>>
+        instructions: string | null
+        /** The sensitive values as text, removed from tool errors like configured secrets. */
+        secretTexts: readonly string[]
+      }
+    | undefined
   /** Overall time limit of the run. */
   timeoutMs: number
   /** Aborting it cancels the run cooperatively. */

@@ -45,6 +45,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     executionId: request.executionId,
     sessionId: request.sessionId,
     principal: request.principal,
+    userConfig: request.personal?.values,
     config: deps.config.context,
     logger: deps.logger,
     signal: run.signal,
@@ -54,7 +55,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     maxParallel: deps.config.guardrails.maxParallelToolCalls,
     maxResultBytes: deps.config.guardrails.maxToolResultBytes,
     onEvent: run.emit,
-    redact: deps.redact,
+    redact: redactWithUserSecrets(deps.redact, request.personal?.secretTexts ?? []),
     journal: stepJournal(run, stepNumber),
   })
   for (const call of refused) {
@@ -104,4 +105,11 @@ function stepJournal(run: AgentRun, step: number): ToolCallJournal | undefined {
     },
     finished: (result) => journal.record({ kind: 'tool_result', step, result }),
   }
+}
+
+/** The gateway's redaction, plus the user's own secrets of a personal agent. */
+function redactWithUserSecrets(redact: (text: string) => string, secrets: readonly string[]) {
+  if (secrets.length === 0) return redact
+  return (text: string) =>
+    secrets.reduce((result, secret) => result.replaceAll(secret, '[redacted]'), redact(text))
 }

@@ -86,6 +86,8 @@ function prepareRun(
       workspace: deps.workspace,
       skills: toolset.skills,
       outputSchema: request.outputSchema,
+      instructions: request.instructions ?? null,
+      userInstructions: request.personal?.instructions,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,
@@ -134,6 +136,8 @@ async function runWithin(
     message: request.userMessage,
     executionId: request.executionId,
   })
+  // A server still making its first connection is waited for (bounded by its connection timeout).
+  if (agent.mcpServers.length > 0) await deps.mcp?.ready(agent.mcpServers)
   const run = prepareRun(deps, request, timeoutSignal, state)
   if (run.replay.modelCalls.size > 0) {
     run.emit({

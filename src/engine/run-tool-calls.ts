@@ -43,6 +43,7 @@ export interface ToolRunContext {
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']
+  userConfig: ToolContext['userConfig']
   config: Readonly<Record<string, unknown>>
   logger: Logger
   /** The run's signal; when it aborts, tool calls stop and the run ends. */
@@ -160,6 +161,7 @@ export async function runToolCalls(
         signal,
         config: context.config,
         principal: context.principal,
+        userConfig: context.userConfig,
         captureOutput(stream, text) {
           logs[stream] = (logs[stream] ?? '') + text
         },

@@ -5,8 +5,8 @@ import { idPattern } from '../core/workspace/schemas.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
+import { toAgentInfo } from '../http/workspace-wire.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
-import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
 
 const JsonSchemaObject = z
   .record(z.string(), z.unknown())
@@ -47,32 +47,6 @@ export async function requireAgent(runtime: GatewayRuntime, id: string): Promise
   const agent = idPattern.test(id) ? await runtime.agents.get(id) : undefined
   if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${id}" not found.` })
   return agent
-}
-
-/** The API's view of an agent; pass the definition from `runtime.agents` so overrides show. */
-export function toAgentInfo(
-  agent: AgentDefinition,
-  runtime: GatewayRuntime,
-): z.infer<typeof AgentInfoSchema> {
-  return {
-    id: agent.id,
-    display_name: agent.displayName,
-    description: agent.description || `Agent: ${agent.id}`,
-    tags: agent.tags,
-    version: agent.version,
-    enabled: agent.enabled,
-    skills: agent.skills,
-    tools: resolveAgentTools(agent, runtime.workspace, runtime.tools).map((tool) => tool.name),
-    model: agent.model.name ?? runtime.config.model.default,
-    execution_mode: agent.executionMode,
-    scope: agent.scope,
-    schedules: agent.schedules.map((schedule) => schedule.name),
-    input_schema: agent.inputSchema,
-    output_schema: agent.outputSchema,
-    retrievers: agent.retrievers,
-    context_file_count: agent.contextFiles.length,
-    memory_enabled: agent.memory.enabled,
-  }
 }
 
 const listAgentsRoute = defineRoute(

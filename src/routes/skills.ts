@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { GatewayError } from '../core/errors.ts'
-import type { SkillDefinition } from '../core/workspace/model.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
+import { toSkillInfo } from '../http/workspace-wire.ts'
 
 const SkillInfoSchema = z
   .object({
@@ -15,17 +15,6 @@ const SkillInfoSchema = z
     step_count: z.number().int(),
   })
   .openapi('SkillInfo')
-
-function toSkillInfo(skill: SkillDefinition): z.infer<typeof SkillInfoSchema> {
-  return {
-    id: skill.id,
-    name: skill.name,
-    description: skill.description,
-    tools: skill.tools,
-    has_workflow: skill.steps !== null,
-    step_count: skill.steps?.length ?? 0,
-  }
-}
 
 const listSkillsRoute = defineRoute(
   { id: 'skills.list', surface: 'api', scopes: ['agents:read'] },

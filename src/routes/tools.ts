@@ -3,7 +3,7 @@ import { GatewayError } from '../core/errors.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
-import type { RegisteredTool } from '../tools/tool-types.ts'
+import { toToolInfo } from '../http/workspace-wire.ts'
 
 const ToolInfoSchema = z
   .object({
@@ -19,19 +19,6 @@ const ToolInfoSchema = z
     }),
   })
   .openapi('ToolInfo')
-
-function toToolInfo(tool: RegisteredTool): z.infer<typeof ToolInfoSchema> {
-  return {
-    name: tool.name,
-    description: tool.description,
-    source: tool.source,
-    parameters: tool.parameters,
-    allowed_agents: tool.allowedAgents ? [...tool.allowedAgents] : null,
-    require_approval: tool.requireApproval,
-    idempotent: tool.idempotent,
-    on_interrupted: tool.onInterrupted,
-  }
-}
 
 const listToolsRoute = defineRoute(
   { id: 'tools.list', surface: 'api', scopes: ['agents:read'] },

@@ -3,6 +3,8 @@ import { ConfigError, formatConfigIssue } from '../../core/errors.ts'
 import { createSilentLogger } from '../../core/logger.ts'
 import type { Diagnostic } from '../../core/workspace/model.ts'
 import { Gateway } from '../../gateway.ts'
+import type { GatewayOptions } from '../../gateway-options.ts'
+import { requireWorkspaceFolder } from '../workspace-folder.ts'
 
 export interface CheckOptions {
   workspace: string
@@ -24,22 +26,39 @@ export async function runCheck(
   options: CheckOptions,
   write: Write = (text) => process.stdout.write(text),
 ): Promise<number> {
-  let gateway: Gateway
-  try {
-    gateway = new Gateway({
+  requireWorkspaceFolder(options.workspace)
+  const open = async (configFile: string | false | undefined, overrides: GatewayOptions) => {
+    const gateway = new Gateway({
+      ...overrides,
       workspace: options.workspace,
-      ...(options.config ? { configFile: options.config } : {}),
+      ...(configFile !== undefined ? { configFile } : {}),
       // Checking must not touch the database or consume jobs.
       persistence: { enabled: false },
       queue: { runWorkers: false },
+      scheduler: { enabled: false },
       logger: createSilentLogger(),
     })
     await gateway.start()
+    return gateway
+  }
+  let gateway: Gateway
+  let configErrors = 0
+  try {
+    gateway = await open(options.config, {})
   } catch (error) {
     if (!ConfigError.isInstance(error)) throw error
     write(`${pc.red('[x]')} configuration\n`)
     for (const issue of error.issues) write(`    ${pc.red('[x]')} ${formatConfigIssue(issue)}\n`)
-    return 1
+    configErrors = Math.max(1, error.issues.length)
+    // Still check the workspace, on the defaults, so one run reports every problem.
+    try {
+      gateway = await open(false, { auth: { mode: 'none' } })
+    } catch (second) {
+      if (!ConfigError.isInstance(second)) throw second
+      for (const issue of second.issues) write(`    ${pc.red('[x]')} ${formatConfigIssue(issue)}\n`)
+      write(`\n${pc.red(`${configErrors + second.issues.length} error(s)`)}\n`)
+      return 1
+    }
   }
   const { diagnostics } = gateway
   const { workspace, tools, models, config } = gateway.internalRuntime
@@ -116,8 +135,8 @@ export async function runCheck(
       label: tools.get(id) ? `${id}${handlerOf(id)}` : `${id} ${pc.dim('(not loaded)')}`,
     })),
   )
-  const errors = diagnostics.filter((item) => item.severity === 'error').length
-  const warnings = diagnostics.length - errors
+  const errors = diagnostics.filter((item) => item.severity === 'error').length + configErrors
+  const warnings = diagnostics.length + configErrors - errors
   write(`\n${errors > 0 ? pc.red(`${errors} error(s)`) : pc.green('no errors')}, ${warnings} warning(s)\n`)
   return errors > 0 ? 1 : 0
 }

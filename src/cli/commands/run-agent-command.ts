@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises'
 import pc from 'picocolors'
 import { Gateway } from '../../gateway.ts'
-import { toUsageWire } from '../../http/run-wire.ts'
+import { toRunBody } from '../../http/run-wire.ts'
 import { createLogger } from '../../runtime/create-logger.ts'
-import { type StreamFrame, toRunUsage } from '../../services/run-stream.ts'
+import type { StreamFrame } from '../../services/run-stream.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
 
 export interface AgentCommandOptions {
@@ -39,6 +39,11 @@ function parseInput(text: string | undefined): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new Error('--input must be a JSON object')
   return value as Record<string, unknown>
+}
+
+/** The one line a failed run prints on stderr: `run failed: <code> <message>`. */
+export function failureLine(status: string, code: string | undefined, message: string | undefined): string {
+  return `${pc.red(`run ${status}:`)} ${code ?? 'run_failed'}${message ? ` ${message.split('\n')[0]}` : ''}`
 }
 
 /** Writes a stream's frames for a person: tokens as they come, tool activity dimmed. */
@@ -80,43 +85,40 @@ export async function runInvokeCommand(
     const input = parseInput(options.input)
     if (options.format === 'json') {
       const outcome = await gateway.invoke(agentId, message, { input, timeoutMs: options.timeout })
-      process.stdout.write(
-        `${JSON.stringify(
-          {
-            execution_id: outcome.executionId,
-            agent_id: outcome.agentId,
-            status: outcome.status,
-            stop_reason: outcome.result.stopReason,
-            output: outcome.result.output,
-            validation_errors: outcome.result.validationErrors,
-            error: outcome.result.error,
-            usage: toUsageWire(toRunUsage(outcome.result)),
-            duration_ms: outcome.result.durationMs,
-          },
-          null,
-          2,
-        )}\n`,
-      )
-      return outcome.status === 'completed' ? 0 : 1
+      // The same body as `POST /v1/agents/{id}/invoke`.
+      process.stdout.write(`${JSON.stringify(toRunBody(outcome), null, 2)}\n`)
+      if (outcome.status === 'completed') return 0
+      const error = outcome.result.error
+      process.stderr.write(`${failureLine(outcome.status, error?.code, error?.message)}\n`)
+      return 1
     }
     let status = 'failed'
+    let failure: { code: string; message: string } | undefined
     for await (const frame of gateway.stream(agentId, message, {
       mode: 'invoke',
       input,
       timeoutMs: options.timeout,
     })) {
+      if (frame.event === 'error') {
+        // Reported once, after the run, as the single error line.
+        failure = { code: frame.data.code, message: frame.data.message }
+        continue
+      }
       renderFrame(frame)
       if (frame.event === 'done') {
         status = frame.data.status
         const output = frame.data.result?.output
-        if (output !== undefined && typeof output !== 'string')
+        if (output !== undefined && output !== null && typeof output !== 'string')
           process.stdout.write(`\n${JSON.stringify(output, null, 2)}`)
-        process.stdout.write(
-          `\n${pc.dim(`— ${status}${frame.data.usage ? `, ${frame.data.usage.durationMs} ms` : ''}`)}\n`,
-        )
+        if (status === 'completed')
+          process.stdout.write(
+            `\n${pc.dim(`— ${status}${frame.data.usage ? `, ${frame.data.usage.durationMs} ms` : ''}`)}\n`,
+          )
       }
     }
-    return status === 'completed' ? 0 : 1
+    if (status === 'completed') return 0
+    process.stderr.write(`${failureLine(status, failure?.code, failure?.message)}\n`)
+    return 1
   } finally {
     await gateway.stop()
   }

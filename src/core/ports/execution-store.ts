@@ -22,6 +22,20 @@ export interface ExecutionRecord {
     outputSchema?: Record<string, unknown> | null | undefined
     /** Run by a queue worker (the queue redelivers it when its worker dies). */
     queued?: boolean | undefined
+    /**
+     * For a queued execution, who submitted it as its job carries it, so the job can be
+     * scheduled again from this record alone when the queue lost it.
+     */
+    submittedBy?: Record<string, unknown> | undefined
+    /** What started it when not an API call: a schedule's tick or a manual trigger of one. */
+    trigger?: 'schedule' | 'manual' | undefined
+    /** The schedule behind a `schedule` or `manual` run. */
+    scheduleId?: string | undefined
+    scheduleName?: string | undefined
+    /** The schedule's `notify` setting, for notification routing. */
+    notify?: Record<string, unknown> | null | undefined
+    /** The schedule's `instructions`, added to the system prompt of the run. */
+    instructions?: string | null | undefined
   }
   result: { output: unknown; rawText: string; stopReason: string; validationErrors: unknown } | null
   error: RunError | null

@@ -43,6 +43,7 @@ export interface AgentDefinition {
     onComplete: NotificationTargetDefinition[]
     onError: NotificationTargetDefinition[]
     onTimeout: NotificationTargetDefinition[]
+    onApproval: NotificationTargetDefinition[]
   }
   inputSchema: JsonSchema | null
   outputSchema: JsonSchema | null

@@ -15,7 +15,8 @@ export const executionChannel = (id: string) => `execution:${id}`
 export const cancelChannel = 'executions:cancel'
 
 /** How often a running execution records that it is alive. */
-export const heartbeatMs = 15_000
+/** How often a running execution says it is alive, by default (a third of the default lease). */
+export const heartbeatMs = 3_000
 
 /** Step payloads are cut to this many characters of JSON, to keep traces small. */
 const maxStepDataChars = 2048
@@ -144,6 +145,8 @@ export interface CreateExecutionTrackerOptions {
   logger: Logger
   /** How often a running execution checks storage for a cancel request the bus may have missed. */
   cancelPollMs?: number
+  /** How often a running execution renews its heartbeat. @default heartbeatMs */
+  heartbeatMs?: number | undefined
 }
 
 /**
@@ -221,7 +224,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
       // A heartbeat, so the reaper can tell a long run from one whose process died.
       const heartbeat = setInterval(() => {
         store.touch(run.executionId, Date.now()).catch(() => undefined)
-      }, heartbeatMs)
+      }, options.heartbeatMs ?? heartbeatMs)
       heartbeat.unref?.()
 
       // Steps are written in order, one batch after the other.
@@ -269,18 +272,9 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
               Date.now(),
             )
             if (paused) {
-              const { toolName, callId, expiresAt } = endOptions.approval
+              // Notifications hear of it from the store (`execution.awaiting_approval`).
+              const { toolName } = endOptions.approval
               publish(run.executionId, { type: 'status', status: 'awaiting_approval' })
-              // The lifecycle event notifications route: which call waits, and until when.
-              publish(run.executionId, {
-                type: 'lifecycle',
-                event: 'execution.awaiting_approval',
-                executionId: run.executionId,
-                agentId: run.agentId,
-                toolName,
-                callId,
-                expiresAt,
-              })
               logger.info({ executionId: run.executionId, tool: toolName }, 'execution awaits approval')
             }
             return
