@@ -16,6 +16,11 @@ const files = {
   'agents/payer-now/AGENT.md':
     '---\nmodel: mock:assistant\nskills: [paying]\nnotifications:\n  on_approval:\n    - {channel: webhook, url: "http://127.0.0.1:9/approvers"}\n---\nPay when asked.\n',
   'agents/chatter/AGENT.md': '---\nmodel: mock:assistant\nskills: [paying]\n---\nPay when asked.\n',
+  // The tool itself needs no approval; the agent's own policy asks for it.
+  'agents/cautious/AGENT.md':
+    '---\nmodel: mock:assistant\ntools: [lookup]\nrequire_approval: [lookup]\n---\nLook things up.\n',
+  'tools/lookup/TOOL.md': '---\ndescription: Look up the invoice\nparameters:\n  id: {type: string}\n---\n',
+  'tools/lookup/handler.mjs': 'export const handle = () => ({ found: true })\n',
   'skills/paying/SKILL.md': '---\ndescription: Paying\ntools: [pay]\n---\n',
   'tools/pay/TOOL.md':
     '---\ndescription: Pay the invoice\nparameters:\n  amount: {type: integer, required: true}\npermissions:\n  require_approval: true\n---\n',
@@ -186,6 +191,18 @@ describe('approval in one process', () => {
       body: JSON.stringify({ decision: 'approve' }),
     })
     expect(late.status).toBe(409)
+  })
+
+  it("pauses on a tool the agent's own require_approval lists", async () => {
+    const response = await t.request('/v1/agents/cautious/invoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'look up the invoice please' }),
+    })
+    const body = await readJson(response)
+    expect(body).toMatchObject({ status: 'awaiting_approval' })
+    const record = await readJson(t.request(`/v1/executions/${body.execution_id}`))
+    expect(record.pending_approval).toMatchObject({ tool_name: 'lookup' })
   })
 
   it('never runs an approval-gated tool in a chat turn, which cannot pause', async () => {

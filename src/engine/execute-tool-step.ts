@@ -1,4 +1,5 @@
 import type { ToolCall } from '../core/execution-types.ts'
+import { toolNeedsApproval } from '../tools/resolve-agent-tools.ts'
 import type { AgentRun, RunState } from './agent-run.ts'
 import { ApprovalRequiredError, rejectionMessage } from './approval-gate.ts'
 import type { ModelCallResult } from './call-model.ts'
@@ -57,6 +58,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     onEvent: run.emit,
     redact: redactWithUserSecrets(deps.redact, request.personal?.secretTexts ?? []),
     journal: stepJournal(run, stepNumber),
+    needsApproval: (tool) => toolNeedsApproval(tool, request.agent),
   })
   for (const call of refused) {
     results.push({
@@ -80,7 +82,7 @@ function stepJournal(run: AgentRun, step: number): ToolCallJournal | undefined {
     async starting(callId, tool, args) {
       const key = toolKey(step, callId)
       let approved = args
-      if (tool.requireApproval) {
+      if (toolNeedsApproval(tool, run.request.agent)) {
         const decision = run.replay.approvals.get(key)
         if (!decision) {
           run.emit({ type: 'approval_required', callId, name: tool.name, arguments: args })

@@ -56,6 +56,8 @@ export interface ToolRunContext {
   onEvent: (event: EngineEvent) => void
   /** Removes configured secrets from error text (a handler's error may quote a credential). */
   redact: (text: string) => string
+  /** Whether a call of this tool waits for approval (the agent's policy too); default: the tool's. */
+  needsApproval?: ((tool: RegisteredTool) => boolean) | undefined
   /** Replay and recording of the calls; absent for workflow steps (their tool is recorded whole). */
   journal?: ToolCallJournal | undefined
 }
@@ -138,7 +140,7 @@ export async function runToolCalls(
         throw new ToolFailure(`invalid arguments: ${list}. Fix them and call the tool again.`)
       }
       if (context.journal) args = await context.journal.starting(call.id, tool, args)
-      else if (tool.requireApproval) {
+      else if (context.needsApproval?.(tool) ?? tool.requireApproval) {
         // Never run an approval-gated tool unapproved: without a journal the run cannot pause.
         throw new ToolFailure(
           `the tool "${tool.name}" needs a human's approval, which this run cannot wait for (only invoke runs can pause for approval)`,

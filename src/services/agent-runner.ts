@@ -18,7 +18,7 @@ import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
-import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
+import { resolveAgentTools, toolNeedsApproval } from '../tools/resolve-agent-tools.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
 import { toJobIdentity } from './executions/job-identity.ts'
@@ -281,7 +281,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
   /** Whether any tool the agent may call needs approval (its runs keep a journal to pause on). */
   const needsApproval = (agent: AgentDefinition) =>
-    resolveAgentTools(agent, engine.workspace, engine.tools).some((tool) => tool.requireApproval)
+    resolveAgentTools(agent, engine.workspace, engine.tools).some((tool) => toolNeedsApproval(tool, agent))
 
   const timeoutFor = (agent: AgentDefinition, requested: number | undefined) =>
     requested ?? agent.guardrails.timeoutMs ?? engine.config.guardrails.timeoutMs

@@ -130,6 +130,7 @@ async function loadAgent(
     scope: data.scope,
     setupSchema: data.setupSchema,
     delegatesTo: data.delegatesTo,
+    requireApproval: data.requireApproval,
     retrievers: data.retrievers,
     memory: data.memory,
     mcpServers: data.mcpServers,
