@@ -30,12 +30,14 @@ import {
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
+import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
 import { checkAgentModels } from './check-agent-models.ts'
+import { checkNotificationTargets } from './check-notification-targets.ts'
 import { createPersistence } from './create-persistence.ts'
 
 export interface CreateRuntimeOptions {
@@ -95,6 +97,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
   const checked = checkAgentModels(loaded.agents, config.model, models, 'gateway.yaml')
   diagnostics.push(...checked.diagnostics)
+  diagnostics.push(...checkNotificationTargets(checked.agents, config.notifications))
   const workspace = { ...loaded, agents: checked.agents }
 
   const mockAgents: string[] = []
@@ -183,6 +186,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       queue: persistence.queue,
       executions: storage.executions,
       agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      // A schedule's `notify`, recorded on the runs it starts, adds to the agent's targets.
+      extraTargets: scheduleNotifyTargets,
       logger,
     })
     // Every terminal transition of an execution reaches the notifications, once.

@@ -17,6 +17,7 @@ const sections = [
   { key: 'executions', label: 'Executions', path: '/dashboard/executions', admin: false },
   { key: 'approvals', label: 'Approvals', path: '/dashboard/approvals', admin: false },
   { key: 'conversations', label: 'Conversations', path: '/dashboard/conversations', admin: false },
+  { key: 'notifications', label: 'Notifications', path: '/dashboard/notifications', admin: false },
   { key: 'analytics', label: 'Analytics', path: '/dashboard/analytics', admin: true },
 ] as const
 
