@@ -20,6 +20,7 @@ import { securityHeaders } from './http/middleware/security-headers.ts'
 import type { RouteTable } from './http/route-table.ts'
 import { sseErrorResponse, wantsEventStream } from './http/stream-run-response.ts'
 import { registerAgentRoutes } from './routes/agents.ts'
+import { registerApprovalRoutes } from './routes/approvals.ts'
 import { registerChatRoutes } from './routes/chat.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { registerExecutionEventRoutes } from './routes/execution-events.ts'
@@ -95,6 +96,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerInvokeRoutes(app)
   registerChatRoutes(app)
   registerExecutionRoutes(app)
+  registerApprovalRoutes(app)
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
   registerScheduleRoutes(app)

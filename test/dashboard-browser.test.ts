@@ -58,6 +58,13 @@ You summarise mail.
     '---\ndescription: Tells a webhook when it is done\nmodel: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: ops}\n---\nAnswer.\n',
   'tools/lookup-city/handler.mjs':
     'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
+  // A tool that waits for a human's approval, for the approvals inbox.
+  'agents/payer/AGENT.md':
+    '---\ndescription: Pays invoices\nskills: [paying]\nmodel: mock:assistant\n---\nPay.\n',
+  'skills/paying/SKILL.md': '---\ndescription: Paying\ntools: [pay]\n---\n',
+  'tools/pay/TOOL.md':
+    '---\ndescription: Pay the invoice\nparameters:\n  amount: {type: integer, required: true}\npermissions:\n  require_approval: true\n---\n',
+  'tools/pay/handler.mjs': 'export const handle = ({ amount }) => ({ paid: amount })\n',
 }
 
 interface Mode {
@@ -472,6 +479,44 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: the admin approves a paused run with edited arguments from the approvals inbox`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const paused = await gateway.invoke('payer', 'pay the invoice please')
+        expect(paused.status).toBe('awaiting_approval')
+        // A second one stays pending, so the prefix crawler sees an inbox with a form in it.
+        expect((await gateway.invoke('payer', 'pay the invoice please')).status).toBe('awaiting_approval')
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/approvals"]').click()
+          await page.waitForURL(`${dashboard}/approvals`)
+          const item = page.locator(`[data-testid="approval"][data-execution="${paused.executionId}"]`)
+          await item.waitFor()
+          expect(await item.getByTestId('approval-tool').textContent()).toBe('pay')
+          await browser.screenshot(`${name}-7-approvals`)
+          await item.getByTestId('approval-arguments').fill('{"amount": 7}')
+          await item.getByTestId('approve').click()
+          await page.waitForURL(`${dashboard}/approvals`)
+          await expect.poll(() => item.count()).toBe(0)
+          // The run resumes on a worker and calls the tool with the edited arguments.
+          const store = gateway.internalRuntime.executions.store
+          await expect
+            .poll(async () => (await store.get(paused.executionId))?.status, { timeout: 20_000 })
+            .toBe('completed')
+          expect(JSON.stringify((await store.get(paused.executionId))?.result?.output)).toContain('paid')
+          const steps = await store.listSteps(paused.executionId)
+          expect(steps.find((step) => step.type === 'tool_result')?.data).toMatchObject({
+            output: { paid: 7 },
+          })
+        } finally {
+          await browser.close()
+        }
+      })
+
       it(`${name}: every dashboard page an admin can reach stays under the public prefix and on this origin`, async () => {
         const { origin, prefix } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -538,7 +583,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
               else if (
-                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$/.test(
+                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/decide$/.test(
                   url.pathname,
                 )
               ) {

@@ -100,8 +100,20 @@ export function canChange(viewer: Viewer, ownerId: string | null): boolean {
   return owns(viewer, ownerId) || changesEverything(viewer)
 }
 
+/** Scopes that let a principal decide any owner's pending tool-call approvals. */
+const approveEverythingScopes: readonly string[] = ['*', 'admin', 'executions:approve']
+
+/**
+ * Whether the viewer may decide (approve, reject, edit) pending tool calls — of every owner: an
+ * approver is someone other than the run's owner. Reading the rest of the execution still
+ * follows `canSee`.
+ */
+export function canApprove(viewer: Viewer): boolean {
+  return viewer.kind === 'system' || holdsAny(viewer, approveEverythingScopes)
+}
+
 /** What a viewer wants to do with an owned resource. */
-export type Access = 'read' | 'change'
+export type Access = 'read' | 'change' | 'approve'
 
 /**
  * The answer for one resource: `hidden` when the viewer may not see it — answered like a
@@ -111,7 +123,9 @@ export type Access = 'read' | 'change'
 export type AccessDecision = 'allowed' | 'hidden' | 'forbidden'
 
 export function decideAccess(viewer: Viewer, ownerId: string | null, access: Access): AccessDecision {
+  if (access === 'approve' && canApprove(viewer)) return 'allowed'
   if (!canSee(viewer, ownerId)) return 'hidden'
+  if (access === 'approve') return 'forbidden'
   if (access === 'read' || canChange(viewer, ownerId)) return 'allowed'
   return 'forbidden'
 }
@@ -124,6 +138,11 @@ export type ListScope =
   | { readonly kind: 'everyone' }
   | { readonly kind: 'owner'; readonly ownerId: string }
   | { readonly kind: 'nothing' }
+
+/** Which owners' pending approvals a list shows: approvers see everyone's, others their own. */
+export function approvalListScope(viewer: Viewer): ListScope {
+  return canApprove(viewer) ? { kind: 'everyone' } : listScope(viewer)
+}
 
 export function listScope(viewer: Viewer): ListScope {
   if (seesEverything(viewer)) return { kind: 'everyone' }

@@ -6,6 +6,8 @@ export const scopes = [
   'executions:read',
   'executions:read_all',
   'executions:cancel',
+  /** Decide tool calls waiting for approval, of any owner. */
+  'executions:approve',
   'sessions:read',
   'sessions:manage',
   'schedules:read',

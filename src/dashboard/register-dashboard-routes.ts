@@ -5,6 +5,7 @@ import { url } from '../http/url.ts'
 import { addDashboardRoute } from './dashboard-route.ts'
 import { registerAgentsRoutes } from './routes/agents-routes.ts'
 import { registerAnalyticsRoutes } from './routes/analytics-routes.ts'
+import { registerApprovalsRoutes } from './routes/approvals-routes.ts'
 import { registerChatRoutes } from './routes/chat-routes.ts'
 import { registerConversationsRoutes } from './routes/conversations-routes.ts'
 import { registerExecutionsRoutes } from './routes/executions-routes.ts'
@@ -35,6 +36,7 @@ export function registerDashboardRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
   registerSetupRoutes(app, table)
   registerChatRoutes(app, table)
   registerExecutionsRoutes(app, table)
+  registerApprovalsRoutes(app, table)
   registerConversationsRoutes(app, table)
   registerNotificationsRoutes(app, table)
   registerAnalyticsRoutes(app, table)

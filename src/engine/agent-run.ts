@@ -12,6 +12,7 @@ import { emptyUsage } from '../core/execution-types.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
+import type { ApprovalRequest } from './approval-gate.ts'
 import type { ModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import type { Replay, RunJournal } from './run-replay.ts'
@@ -80,6 +81,8 @@ export interface RunAgentRequest {
 /** What a run produced. */
 export interface RunAgentOutcome {
   result: ExecutionResult
+  /** The call a run stopped with `awaiting_approval` waits on. */
+  approval?: ApprovalRequest | undefined
   /** The messages this turn added (user, assistant, tool), safe to append to a session. */
   messages: ChatMessage[]
 }
@@ -129,6 +132,8 @@ export interface RunState {
 export interface RunStop {
   stopReason: StopReason
   runError: RunError | null
+  /** The call the run paused on (`awaiting_approval`). */
+  approval?: ApprovalRequest | undefined
 }
 
 /** The state before the first step: only the user's message. */

@@ -10,6 +10,7 @@ import {
   type RunStop,
 } from './agent-run.ts'
 import { agentToolset } from './agent-toolset.ts'
+import { ApprovalRequiredError } from './approval-gate.ts'
 import { assembleSystemPrompt } from './assemble-system-prompt.ts'
 import { createModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
@@ -183,7 +184,10 @@ async function runWithin(
   try {
     stop = stoppedEarly ?? (await runSteps(run, state))
   } catch (error) {
-    stop = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
+    stop =
+      error instanceof ApprovalRequiredError
+        ? { stopReason: 'awaiting_approval', runError: null, approval: error.request }
+        : classifyFailure(error, request.signal, timeoutSignal, deps.redact)
     if (stop.runError?.code === 'execution_error') {
       deps.logger.warn({ err: error, agent: agent.id, executionId: request.executionId }, 'run failed')
     }
@@ -204,5 +208,9 @@ async function runWithin(
     result,
     durationMs: result.durationMs,
   })
-  return { result, messages: closeDanglingToolCalls(state.messages) }
+  return {
+    result,
+    messages: closeDanglingToolCalls(state.messages),
+    ...(stop.approval ? { approval: stop.approval } : {}),
+  }
 }

@@ -38,6 +38,16 @@ export const ExecutionSchema = z
     started_at: TimestampSchema.nullable(),
     completed_at: TimestampSchema.nullable(),
     cancel_requested_at: TimestampSchema.nullable(),
+    pending_approval: z
+      .object({
+        call_id: z.string(),
+        tool_name: z.string(),
+        arguments: z.record(z.string(), z.unknown()),
+        requested_at: TimestampSchema,
+        expires_at: TimestampSchema,
+      })
+      .nullable()
+      .openapi({ description: 'The tool call an `awaiting_approval` execution waits on; `null` otherwise.' }),
     events_url: z.string().openapi({ description: 'Server-sent events of this execution (prefixed path).' }),
   })
   .openapi('Execution')
@@ -100,6 +110,16 @@ export function toExecutionBody(record: ExecutionRecord, eventsUrl: string): z.i
     started_at: toTimestamp(record.startedAt),
     completed_at: toTimestamp(record.completedAt),
     cancel_requested_at: toTimestamp(record.cancelRequestedAt),
+    pending_approval:
+      record.status === 'awaiting_approval' && record.pendingApproval
+        ? {
+            call_id: record.pendingApproval.callId,
+            tool_name: record.pendingApproval.toolName,
+            arguments: record.pendingApproval.arguments,
+            requested_at: toTimestamp(record.pendingApproval.requestedAt),
+            expires_at: toTimestamp(record.pendingApproval.expiresAt),
+          }
+        : null,
     events_url: eventsUrl,
   }
 }

@@ -22,6 +22,7 @@ import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
+import { createApprovalService } from '../services/executions/create-approval-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
@@ -306,6 +307,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       store: storage.idempotencyKeys ?? createMemoryIdempotencyStore(),
       windowMs: config.persistence.idempotencyWindowSeconds * 1000,
     })
+    const approvals = createApprovalService({
+      store: storage.executions,
+      queue: persistence.queue,
+      bus: persistence.bus,
+      tools,
+      validator,
+      logger,
+    })
+    approvals.start()
+    started.push(async () => approvals.stop())
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
     const schedules = createScheduleService({
       store: storage.schedules,
@@ -331,6 +342,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       personalConfigs,
       runner,
       executions,
+      approvals,
       idempotency,
       schedules,
       notifications,
@@ -344,6 +356,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       async close(drainMs) {
+        approvals.stop()
         await schedules.stop()
         await executions.stop(drainMs)
         await mcpServers.stop()

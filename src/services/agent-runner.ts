@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
-import type { ChatMessage, EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
-import { addUsage, emptyUsage, statusOf, type Usage } from '../core/execution-types.ts'
+import {
+  addUsage,
+  type ChatMessage,
+  type EngineEvent,
+  type ExecutionResult,
+  type ExecutionStatus,
+  emptyUsage,
+  type PendingApproval,
+  statusOf,
+  type Usage,
+} from '../core/execution-types.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
@@ -13,8 +22,10 @@ import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
+import { resolveAgentTools, toolNeedsApproval } from '../tools/resolve-agent-tools.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionLineage, ExecutionTracker } from './executions/create-execution-tracker.ts'
+import { toJobIdentity } from './executions/job-identity.ts'
 import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -195,6 +206,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     extra: {
       sessionId: string | null
       outputSchema: JsonSchema | null
+      /** The run may pause for approval, so it keeps a journal to resume from. */
+      canPause: boolean
       lineage?: ExecutionLineage | undefined
     },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
@@ -210,8 +223,9 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      // A queued run may be retried by another worker: it keeps a journal to replay from.
-      journal: runOptions.execution !== undefined,
+      // A queued run may be retried by another worker, and a run that may pause for approval
+      // resumes on one: both keep a journal to replay from.
+      journal: runOptions.execution !== undefined || extra.canPause,
       lineage,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
@@ -244,9 +258,15 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       throw error
     }
     const keptOpen = runOptions.execution?.keepOpenIf?.(outcome.result) ?? false
+    const approval: PendingApproval | undefined = outcome.approval && {
+      ...outcome.approval,
+      requestedAt: Date.now(),
+      expiresAt: Date.now() + engine.config.guardrails.approvalTimeoutSeconds * 1000,
+      resumeAs: toJobIdentity(runOptions.viewer),
+    }
     // The record keeps this run's own usage (so sums over executions count each call once);
     // the caller gets the workflow's total.
-    await tracking.end(outcome.result, { keepOpen: keptOpen })
+    await tracking.end(outcome.result, { keepOpen: keptOpen, ...(approval ? { approval } : {}) })
     const usage = childUsage.reduce(addUsage, outcome.result.usage)
     return { ...outcome, result: { ...outcome.result, usage }, executionId, keptOpen }
   }
@@ -328,6 +348,10 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     return agent
   }
 
+  /** Whether any tool the agent may call needs approval (its runs keep a journal to pause on). */
+  const needsApproval = (agent: AgentDefinition) =>
+    resolveAgentTools(agent, engine.workspace, engine.tools).some((tool) => toolNeedsApproval(tool, agent))
+
   const timeoutFor = (agent: AgentDefinition, requested: number | undefined) =>
     requested ?? agent.guardrails.timeoutMs ?? engine.config.guardrails.timeoutMs
 
@@ -365,7 +389,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
           onEvent,
           journal,
         }),
-      { sessionId: null, outputSchema, lineage },
+      { sessionId: null, outputSchema, canPause: needsApproval(agent), lineage },
     )
     return { executionId, agentId, status: statusOf(result.stopReason), result, keptOpen }
   }
@@ -418,7 +442,9 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               signal,
               onEvent,
             }),
-          { sessionId: id, outputSchema },
+          // A chat turn runs under its session's lock and cannot pause: approval-gated tools
+          // answer the model with an error instead of running.
+          { sessionId: id, outputSchema, canPause: false },
         )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0

@@ -11,6 +11,7 @@ import type { AgentRunner } from './agent-runner.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
+import type { ApprovalService } from './executions/create-approval-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
 import type { McpClients } from './mcp/create-mcp-clients.ts'
@@ -41,6 +42,8 @@ export interface GatewayRuntime {
   personalConfigs: PersonalConfigService
   runner: AgentRunner
   executions: ExecutionService
+  /** Tool calls waiting for a human's approval. */
+  approvals: ApprovalService
   /** `Idempotency-Key`s of requests that start executions, for every entry point. */
   idempotency: IdempotencyService
   /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */

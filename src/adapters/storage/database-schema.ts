@@ -23,6 +23,8 @@ export interface ExecutionsTable {
   updated_at: number
   /** `usage.costUsd` of a finished execution, as a column so cost filters and sums run in SQL. */
   cost_usd: number | null
+  /** The `PendingApproval` of an `awaiting_approval` execution, as JSON. */
+  pending_approval: string | null
 }
 
 export interface ExecutionStepsTable {

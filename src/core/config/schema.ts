@@ -163,6 +163,12 @@ export const guardrailsSchema = z.object({
     .int()
     .min(256)
     .default(32 * 1024),
+  /** How long a tool call waits for approval before the execution fails with `approval_expired`. */
+  approvalTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 60 * 60),
 })
 
 const scopeName = z.string().min(1)

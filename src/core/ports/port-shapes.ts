@@ -13,6 +13,8 @@ export const portMethods = {
     'list',
     'markRunning',
     'finish',
+    'awaitApproval',
+    'resumeFromApproval',
     'requestCancel',
     'appendSteps',
     'appendJournal',

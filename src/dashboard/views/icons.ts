@@ -7,6 +7,7 @@ const paths = {
   agents: '<rect x="4" y="7" width="16" height="12" rx="3"/><path d="M12 3v4M9 12h.01M15 12h.01M9 16h6"/>',
   chat: '<path d="M4 5h16v11H9l-5 4z"/>',
   executions: '<path d="M5 4l14 8-14 8z"/>',
+  approvals: '<path d="M4 12l5 5L20 6"/>',
   conversations: '<path d="M3 5h12v8H7l-4 3zM9 16v1h8l4 3V9h-3"/>',
   notifications: '<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20h4"/>',
   analytics: '<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>',

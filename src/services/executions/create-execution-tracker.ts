@@ -1,4 +1,4 @@
-import type { EngineEvent, ExecutionResult } from '../../core/execution-types.ts'
+import type { EngineEvent, ExecutionResult, PendingApproval } from '../../core/execution-types.ts'
 import { statusOf } from '../../core/execution-types.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { EventBus } from '../../core/ports/event-bus.ts'
@@ -57,9 +57,10 @@ export interface RunTracking {
   onEvent(event: EngineEvent): void
   /**
    * Records the outcome. With `keepOpen` the execution stays running (a queued job will try
-   * again); otherwise it moves to its terminal state — once, whatever happens elsewhere.
+   * again); with `approval` (a run stopped with `awaiting_approval`) it waits for an approver;
+   * otherwise it moves to its terminal state — once, whatever happens elsewhere.
    */
-  end(result: ExecutionResult, options?: { keepOpen?: boolean }): Promise<void>
+  end(result: ExecutionResult, options?: { keepOpen?: boolean; approval?: PendingApproval }): Promise<void>
 }
 
 /** Thrown when a job would run an execution that already reached a terminal state. */
@@ -286,6 +287,21 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           flush()
           await writes
           if (endOptions?.keepOpen) return
+          if (endOptions?.approval) {
+            const paused = await store.awaitApproval(
+              run.executionId,
+              endOptions.approval,
+              result.usage,
+              Date.now(),
+            )
+            if (paused) {
+              // Notifications hear of it from the store (`execution.awaiting_approval`).
+              const { toolName } = endOptions.approval
+              publish(run.executionId, { type: 'status', status: 'awaiting_approval' })
+              logger.info({ executionId: run.executionId, tool: toolName }, 'execution awaits approval')
+            }
+            return
+          }
           const finished = await store.finish(run.executionId, {
             status: statusOf(result.stopReason),
             result: {
