@@ -12,6 +12,7 @@ import { authenticate } from './http/middleware/authenticate.ts'
 import { checkInput } from './http/middleware/check-input.ts'
 import { corsForConfig } from './http/middleware/cors.ts'
 import { limitBody } from './http/middleware/limit-body.ts'
+import { refuseWhileDraining } from './http/middleware/refuse-while-draining.ts'
 import { requestId } from './http/middleware/request-id.ts'
 import { requestOrigin } from './http/middleware/request-origin.ts'
 import { resolveRuntime } from './http/middleware/resolve-runtime.ts'
@@ -77,6 +78,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   app.use('*', refuseUnsupportedMethod(options.routes))
   app.use('*', corsForConfig())
   app.use('*', routeIdentity(options.routes))
+  app.use('*', refuseWhileDraining())
   app.use('*', authenticate())
   app.use('*', limitBody())
   app.use('*', checkInput())

@@ -40,7 +40,13 @@ export function emptyUsage(): Usage {
 
 /** A failure of a run, safe to show to callers. */
 export interface RunError {
-  code: 'model_error' | 'execution_error' | 'timeout' | 'cancelled' | 'output_validation_failed'
+  code:
+    | 'model_error'
+    | 'execution_error'
+    | 'timeout'
+    | 'cancelled'
+    | 'shutting_down'
+    | 'output_validation_failed'
   message: string
   /** The failure is transient (rate limit, outage): running again later may succeed. */
   retryable?: boolean

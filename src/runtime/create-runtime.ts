@@ -19,6 +19,7 @@ import { createDashboardService } from '../services/dashboard-auth/create-dashbo
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createDrain } from '../services/lifecycle/create-drain.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -44,6 +45,9 @@ export interface CreateRuntimeOptions {
 }
 
 /** Loads the workspace and builds everything a started gateway holds. */
+/** How long cancelled runs get to record their end after a drain timed out. */
+const cancelRecordMs = 5000
+
 export async function createRuntime(options: CreateRuntimeOptions): Promise<GatewayRuntime> {
   const { config, logger } = options
   const trust = compileTrust(config.proxy.forwardedAllowIps)
@@ -175,7 +179,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         })
       : undefined
     const sessions = createSessionService(storage.sessions)
+    const drain = createDrain()
     const runner = createAgentRunner({
+      drain,
       engine,
       sessions,
       sessionStore: storage.sessions,
@@ -212,8 +218,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       dashboard,
       diagnostics,
       notices,
+      drain,
       async close(drainMs) {
-        await executions.stop(drainMs)
+        drain.begin()
+        const [settled] = await Promise.all([drain.settle(drainMs), executions.stop(drainMs)])
+        if (!settled) {
+          logger.warn({ inFlight: drain.inFlight }, 'drain timed out: cancelling what still runs')
+          drain.cancelRemaining()
+          // Cancelled runs record themselves as cancelled; give them a moment to do so.
+          await drain.settle(cancelRecordMs)
+        }
         await agents.stop()
         await tracker.stop()
         await persistence.close()

@@ -13,6 +13,7 @@ import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
+import type { GatewayDrain } from './lifecycle/create-drain.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
@@ -119,6 +120,8 @@ export interface CreateAgentRunnerOptions {
   /** Where turns are stored, under the session's turn lock. */
   sessionStore: SessionStore
   tracker: ExecutionTracker
+  /** Counts direct runs as in flight and cancels them when a drain runs out of time. */
+  drain?: GatewayDrain
 }
 
 function failedResult(): ExecutionResult {
@@ -145,7 +148,7 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, sessionStore, tracker, agents } = options
+  const { engine, sessions, sessionStore, tracker, agents, drain } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -161,6 +164,27 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     extra: { sessionId: string | null; outputSchema: JsonSchema | null },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const executionId = runOptions.execution?.id ?? newExecutionId()
+    // Queued runs are drained by the queue, which hands them back; direct runs by the drain.
+    const leave = runOptions.execution ? undefined : drain?.enter()
+    try {
+      return await trackedRun(agent, kind, message, runOptions, run, extra, executionId)
+    } finally {
+      leave?.()
+    }
+  }
+  const trackedRun = async (
+    agent: AgentDefinition,
+    kind: 'invoke' | 'chat',
+    message: string,
+    runOptions: AsViewer<RunOptions>,
+    run: (
+      executionId: string,
+      signal: AbortSignal,
+      onEvent: (event: EngineEvent) => void,
+    ) => Promise<RunAgentOutcome>,
+    extra: { sessionId: string | null; outputSchema: JsonSchema | null },
+    executionId: string,
+  ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const tracking = await tracker.begin({
       executionId,
       existing: runOptions.execution !== undefined,
@@ -174,7 +198,10 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       attempt: runOptions.execution?.attempt ?? 1,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
-    const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
+    const signals = [tracking.signal]
+    if (runOptions.signal) signals.push(runOptions.signal)
+    if (drain && !runOptions.execution) signals.push(drain.cancelSignal)
+    const signal = signals.length === 1 ? tracking.signal : AbortSignal.any(signals)
     const onEvent = (event: EngineEvent) => {
       tracking.onEvent(event)
       runOptions.onEvent?.(event)

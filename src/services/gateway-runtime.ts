@@ -12,6 +12,7 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { GatewayDrain } from './lifecycle/create-drain.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -40,7 +41,13 @@ export interface GatewayRuntime {
   secretBox: SecretBox | undefined
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
-  /** Releases connections and stops workers; called by `gw.stop()`. */
+  /** Draining state: in-flight requests and runs, and the cancel signal after the grace period. */
+  drain: GatewayDrain
+  /**
+   * Drains and releases everything; called by `gw.stop()`. Waits up to `drainMs` for in-flight
+   * requests and runs while the queue hands back its jobs, cancels (and records) what is still
+   * running, then closes storage and tools.
+   */
   close(drainMs: number): Promise<void>
   /** Config warnings, workspace diagnostics and handler problems, in that order. */
   diagnostics: Diagnostic[]
