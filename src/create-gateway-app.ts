@@ -27,6 +27,11 @@ import { registerExecutionEventRoutes } from './routes/execution-events.ts'
 import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
+import { registerMcpRoutes } from './routes/mcp.ts'
+import { registerNotificationRoutes } from './routes/notifications.ts'
+import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
+import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
+import { registerPersonalConfigRoutes } from './routes/personal-config.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
@@ -67,7 +72,9 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
       if (result.success) return
       const where = result.target === 'json' ? '/body' : `/${result.target}`
       const error = new GatewayError('validation_failed', { details: zodDetails(result.error, where) })
-      return wantsEventStream(c) ? sseErrorResponse(c, error) : errorResponse(c, error)
+      // OpenAI clients read request errors as JSON, streaming or not.
+      const asEvents = wantsEventStream(c) && c.get('route')?.errorFormat !== 'openai'
+      return asEvents ? sseErrorResponse(c, error) : errorResponse(c, error)
     },
   })
 
@@ -90,8 +97,13 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerExecutionRoutes(app)
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
+  registerNotificationRoutes(app)
+  registerPersonalConfigRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
+  registerOpenAIModelRoutes(app)
+  registerOpenAIChatRoutes(app)
+  registerMcpRoutes(app)
   registerDocsRoutes(app, options.routes)
   registerDashboardRoutes(app, options.routes)
   collectRouteIdentities(app, options.routes)

@@ -37,6 +37,15 @@ export type { LogFunction, Logger } from './core/logger.ts'
 export type { AgentOverride, AgentOverrideStore } from './core/ports/agent-override-store.ts'
 export type { AuditEvent, AuditLog } from './core/ports/audit-log.ts'
 export type { DashboardSessionRecord, DashboardSessionStore } from './core/ports/dashboard-session-store.ts'
+export type {
+  AttemptOutcome,
+  DeliveryAttemptRecord,
+  DeliveryChannel,
+  DeliveryFilter,
+  DeliveryLog,
+  DeliveryRecord,
+  DeliveryStatus,
+} from './core/ports/delivery-log.ts'
 export type { EventBus } from './core/ports/event-bus.ts'
 export type {
   CancelOutcome,
@@ -50,6 +59,7 @@ export type {
   StepType,
 } from './core/ports/execution-store.ts'
 export type { GatewayStorage } from './core/ports/gateway-storage.ts'
+export type { IdempotencyRecord, IdempotencyStore } from './core/ports/idempotency-store.ts'
 export type {
   DeadLetterHandler,
   JobHandler,
@@ -60,8 +70,18 @@ export type {
   JobQueueRetryPolicy,
   ReceivedJob,
 } from './core/ports/job-queue.ts'
+export type { LeaseStore } from './core/ports/lease-store.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
+export type { PersonalConfig, PersonalConfigStore } from './core/ports/personal-config-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
+export type {
+  ScheduleNotify,
+  SchedulePatch,
+  ScheduleRecord,
+  ScheduleRunRecord,
+  ScheduleSource,
+  ScheduleStore,
+} from './core/ports/schedule-store.ts'
 export type { SecretStore } from './core/ports/secret-store.ts'
 export type {
   NewTurn,

@@ -49,6 +49,7 @@ function expected(viewer: ViewerCase, owner: Owner, action: Action): Outcome {
 
 const routeScopes = [
   'agents:invoke',
+  'agents:configure',
   'executions:read',
   'executions:cancel',
   'sessions:read',
@@ -71,6 +72,8 @@ let listening: ListeningGateway
 let dashboards: Record<'user' | 'admin', DashboardClient>
 /** The principal each run of the `whoami` tool saw. */
 const toolSaw: (Principal | undefined)[] = []
+/** The personal setup each run of the `whoami` tool got. */
+const setupSaw: unknown[] = []
 /** Host-code runs that hang until cancelled; awaited at the end. */
 const hostRuns: Promise<unknown>[] = []
 const pending: string[] = []
@@ -308,6 +311,7 @@ beforeAll(async () => {
     'agents/helper/AGENT.md': simpleAgent('Help.', 'model: mock:echo'),
     'agents/hang/AGENT.md': simpleAgent('Wait.', 'model: mock:hang'),
     'agents/whoami/AGENT.md': simpleAgent('Check.', 'model: test:whoami\nskills: [identity]'),
+    'agents/notes/AGENT.md': `---\nscope: personal\nmodel: test:whoami\nskills: [identity]\nsetup_schema: {type: object, required: [owner], properties: {owner: {type: string}}}\n---\nKeep notes.\n`,
     'skills/identity/SKILL.md': '---\ndescription: Who runs this\ntools: [whoami]\n---\n',
   })
   gateway = new Gateway({
@@ -328,6 +332,9 @@ beforeAll(async () => {
         'sessions.get',
         'sessions.delete',
         'agents.chat',
+        'agents.config_get',
+        'agents.config_save',
+        'agents.config_delete',
       ],
     },
     queue: { drainTimeoutSeconds: 1 },
@@ -351,6 +358,7 @@ beforeAll(async () => {
     description: 'Tells who runs this',
     handler: (_args, context) => {
       toolSaw.push(context.principal)
+      setupSaw.push(context.userConfig)
       return { ok: true }
     },
   })
@@ -403,6 +411,60 @@ describe('the authorization table', () => {
         ? ['read', 'list', 'continue']
         : ['read', 'list', 'continue', 'cancel', 'delete'],
     )
+  })
+})
+
+describe('personal setups', () => {
+  /*
+   * A personal agent's setup is its owner's alone: every viewer — administrators and `*` too —
+   * reads, runs with and deletes only its own (the routes address no other owner), and a request
+   * without credentials has none (401).
+   */
+  beforeAll(async () => {
+    const saved = await apiJson('/v1/agents/notes/config', bearer(keys.other.key), {
+      values: { owner: 'other' },
+    })
+    expect(saved.status).toBe(200)
+  })
+
+  it.each(viewers)('$name', async (viewer) => {
+    const before = setupSaw.length
+    if ('dashboard' in viewer.via) {
+      const client = dashboards[viewer.via.dashboard]
+      const page = await (await client.get('/dashboard/agents/notes/setup')).text()
+      expect(page).toContain('setup required')
+      expect(page).not.toContain('value="other"')
+      const token = await client.csrfToken('/dashboard/agents/notes/setup')
+      const saved = await client.post('/dashboard/agents/notes/setup', { _csrf: token, owner: viewer.name })
+      expect(saved.status).toBe(303)
+      const events = await dashboardChat(client, { agent_id: 'notes', message: 'hello' })
+      expect(events.at(-1)?.event).toBe('done')
+      expect(setupSaw.slice(before)).toEqual([{ owner: viewer.name }])
+      expect((await client.post('/dashboard/agents/notes/setup/delete', { _csrf: token })).status).toBe(303)
+    } else {
+      const headers = viewer.via.api()
+      const read = await apiJson('/v1/agents/notes/config', headers)
+      if (viewer.reads === 'nothing') {
+        expect([read.status, read.body.error.code]).toEqual([401, 'auth_required'])
+        const saved = await apiJson('/v1/agents/notes/config', headers, { values: { owner: 'intruder' } })
+        expect(saved.status).toBe(401)
+        expect((await apiJson('/v1/agents/notes/chat', headers, { message: 'hello' })).status).toBe(401)
+        expect(setupSaw.length).toBe(before)
+        return
+      }
+      expect([read.status, read.body.error.code]).toEqual([404, 'config_not_found'])
+      const saved = await apiJson('/v1/agents/notes/config', headers, { values: { owner: viewer.name } })
+      expect(saved.status).toBe(200)
+      expect((await apiJson('/v1/agents/notes/config', headers)).body.values).toEqual({ owner: viewer.name })
+      expect((await apiJson('/v1/agents/notes/chat', headers, { message: 'hello' })).status).toBe(200)
+      expect(setupSaw.slice(before)).toEqual([{ owner: viewer.name }])
+      const deleted = await api('/v1/agents/notes/config', headers, { method: 'DELETE' })
+      expect(deleted.status).toBe(200)
+      expect((await apiJson('/v1/agents/notes/config', headers)).status).toBe(404)
+    }
+    // The other owner's setup was never touched.
+    const other = await apiJson('/v1/agents/notes/config', bearer(keys.other.key))
+    expect(other.body.values).toEqual({ owner: 'other' })
   })
 })
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -6,6 +7,7 @@ import express from 'express'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toExpressHandler } from '../src/adapters/hosts/express.ts'
+import { toViewer } from '../src/core/authorization.ts'
 import { Gateway, type ListeningGateway } from '../src/index.ts'
 import { createLogger } from '../src/runtime/create-logger.ts'
 import { launchTestBrowser, requireChromium } from './support/browser.ts'
@@ -34,6 +36,23 @@ const workspaceFiles = {
   'skills/kit/SKILL.md': '---\ndescription: City tools\ntools: [lookup-city]\n---\n',
   'tools/lookup-city/TOOL.md':
     '---\ndescription: Look up a city\nparameters:\n  city: {type: string, required: true}\n---\n',
+  'agents/mailbox/AGENT.md': `---
+description: Reads your mail
+scope: personal
+model: mock:echo
+setup_schema:
+  type: object
+  required: [email, api_key]
+  properties:
+    email: {type: string, title: Email address}
+    api_key: {type: string, sensitive: true, minLength: 8}
+    folders: {type: array, items: {type: string}}
+    digest: {type: boolean}
+    max_items: {type: integer, minimum: 1}
+    tone: {type: string, enum: [formal, casual]}
+---
+You summarise mail.
+`,
   'tools/lookup-city/handler.mjs':
     'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
 }
@@ -73,6 +92,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           workspace: workspace.root,
           auth: { mode: 'none' },
           logger: createLogger({ level: 'silent' }),
+          secrets: { key: randomBytes(32).toString('base64') },
         }).useDashboard({
           authUsername: 'alice',
           authPassword: 'alice-password',
@@ -230,6 +250,97 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: a user sets up a personal agent in the form generated from its schema; the secret never reaches the browser`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const secret = `mail-token-${randomBytes(6).toString('hex')}`
+        const runtime = gateway.internalRuntime
+        const agent = await runtime.agents.get('mailbox')
+        if (!agent) throw new Error('the mailbox agent did not load')
+        const alice = toViewer({ id: 'user:alice', kind: 'user', scopes: [] })
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'alice', 'alice-password')
+          await page.waitForURL(`${dashboard}/`)
+          const card = page.locator('[data-agent="mailbox"]')
+          expect(await card.getByTestId('setup-badge').textContent()).toBe('setup required')
+          // Without a setup the agent refuses to run, pointing to the form under the prefix.
+          const refused = await page.request.post(`${dashboard}/chat/stream`, {
+            headers: {
+              'content-type': 'application/json',
+              'x-csrf-token': (await page.locator('meta[name=csrf-token]').getAttribute('content')) ?? '',
+            },
+            data: { agent_id: 'mailbox', message: 'hi' },
+          })
+          expect(await refused.text()).toContain('setup_required')
+
+          await card.getByTestId('setup-link').click()
+          await page.waitForURL(`${dashboard}/agents/mailbox/setup`)
+          expect(await page.getByTestId('setup-state').textContent()).toBe('setup required')
+          const form = page.getByTestId('setup-form')
+          await form.locator('[data-field=email]').fill('alice@example.com')
+          await form.locator('[data-field=api_key]').fill('short')
+          await form.locator('[data-field=folders]').fill('inbox, work')
+          await form.locator('[data-field=digest]').check()
+          await form.locator('[data-field=max_items]').fill('5')
+          await form.locator('[data-field=tone]').selectOption('casual')
+          await form.locator('[data-field=instructions]').fill('Call me Captain.')
+          // A value the schema refuses comes back with the error, the other fields kept.
+          await page.getByTestId('setup-save').click()
+          await page.getByTestId('setup-error').waitFor()
+          expect(await form.locator('[data-field=email]').inputValue()).toBe('alice@example.com')
+          expect(await form.locator('[data-field=api_key]').inputValue()).toBe('')
+          await form.locator('[data-field=api_key]').fill(secret)
+          await page.getByTestId('setup-save').click()
+          await page.waitForURL(`${dashboard}/agents`)
+          expect(await page.locator('[data-agent="mailbox"]').getByTestId('setup-badge').textContent()).toBe(
+            'configured',
+          )
+          await browser.screenshot(`${name}-9-personal-configured`)
+          const stored = await runtime.personalConfigs.forRun(agent, alice)
+          expect(stored).toMatchObject({
+            values: {
+              email: 'alice@example.com',
+              api_key: secret,
+              folders: ['inbox', 'work'],
+              digest: true,
+              max_items: 5,
+              tone: 'casual',
+            },
+            instructions: 'Call me Captain.',
+          })
+
+          // The form shows the stored values but never the secret; blank keeps it.
+          await page.locator('[data-agent="mailbox"]').getByTestId('setup-link').click()
+          await page.waitForURL(`${dashboard}/agents/mailbox/setup`)
+          expect(await page.getByTestId('setup-state').textContent()).toBe('configured')
+          expect(await page.content()).not.toContain(secret)
+          expect(await form.locator('[data-field=api_key]').inputValue()).toBe('')
+          expect(await form.locator('[data-field=folders]').inputValue()).toBe('inbox, work')
+          await form.locator('[data-field=tone]').selectOption('formal')
+          await form.locator('[data-field=digest]').uncheck()
+          await page.getByTestId('setup-save').click()
+          await page.waitForURL(`${dashboard}/agents`)
+          expect((await runtime.personalConfigs.forRun(agent, alice))?.values).toMatchObject({
+            api_key: secret,
+            tone: 'formal',
+            digest: false,
+          })
+
+          // Deleting the setup brings the badge back.
+          await page.goto(`${dashboard}/agents/mailbox/setup`)
+          await page.getByTestId('setup-delete').click()
+          await page.waitForURL(`${dashboard}/agents`)
+          expect(await page.locator('[data-agent="mailbox"]').getByTestId('setup-badge').textContent()).toBe(
+            'setup required',
+          )
+        } finally {
+          await browser.close()
+        }
+      })
+
       it(`${name}: every dashboard page an admin can reach stays under the public prefix and on this origin`, async () => {
         const { origin, prefix } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -295,7 +406,9 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               const url = new URL(raw, next)
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
-              else if (!/\/static\/|\/live|\/logout$|\/retry$|\/toggle$|\/edit$/.test(url.pathname)) {
+              else if (
+                !/\/static\/|\/live|\/logout$|\/retry$|\/toggle$|\/edit$|\/delete$/.test(url.pathname)
+              ) {
                 url.hash = ''
                 queue.push(url.href)
               }

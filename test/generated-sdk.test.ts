@@ -122,19 +122,23 @@ describe('a TypeScript SDK generated with @hey-api/openapi-ts from /openapi.json
     expect(Object.keys(sdk).sort()).toEqual([
       'cancelExecution',
       'chatWithAgent',
+      'createChatCompletion',
       'deleteSession',
       'getAgent',
       'getExecution',
       'getHealth',
+      'getModel',
       'getSession',
       'getSkill',
       'getTool',
       'invokeAgent',
       'listAgents',
       'listExecutions',
+      'listModels',
       'listSessions',
       'listSkills',
       'listTools',
+      'serveMcp',
       'streamExecutionEvents',
     ])
 

@@ -116,3 +116,23 @@ export function listScope(viewer: Viewer): ListScope {
   if (viewer.kind === 'principal') return { kind: 'owner', ownerId: viewer.principal.id }
   return { kind: 'nothing' }
 }
+
+/**
+ * Who owns a resource the viewer creates where shared resources exist beside personal ones
+ * (admin and user schedules): viewers who change everything create shared, unowned ones unless
+ * they ask for a `personal` one; any other principal creates its own; a request without
+ * credentials creates nothing.
+ */
+export type NewResourceOwner =
+  | { readonly kind: 'shared' }
+  | { readonly kind: 'owner'; readonly ownerId: string }
+  | { readonly kind: 'refused' }
+
+export function ownerOfNew(
+  viewer: Viewer,
+  options: { personal?: boolean | undefined } = {},
+): NewResourceOwner {
+  if (changesEverything(viewer) && !options.personal) return { kind: 'shared' }
+  if (viewer.kind === 'principal') return { kind: 'owner', ownerId: viewer.principal.id }
+  return { kind: 'refused' }
+}

@@ -20,6 +20,12 @@ export interface GatewayErrorOptions {
   executionId?: string
   /** Response headers to send with the envelope, e.g. `Retry-After`. */
   headers?: Record<string, string>
+  /**
+   * Gateway paths (no prefix) the caller can follow, by envelope field name, e.g.
+   * `{ setup_url: '/dashboard/agents/mail/setup' }`. The HTTP layer sends each as a URL with the
+   * request's public prefix; outside HTTP they are not sent.
+   */
+  links?: Record<string, string>
   /** The underlying error, for logs; never sent. */
   cause?: unknown
 }
@@ -78,6 +84,8 @@ export class GatewayError extends Error {
   readonly executionId: string | undefined
   /** Extra response headers, e.g. `Retry-After`. */
   readonly headers: Record<string, string> | undefined
+  /** Gateway paths the caller can follow, by envelope field name (see `GatewayErrorOptions.links`). */
+  readonly links: Record<string, string> | undefined
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
     super(options.message ?? errorCodes[code].message, { cause: options.cause })
@@ -87,6 +95,7 @@ export class GatewayError extends Error {
     this.details = options.details
     this.executionId = options.executionId
     this.headers = options.headers
+    this.links = options.links
   }
 
   /** The error envelope sent as the response body: code, message, details, execution id. */

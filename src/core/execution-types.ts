@@ -47,6 +47,8 @@ export interface RunError {
     | 'cancelled'
     | 'shutting_down'
     | 'output_validation_failed'
+    /** A retried run found a non-idempotent tool call unfinished, and the tool says to fail. */
+    | 'tool_interrupted'
   message: string
   /** The failure is transient (rate limit, outage): running again later may succeed. */
   retryable?: boolean
@@ -114,3 +116,38 @@ export type EngineEvent =
       text: string
       error?: string
     }
+  | {
+      /** A retried attempt starts: what it replays from the run journal instead of doing again. */
+      type: 'replay'
+      modelCalls: number
+      toolCalls: number
+    }
+
+/** A model call as the run journal keeps it: what the model answered, in full. */
+export interface JournaledModelCall {
+  text: string
+  toolCalls: { id: string; name: string; input: string }[]
+  inputTokens: number
+  outputTokens: number
+  model: string
+  costUsd: number
+}
+
+/**
+ * One entry of an execution's run journal: what a step of a run did, kept in full so a retried
+ * attempt replays it instead of doing it again. `step` counts the run's model steps from 0; a
+ * tool call is identified by its step and the model's call id.
+ */
+export type RunJournalEntry =
+  | { kind: 'model_call'; step: number; call: JournaledModelCall }
+  | { kind: 'tool_started'; step: number; callId: string; name: string }
+  | { kind: 'tool_result'; step: number; result: ToolResultMessage }
+
+/** A stored journal entry with its place and the attempt that wrote it. */
+export interface RunJournalRecord {
+  /** 1, 2, 3… within the execution. */
+  sequence: number
+  attempt: number
+  entry: RunJournalEntry
+  createdAt: number
+}

@@ -2,6 +2,7 @@
 export const scopes = [
   'agents:read',
   'agents:invoke',
+  'agents:configure',
   'executions:read',
   'executions:read_all',
   'executions:cancel',
@@ -10,6 +11,7 @@ export const scopes = [
   'schedules:read',
   'schedules:manage',
   'notifications:read',
+  'notifications:write',
   'admin',
 ] as const
 

@@ -10,6 +10,7 @@ import { registerConversationsRoutes } from './routes/conversations-routes.ts'
 import { registerExecutionsRoutes } from './routes/executions-routes.ts'
 import { registerLoginRoutes } from './routes/login-routes.ts'
 import { registerOauth2Routes } from './routes/oauth2-routes.ts'
+import { registerSetupRoutes } from './routes/setup-routes.ts'
 import { registerStaticRoutes } from './routes/static-routes.ts'
 
 /**
@@ -29,6 +30,7 @@ export function registerDashboardRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
   registerLoginRoutes(app, table)
   registerOauth2Routes(app, table)
   registerAgentsRoutes(app, table)
+  registerSetupRoutes(app, table)
   registerChatRoutes(app, table)
   registerExecutionsRoutes(app, table)
   registerConversationsRoutes(app, table)

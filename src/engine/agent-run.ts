@@ -14,6 +14,7 @@ import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
 import type { ModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
+import type { Replay, RunJournal } from './run-replay.ts'
 
 /** One run of an agent, as the services ask for it. */
 export interface RunAgentRequest {
@@ -25,14 +26,37 @@ export interface RunAgentRequest {
   /** Structured input, handed to workflows. */
   input: Readonly<Record<string, unknown>>
   outputSchema: JsonSchema | null
+  /**
+   * Extra instructions for this run — a schedule's `instructions`, the `system` messages of an
+   * OpenAI-style request — added to the system prompt after the agent's own layers. Never stored
+   * with a session.
+   */
+  instructions?: string | null | undefined
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']
+  /**
+   * The user's setup of a personal agent: its instructions go into the prompt as a delimited
+   * section, its values (secrets included) only to tools as `context.userConfig`.
+   */
+  personal?:
+    | {
+        values: Readonly<Record<string, unknown>>
+        instructions: string | null
+        /** The sensitive values as text, removed from tool errors like configured secrets. */
+        secretTexts: readonly string[]
+      }
+    | undefined
   /** Overall time limit of the run. */
   timeoutMs: number
   /** Aborting it cancels the run cooperatively. */
   signal?: AbortSignal | undefined
   onEvent?: ((event: EngineEvent) => void) | undefined
+  /**
+   * Keeps every step in full and holds what earlier attempts kept: recorded model calls and
+   * tool results are replayed instead of being made again. Without it nothing is kept.
+   */
+  journal?: RunJournal | undefined
 }
 
 /** What a run produced. */
@@ -59,6 +83,8 @@ export interface AgentRun {
   /** The same tools as the model is told about them. */
   modelTools: LanguageModelV4FunctionTool[]
   callModel: ModelCaller
+  /** What earlier attempts recorded, replayed instead of being done again. */
+  replay: Replay
 }
 
 /**
@@ -69,6 +95,8 @@ export interface RunState {
   /** This turn's messages so far, starting with the user's. */
   messages: ChatMessage[]
   usage: Usage
+  /** Model steps taken so far (replayed ones included); the next step's number. */
+  modelSteps: number
   /** Tool calls run so far (refused ones not counted). */
   toolCallsTotal: number
   /** The one structured-output correction has been asked for. */
@@ -90,6 +118,7 @@ export function createRunState(userMessage: string): RunState {
   return {
     messages: [{ role: 'user', content: userMessage }],
     usage: emptyUsage(),
+    modelSteps: 0,
     toolCallsTotal: 0,
     corrected: false,
     finalText: '',

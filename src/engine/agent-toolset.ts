@@ -37,6 +37,10 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
     .map((id) => deps.workspace.skills.find((skill) => skill.id === id))
     .filter((skill): skill is SkillDefinition => skill !== undefined)
   const tools = new Map(resolveAgentTools(agent, deps.workspace, deps.tools).map((tool) => [tool.name, tool]))
+  // Code and file tools win a name clash with an MCP tool (names are namespaced, so it is rare).
+  for (const tool of deps.mcp?.toolsFor(agent.mcpServers) ?? []) {
+    if (!tools.has(tool.name)) tools.set(tool.name, tool)
+  }
 
   for (const skill of skills) {
     if (!skill.steps) continue
@@ -59,6 +63,9 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
       allowedAgents: null,
       requireApproval: false,
       timeoutMs: workflowTimeoutMs,
+      // Its steps call tools that may not be: the whole workflow is not run twice blindly.
+      idempotent: false,
+      onInterrupted: 'tell_model',
       instructions: '',
       file: skill.file,
       handler: (args, context: ToolContext) =>
@@ -71,6 +78,7 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
                 executionId: context.executionId,
                 sessionId: context.sessionId,
                 principal: context.principal,
+                userConfig: context.userConfig,
                 config: context.config,
                 logger: context.logger,
                 signal: context.signal,

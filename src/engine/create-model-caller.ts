@@ -19,8 +19,15 @@ export interface ModelCallOptions {
   onText?: (delta: string) => void
 }
 
+/** A model call's answer, with the model that gave it and what it cost. */
+export interface TracedModelCallResult extends ModelCallResult {
+  /** Canonical id of the model that answered (the fallback, when it did). */
+  model: string
+  costUsd: number
+}
+
 /** Calls the run's model: retries, the fallback model, hooks, usage and the trace included. */
-export type ModelCaller = (options: ModelCallOptions) => Promise<ModelCallResult>
+export type ModelCaller = (options: ModelCallOptions) => Promise<TracedModelCallResult>
 
 export interface ModelCallerOptions {
   agent: AgentDefinition
@@ -54,7 +61,7 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
     result: ModelCallResult | undefined,
     failure: unknown,
     durationMs: number,
-  ) {
+  ): number {
     const inputTokens = result?.inputTokens ?? 0
     const outputTokens = result?.outputTokens ?? 0
     const costUsd = costOf(findPrice(modelId, config.model.pricing), inputTokens, outputTokens)
@@ -77,17 +84,19 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
         ? { error: describeModelError(failure, deps.redact) }
         : {}),
     })
+    return costUsd
   }
 
   async function callOnce(
     modelId: string,
     call: ModelCallOptions,
     onText: (delta: string) => void,
-  ): Promise<ModelCallResult> {
+  ): Promise<TracedModelCallResult> {
     const callStarted = performance.now()
     await deps.hooks.emit('llm.call.before', { model: modelId, ...ids })
     let result: ModelCallResult | undefined
     let failure: unknown
+    let costUsd = 0
     try {
       result = await callWithRetries(
         {
@@ -116,13 +125,12 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
             ),
         },
       )
-      return result
     } catch (error) {
       failure = error
       throw error
     } finally {
       const durationMs = Math.round(performance.now() - callStarted)
-      account(modelId, result, failure, durationMs)
+      costUsd = account(modelId, result, failure, durationMs)
       await deps.hooks.emit('llm.call.after', {
         model: modelId,
         ...ids,
@@ -132,6 +140,7 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
         ...(failure !== undefined ? { error: describeModelError(failure, deps.redact) } : {}),
       })
     }
+    return { ...result, model: modelId, costUsd }
   }
 
   return async function callModel(call) {

@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
 import type { WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import type { ToolRegistry } from '../tools/tool-types.ts'
+import type { McpToolSource, ToolRegistry } from '../tools/tool-types.ts'
 import type { PromptClock } from './create-prompt-clock.ts'
 import type { Hooks } from './hooks.ts'
 import type { ModelRegistry } from './models/model-registry.ts'
@@ -12,6 +12,8 @@ export interface EngineDependencies {
   config: GatewayConfig
   workspace: WorkspaceDefinition
   tools: ToolRegistry
+  /** The tools of MCP servers, offered to agents that list the server in `mcp_servers`. */
+  mcp?: McpToolSource
   models: ModelRegistry
   validator: JsonSchemaValidator
   hooks: Hooks

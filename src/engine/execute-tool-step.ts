@@ -1,7 +1,8 @@
 import type { ToolCall } from '../core/execution-types.ts'
 import type { AgentRun, RunState } from './agent-run.ts'
 import type { ModelCallResult } from './call-model.ts'
-import { type PendingToolCall, runToolCalls } from './run-tool-calls.ts'
+import { interruptedToolMessage, ToolInterruptedError, toolKey } from './run-replay.ts'
+import { type PendingToolCall, runToolCalls, type ToolCallJournal, ToolFailure } from './run-tool-calls.ts'
 
 /** Arguments as the model sent them, for the conversation record; bad JSON is reported by the tool run. */
 function recordedArguments(input: string): Record<string, unknown> {
@@ -22,6 +23,8 @@ function recordedArguments(input: string): Record<string, unknown> {
  */
 export async function executeToolStep(run: AgentRun, state: RunState, step: ModelCallResult): Promise<void> {
   const { deps, request } = run
+  // The model step these calls came from (runModelStep has already counted it).
+  const stepNumber = state.modelSteps - 1
   const pending: PendingToolCall[] = step.toolCalls.map((call) => ({
     id: call.id,
     name: call.name,
@@ -41,6 +44,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     executionId: request.executionId,
     sessionId: request.sessionId,
     principal: request.principal,
+    userConfig: request.personal?.values,
     config: deps.config.context,
     logger: deps.logger,
     signal: run.signal,
@@ -50,7 +54,8 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     maxParallel: deps.config.guardrails.maxParallelToolCalls,
     maxResultBytes: deps.config.guardrails.maxToolResultBytes,
     onEvent: run.emit,
-    redact: deps.redact,
+    redact: redactWithUserSecrets(deps.redact, request.personal?.secretTexts ?? []),
+    journal: stepJournal(run, stepNumber),
   })
   for (const call of refused) {
     results.push({
@@ -63,4 +68,34 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
   state.toolCallsTotal += allowed.length
   state.usage.toolCalls = state.toolCallsTotal
   state.messages.push({ role: 'tool', results })
+}
+
+/** The run journal as one step's tool calls use it (see `ToolCallJournal`). */
+function stepJournal(run: AgentRun, step: number): ToolCallJournal | undefined {
+  const journal = run.request.journal
+  if (!journal) return undefined
+  return {
+    replayed: (callId) => run.replay.toolResults.get(toolKey(step, callId)),
+    async starting(callId, tool) {
+      // An idempotent tool is simply run (again); nothing needs recording before it runs.
+      if (tool.idempotent) return
+      if (run.replay.started.has(toolKey(step, callId))) {
+        run.deps.logger.warn(
+          { tool: tool.name, callId, executionId: run.request.executionId, policy: tool.onInterrupted },
+          'a non-idempotent tool call was interrupted by a crash and is not run again',
+        )
+        if (tool.onInterrupted === 'fail') throw new ToolInterruptedError(tool.name)
+        throw new ToolFailure(interruptedToolMessage(tool.name))
+      }
+      await journal.record({ kind: 'tool_started', step, callId, name: tool.name })
+    },
+    finished: (result) => journal.record({ kind: 'tool_result', step, result }),
+  }
+}
+
+/** The gateway's redaction, plus the user's own secrets of a personal agent. */
+function redactWithUserSecrets(redact: (text: string) => string, secrets: readonly string[]) {
+  if (secrets.length === 0) return redact
+  return (text: string) =>
+    secrets.reduce((result, secret) => result.replaceAll(secret, '[redacted]'), redact(text))
 }

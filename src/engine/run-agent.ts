@@ -15,6 +15,7 @@ import { createModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { executeToolStep } from './execute-tool-step.ts'
 import { runModelStep } from './run-model-step.ts'
+import { readReplay } from './run-replay.ts'
 import { startTimeout } from './start-timeout.ts'
 import { classifyFailure, outputAtStop, toolBudgetExhausted } from './stop-conditions.ts'
 
@@ -84,6 +85,8 @@ function prepareRun(
       workspace: deps.workspace,
       skills: toolset.skills,
       outputSchema: request.outputSchema,
+      instructions: request.instructions ?? null,
+      userInstructions: request.personal?.instructions,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,
@@ -93,6 +96,7 @@ function prepareRun(
     tools: toolset.tools,
     modelTools,
     callModel,
+    replay: readReplay(request.journal?.recorded ?? []),
   }
 }
 
@@ -131,7 +135,16 @@ async function runWithin(
     message: request.userMessage,
     executionId: request.executionId,
   })
+  // A server still making its first connection is waited for (bounded by its connection timeout).
+  if (agent.mcpServers.length > 0) await deps.mcp?.ready(agent.mcpServers)
   const run = prepareRun(deps, request, timeoutSignal, state)
+  if (run.replay.modelCalls.size > 0) {
+    run.emit({
+      type: 'replay',
+      modelCalls: run.replay.modelCalls.size,
+      toolCalls: run.replay.toolResults.size,
+    })
+  }
 
   let stop: RunStop
   try {

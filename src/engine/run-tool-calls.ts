@@ -14,11 +14,31 @@ export interface PendingToolCall {
   input: string
 }
 
+/**
+ * How a step's tool calls meet the run journal: results an earlier attempt recorded are
+ * replayed, a non-idempotent call is recorded as started before its handler runs, and every
+ * result is recorded before the run goes on.
+ */
+export interface ToolCallJournal {
+  /** The result an earlier attempt recorded for this call, replayed instead of running it. */
+  replayed(callId: string): ToolResultMessage | undefined
+  /**
+   * Called after the arguments validated, right before the handler runs. Resolves once the
+   * start is recorded (non-idempotent tools). Throws `ToolFailure` when the call must not run
+   * again — its earlier attempt may have taken effect — and the model should be told; throws
+   * anything else to end the run.
+   */
+  starting(callId: string, tool: RegisteredTool): Promise<void>
+  /** Resolves once the result is recorded. */
+  finished(result: ToolResultMessage): Promise<void>
+}
+
 export interface ToolRunContext {
   agentId: string
   executionId: string
   sessionId: string | undefined
   principal: ToolContext['principal']
+  userConfig: ToolContext['userConfig']
   config: Readonly<Record<string, unknown>>
   logger: Logger
   /** The run's signal; when it aborts, tool calls stop and the run ends. */
@@ -31,9 +51,12 @@ export interface ToolRunContext {
   onEvent: (event: EngineEvent) => void
   /** Removes configured secrets from error text (a handler's error may quote a credential). */
   redact: (text: string) => string
+  /** Replay and recording of the calls; absent for workflow steps (their tool is recorded whole). */
+  journal?: ToolCallJournal | undefined
 }
 
-class ToolFailure extends Error {}
+/** A tool call that fails with a message the model reads as the tool's error result. */
+export class ToolFailure extends Error {}
 
 /** JSON of a result, cut to `maxBytes` (UTF-8) with a marker the model can read. */
 export function serializeToolResult(
@@ -83,6 +106,8 @@ export async function runToolCalls(
   context: ToolRunContext,
 ): Promise<ToolResultMessage[]> {
   return runWithLimit(calls, context.maxParallel, async (call) => {
+    const replayed = context.journal?.replayed(call.id)
+    if (replayed) return replayed
     const started = performance.now()
     let args: Record<string, unknown> = {}
     let parseProblem: string | undefined
@@ -107,6 +132,7 @@ export async function runToolCalls(
         const list = problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')
         throw new ToolFailure(`invalid arguments: ${list}. Fix them and call the tool again.`)
       }
+      await context.journal?.starting(call.id, tool)
       await context.hooks.emit('tool.execute.before', {
         toolName: tool.name,
         agentId: context.agentId,
@@ -124,6 +150,7 @@ export async function runToolCalls(
         signal,
         config: context.config,
         principal: context.principal,
+        userConfig: context.userConfig,
         captureOutput(stream, text) {
           logs[stream] = (logs[stream] ?? '') + text
         },
@@ -174,6 +201,8 @@ export async function runToolCalls(
       durationMs,
       ...(logs.stdout || logs.stderr ? { logs } : {}),
     })
-    return { callId: call.id, name: call.name, content: serialized.content, isError }
+    const result = { callId: call.id, name: call.name, content: serialized.content, isError }
+    await context.journal?.finished(result)
+    return result
   })
 }

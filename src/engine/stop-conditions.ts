@@ -1,5 +1,6 @@
 import type { AgentRun, RunState, RunStop } from './agent-run.ts'
 import { describeModelError, isModelError, isRetryableModelError } from './models/model-errors.ts'
+import { ToolInterruptedError } from './run-replay.ts'
 
 /** The run has used its tool-call budget (`guardrails.max_tool_calls`). */
 export function toolBudgetExhausted(run: AgentRun, state: RunState): boolean {
@@ -40,6 +41,9 @@ export function classifyFailure(
   }
   if (timeoutSignal.aborted) {
     return { stopReason: 'timeout', runError: { code: 'timeout', message: 'The execution timed out.' } }
+  }
+  if (error instanceof ToolInterruptedError) {
+    return { stopReason: 'error', runError: { code: 'tool_interrupted', message: error.message } }
   }
   if (isModelError(error)) {
     return {

@@ -3,6 +3,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import type { ErrorDetail, GatewayError } from '../core/errors.ts'
 import type { GatewayEnv } from './gateway-env.ts'
+import { toOpenAIErrorBody } from './openai-error.ts'
+import { url } from './url.ts'
 
 /** Turns zod issues into envelope details with JSON-pointer paths. */
 export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
@@ -12,8 +14,19 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
   }))
 }
 
-/** Sends a `GatewayError` as the error envelope. */
+/**
+ * Sends a `GatewayError` as the error envelope — or, on the routes whose identity says so (the
+ * OpenAI-compatible ones), in OpenAI's error shape, so their clients read it. Decided by the
+ * matched route's identity, so auth, body-limit and validation errors get the same shape.
+ */
 export function errorResponse(c: Context<GatewayEnv>, error: GatewayError): Response {
   if (error.headers) for (const [name, value] of Object.entries(error.headers)) c.header(name, value)
-  return c.json(error.toJSON(), error.status as ContentfulStatusCode)
+  if (c.get('route')?.errorFormat === 'openai') {
+    return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode)
+  }
+  const envelope = error.toJSON()
+  const links = Object.fromEntries(
+    Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]),
+  )
+  return c.json({ error: { ...envelope.error, ...links } }, error.status as ContentfulStatusCode)
 }

@@ -18,6 +18,9 @@ export const ErrorEnvelopeSchema = z
         .string()
         .optional()
         .openapi({ description: 'The execution the error belongs to, if any.' }),
+      setup_url: z.string().optional().openapi({
+        description: 'With `setup_required`: where the caller completes the setup of the personal agent.',
+      }),
     }),
   })
   .openapi('ErrorEnvelope')

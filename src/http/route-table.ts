@@ -15,6 +15,12 @@ export interface RouteIdentity {
   scopes: Scope[]
   /** Reachable without credentials (before `auth.public_routes` is applied). */
   public?: boolean
+  /**
+   * The shape of this route's error bodies: the gateway's envelope, or OpenAI's
+   * `{error: {message, type, param, code}}` for the OpenAI-compatible routes.
+   * @default 'envelope'
+   */
+  errorFormat?: 'envelope' | 'openai'
 }
 
 /** A registered route: its identity plus where it answers. */

@@ -17,6 +17,12 @@ export interface SseSink {
    * (the dashboard's htmx SSE extension).
    */
   sendText(event: string, text: string, id?: number): void
+  /**
+   * Sends a bare `data: <text>\n\n` frame, without id or event name, for wire formats that
+   * define their own framing (OpenAI's `chat.completion.chunk` stream and its `[DONE]`).
+   * `text` must be a single line (JSON is).
+   */
+  sendData(text: string): void
   /** Aborted when the client disconnects (or the stream is closed). */
   readonly signal: AbortSignal
   readonly closed: boolean
@@ -98,6 +104,9 @@ export function sseResponse(options: SseResponseOptions): Response {
       if (closed) return
       lastId = id !== undefined && id > lastId ? id : lastId + 1
       write(formatSseTextFrame(lastId, event, text))
+    },
+    sendData(text) {
+      write(`data: ${text}\n\n`)
     },
     signal: disconnect.signal,
     get closed() {

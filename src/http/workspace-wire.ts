@@ -52,5 +52,7 @@ export function toToolInfo(tool: RegisteredTool) {
     parameters: tool.parameters,
     allowed_agents: tool.allowedAgents ? [...tool.allowedAgents] : null,
     require_approval: tool.requireApproval,
+    idempotent: tool.idempotent,
+    on_interrupted: tool.onInterrupted,
   }
 }

@@ -15,6 +15,7 @@ import {
 import { toChatBody } from '../http/run-wire.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
 import { AgentIdParams } from './agents.ts'
+import { claimIdempotencyKey, IdempotencyKeyHeaders, replayResponse } from './idempotent-request.ts'
 
 const ChatRequestSchema = z
   .object({
@@ -59,6 +60,7 @@ const chatRoute = defineRoute(
     description: 'Runs one turn of a multi-turn conversation. The returned `session_id` continues it.',
     request: {
       params: AgentIdParams,
+      headers: IdempotencyKeyHeaders,
       body: { required: true, content: { 'application/json': { schema: ChatRequestSchema } } },
     },
     responses: {
@@ -79,7 +81,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const options = body.options ?? {}
     const input = body.input ?? {}
     try {
-      await runtime.runner.prepare(agentId, input)
+      await runtime.runner.prepare(agentId, input, c.var.viewer)
       // Checked before the stream starts, so a refused session gets its own status code.
       if (body.session_id) await runtime.sessions.getContinuable(body.session_id, agentId, c.var.viewer)
     } catch (error) {
@@ -87,12 +89,21 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
         return sseErrorResponse(c, error, body.session_id ?? null)
       throw error
     }
+    const claim = await claimIdempotencyKey(c, { route: 'agents.chat', agentId, body })
+    if (claim?.kind === 'replay') {
+      return replayResponse(c, claim.executionId, {
+        kind: 'chat',
+        queued: false,
+        stream: options.stream === true,
+      })
+    }
     const runOptions = {
       input,
       timeoutMs: options.timeout_ms,
       sessionId: body.session_id,
       signal: c.req.raw.signal,
       viewer: c.var.viewer,
+      executionId: claim?.executionId,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

@@ -42,7 +42,7 @@ export const ExecutionSchema = z
 const StepSchema = z
   .object({
     sequence: z.number().int(),
-    type: z.enum(['llm_call', 'tool_call', 'tool_result']),
+    type: z.enum(['llm_call', 'tool_call', 'tool_result', 'replay']),
     data: z.record(z.string(), z.unknown()),
     duration_ms: z.number().nullable(),
     attempt: z.number().int(),

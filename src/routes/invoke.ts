@@ -14,8 +14,13 @@ import {
 } from '../http/run-schemas.ts'
 import { toRunBody } from '../http/run-wire.ts'
 import { sseErrorResponse, streamRunResponse } from '../http/stream-run-response.ts'
-import { absoluteUrl, url } from '../http/url.ts'
 import { AgentIdParams } from './agents.ts'
+import {
+  claimIdempotencyKey,
+  IdempotencyKeyHeaders,
+  queuedResponse,
+  replayResponse,
+} from './idempotent-request.ts'
 
 export const InvokeRequestSchema = z
   .object({
@@ -67,6 +72,7 @@ const invokeRoute = defineRoute(
       'Runs the agent and returns its result. A run that fails, times out or hits a guardrail still answers 200 with `status` and `error`; request problems use the error envelope.',
     request: {
       params: AgentIdParams,
+      headers: IdempotencyKeyHeaders,
       body: { required: true, content: { 'application/json': { schema: InvokeRequestSchema } } },
     },
     responses: {
@@ -91,7 +97,7 @@ const invokeRoute = defineRoute(
         description: 'The run finished',
         content: { 'application/json': { schema: InvokeResponseSchema }, ...sseContent },
       },
-      ...errors(400, 401, 403, 404, 413, 422, 503),
+      ...errors(400, 401, 403, 404, 409, 413, 422, 503),
     },
   }),
 )
@@ -105,7 +111,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const input = body.input ?? {}
     let queued = false
     try {
-      const agent = await runtime.runner.prepare(agentId, input)
+      const agent = await runtime.runner.prepare(agentId, input, c.var.viewer)
       queued = options.async === true || agent.executionMode === 'async'
       if (queued && options.stream) {
         throw new GatewayError('streaming_not_supported', {
@@ -128,8 +134,13 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       if (options.stream && canStream && GatewayError.isInstance(error)) return sseErrorResponse(c, error)
       throw error
     }
+    const claim = await claimIdempotencyKey(c, { route: 'agents.invoke', agentId, body })
+    if (claim?.kind === 'replay') {
+      return replayResponse(c, claim.executionId, { kind: 'invoke', queued, stream: options.stream === true })
+    }
     if (queued) {
       const record = await runtime.executions.submit({
+        executionId: claim?.executionId,
         agentId,
         message: body.message,
         input,
@@ -137,18 +148,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
         outputSchema: options.output_schema,
         viewer: c.var.viewer,
       })
-      const pollUrl = url(c, `/v1/executions/${record.id}`)
-      c.header('Location', absoluteUrl(c, `/v1/executions/${record.id}`))
-      return c.json(
-        {
-          execution_id: record.id,
-          agent_id: agentId,
-          status: 'queued' as const,
-          poll_url: pollUrl,
-          events_url: url(c, `/v1/executions/${record.id}/events`),
-        },
-        202,
-      )
+      return queuedResponse(c, record)
     }
     const runOptions = {
       input,
@@ -156,6 +156,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       outputSchema: options.output_schema,
       signal: c.req.raw.signal,
       viewer: c.var.viewer,
+      executionId: claim?.executionId,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

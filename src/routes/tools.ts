@@ -13,6 +13,10 @@ const ToolInfoSchema = z
     parameters: z.record(z.string(), z.unknown()).openapi({ description: 'JSON Schema of the arguments.' }),
     allowed_agents: z.array(z.string()).nullable(),
     require_approval: z.boolean(),
+    idempotent: z.boolean().openapi({ description: 'A retried run may run an unfinished call again.' }),
+    on_interrupted: z.enum(['tell_model', 'fail']).openapi({
+      description: 'What a retried run does with an unfinished call when the tool is not idempotent.',
+    }),
   })
   .openapi('ToolInfo')
 

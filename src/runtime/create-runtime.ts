@@ -1,4 +1,5 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -18,8 +19,17 @@ import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
+import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createDrain } from '../services/lifecycle/create-drain.ts'
+import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
+import {
+  createNotificationService,
+  deliveryJobKind,
+} from '../services/notifications/create-notification-service.ts'
+import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
+import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
+import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
@@ -116,10 +126,21 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  // MCP servers connect in the background: a server that is down never holds up start-up.
+  const mcp = createMcpClients({
+    defaults: {
+      connectionTimeoutMs: config.mcp.connectionTimeoutMs,
+      toolCallTimeoutMs: config.mcp.toolCallTimeoutMs,
+    },
+    logger: logger.child({ component: 'mcp' }),
+    validator,
+    redact: options.redactor.redact,
+  })
   const engine = {
     config,
     workspace,
     tools,
+    mcp,
     models,
     validator,
     hooks: options.hooks,
@@ -149,15 +170,32 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   })
   const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close()]
+  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
+    mcp.start(config.mcp.servers)
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
       rateLimitStore: persistence.rateLimitStore,
       logger,
     })
-    const tracker = createExecutionTracker({ store: storage.executions, bus: persistence.bus, logger })
+    const leaseMs = config.persistence.leaseSeconds * 1000
+    const notifications = createNotificationService({
+      config: config.notifications,
+      log: storage.deliveries,
+      queue: persistence.queue,
+      executions: storage.executions,
+      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      logger,
+    })
+    // Every terminal transition of an execution reaches the notifications, once.
+    const executionStore = withLifecycleEvents(storage.executions, notifications.emit)
+    const tracker = createExecutionTracker({
+      store: executionStore,
+      bus: persistence.bus,
+      logger,
+      heartbeatMs: leaseMs / 3,
+    })
     await tracker.start()
     started.push(() => tracker.stop())
     const agents = createAgentCatalog({
@@ -180,6 +218,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       : undefined
     const sessions = createSessionService(storage.sessions)
     const drain = createDrain()
+    const personalConfigs = createPersonalConfigService({
+      store: storage.personalConfigs,
+      secretBox,
+      validator,
+      agents: workspace.agents,
+      // The dashboard's setup form when there is one; otherwise the schema the API client fills in.
+      setupPath: (agentId) =>
+        config.dashboard.enabled
+          ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
+          : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
+    })
     const runner = createAgentRunner({
       drain,
       engine,
@@ -187,18 +236,48 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       sessionStore: storage.sessions,
       tracker,
       agents,
+      personalConfigs,
     })
     const executions = createExecutionService({
-      store: storage.executions,
+      store: executionStore,
       queue: persistence.queue,
       bus: persistence.bus,
       runner,
       maxRetries: config.queue.maxRetries,
       logger,
       redact: options.redactor.redact,
+      leases: storage.leases,
+      staleAfterMs: leaseMs,
+      reconcile: {
+        intervalMs: config.queue.reconcileIntervalSeconds * 1000,
+        graceMs: config.queue.reconcileGraceSeconds * 1000,
+      },
+      otherJobs: {
+        [deliveryJobKind]: {
+          handle: (job) => notifications.handleJob(job),
+          deadLettered: async (job, reason) => {
+            logger.error({ jobId: job.id, reason }, 'a notification delivery job was dead-lettered')
+          },
+        },
+      },
     })
     started.push(() => executions.stop(0))
+    const idempotency = createIdempotencyService({
+      store: storage.idempotencyKeys ?? createMemoryIdempotencyStore(),
+      windowMs: config.persistence.idempotencyWindowSeconds * 1000,
+    })
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
+    const schedules = createScheduleService({
+      store: storage.schedules,
+      executions,
+      defaults: { timezone: config.timezone, ...config.scheduler },
+      agentExists: async (agentId) => (await agents.get(agentId)) !== undefined,
+      logger,
+    })
+    await schedules.syncWorkspace(workspace.agents)
+    // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
+    if (config.scheduler.enabled) schedules.start()
+    started.push(() => schedules.stop())
     return {
       config,
       workspace,
@@ -209,17 +288,23 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       models,
       sessions,
       agents,
+      personalConfigs,
       runner,
       executions,
+      idempotency,
+      schedules,
+      notifications,
       bus: persistence.bus,
       audit: storage.audit,
       security,
       secretBox,
+      mcp,
       dashboard,
       diagnostics,
       notices,
       drain,
       async close(drainMs) {
+        await schedules.stop()
         drain.begin()
         const [settled] = await Promise.all([drain.settle(drainMs), executions.stop(drainMs)])
         if (!settled) {
@@ -228,6 +313,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           // Cancelled runs record themselves as cancelled; give them a moment to do so.
           await drain.settle(cancelRecordMs)
         }
+        await notifications.drain()
+        await mcp.close()
         await agents.stop()
         await tracker.stop()
         await persistence.close()

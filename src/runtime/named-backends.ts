@@ -81,6 +81,8 @@ export const namedQueues: Record<
         redisUrl: config.queue.redisUrl,
         keyPrefix: config.queue.keyPrefix,
         retry: retryOf(config),
+        lockDurationMs: config.queue.bullmqLockDurationMs,
+        stalledIntervalMs: config.queue.bullmqStalledIntervalMs,
         logger,
       }),
     )
@@ -90,6 +92,7 @@ export const namedQueues: Record<
       await createRabbitmqQueue({
         name: config.queue.queueName,
         url: config.queue.rabbitmqUrl,
+        heartbeatSeconds: config.queue.rabbitmqHeartbeatSeconds,
         retry: retryOf(config),
         logger,
       }),

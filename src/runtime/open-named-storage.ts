@@ -61,5 +61,9 @@ export async function openNamedStorage(options: OpenNamedStorageOptions): Promis
     throw error
   }
   logger.info({ database: database.description }, 'database ready')
-  return { storage: createSqlStorage(database.db, logger), database, close: () => database.close() }
+  return {
+    storage: createSqlStorage(database.db, logger, { leaseMs: config.leaseSeconds * 1000 }),
+    database,
+    close: () => database.close(),
+  }
 }

@@ -47,6 +47,9 @@ export function warnIgnoredSettings(
         rabbitmqUrl: 'queue.rabbitmq_url',
         retryBackoffMs: 'queue.retry_backoff_ms',
         visibilityTimeoutSeconds: 'queue.visibility_timeout_seconds',
+        bullmqLockDurationMs: 'queue.bullmq_lock_duration_ms',
+        bullmqStalledIntervalMs: 'queue.bullmq_stalled_interval_ms',
+        rabbitmqHeartbeatSeconds: 'queue.rabbitmq_heartbeat_seconds',
         ...(busReadsRedis ? {} : { keyPrefix: 'queue.key_prefix' }),
       },
     })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
-import type { EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
+import type { ChatMessage, EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
 import { emptyUsage, statusOf } from '../core/execution-types.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
@@ -10,10 +10,12 @@ import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
 import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
+import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
 import type { GatewayDrain } from './lifecycle/create-drain.ts'
+import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
 export type { Principal }
@@ -26,6 +28,12 @@ export interface RunOptions {
   timeoutMs?: number | undefined
   /** Cancels the run cooperatively. */
   signal?: AbortSignal | undefined
+  /**
+   * Extra instructions for this run, added to the system prompt after the agent's own layers
+   * (a schedule's `instructions`; the `system` messages of the OpenAI-compatible API). Never
+   * stored with a session.
+   */
+  instructions?: string | null | undefined
   /**
    * Run as this principal: recorded as the owner of the execution and the session, and the only
    * one (besides administrators) who may continue the session. Without it the run is the host's
@@ -42,6 +50,12 @@ export interface RunOptions {
    * @internal
    */
   execution?: ExistingExecution | undefined
+  /**
+   * The id to give the new execution (one an `Idempotency-Key` was claimed for).
+   *
+   * @internal
+   */
+  executionId?: string | undefined
 }
 
 /**
@@ -61,12 +75,26 @@ export interface ExistingExecution {
 export interface InvokeOptions extends RunOptions {
   /** Overrides the agent's `output_schema` for this call. */
   outputSchema?: JsonSchema | undefined
+  /**
+   * Earlier conversation the caller keeps itself, sent before the message (the OpenAI-compatible
+   * API without a session). Nothing is stored but the execution.
+   */
+  history?: readonly ChatMessage[] | undefined
 }
 
 /** Options of `gw.chat()`. */
 export interface ChatOptions extends RunOptions {
   /** Continue this session; a new one is created when absent. */
   sessionId?: string | undefined
+  /** A JSON Schema this turn's answer must match. @default none: chat answers in text */
+  outputSchema?: JsonSchema | undefined
+  /**
+   * When the session `sessionId` does not exist, start it under that id instead of answering
+   * `session_not_found` (a session keyed by the caller, such as the OpenAI API's `user`).
+   *
+   * @internal
+   */
+  createSession?: boolean | undefined
 }
 
 /** What `gw.invoke()` returns: the execution and its result. A failed run is an outcome too. */
@@ -103,9 +131,10 @@ export type AsViewer<Options extends RunOptions> = Omit<Options, 'principal'> & 
 export interface AgentRunner {
   /**
    * Checks that a run may start (agent exists and is enabled — dashboard overrides included —
-   * and the input is valid) and returns the agent as it runs; throws the envelope error.
+   * the input is valid, and a personal agent runs for a user who has set it up) and returns the
+   * agent as it runs; throws the envelope error.
    */
-  prepare(agentId: string, input: Record<string, unknown>): Promise<AgentDefinition>
+  prepare(agentId: string, input: Record<string, unknown>, viewer: Viewer): Promise<AgentDefinition>
   invoke(agentId: string, message: string, options: AsViewer<InvokeOptions>): Promise<RunOutcome>
   /** A chat turn; continuing a session needs the viewer to be allowed to (see `SessionService`). */
   chat(agentId: string, message: string, options: AsViewer<ChatOptions>): Promise<ChatOutcome>
@@ -122,6 +151,8 @@ export interface CreateAgentRunnerOptions {
   tracker: ExecutionTracker
   /** Counts direct runs as in flight and cancels them when a drain runs out of time. */
   drain?: GatewayDrain
+  /** The setups personal agents run with. */
+  personalConfigs: PersonalConfigService
 }
 
 function failedResult(): ExecutionResult {
@@ -148,7 +179,7 @@ export function newSessionId(): string {
 const sessionLockWaitMs = 120_000
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, sessionStore, tracker, agents, drain } = options
+  const { engine, sessions, sessionStore, tracker, agents, personalConfigs, drain } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -160,10 +191,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       executionId: string,
       signal: AbortSignal,
       onEvent: (event: EngineEvent) => void,
+      journal: RunJournal | undefined,
     ) => Promise<RunAgentOutcome>,
     extra: { sessionId: string | null; outputSchema: JsonSchema | null },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
-    const executionId = runOptions.execution?.id ?? newExecutionId()
+    const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
     // Queued runs are drained by the queue, which hands them back; direct runs by the drain.
     const leave = runOptions.execution ? undefined : drain?.enter()
     try {
@@ -181,6 +213,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       executionId: string,
       signal: AbortSignal,
       onEvent: (event: EngineEvent) => void,
+      journal: RunJournal | undefined,
     ) => Promise<RunAgentOutcome>,
     extra: { sessionId: string | null; outputSchema: JsonSchema | null },
     executionId: string,
@@ -195,7 +228,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      attempt: runOptions.execution?.attempt ?? 1,
+      // A queued run may be retried by another worker: it keeps a journal to replay from.
+      journal: runOptions.execution !== undefined,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
     const signals = [tracking.signal]
@@ -208,7 +242,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     }
     let outcome: RunAgentOutcome
     try {
-      outcome = await run(executionId, signal, onEvent)
+      outcome = await run(executionId, signal, onEvent, tracking.journal)
     } catch (error) {
       // The engine does not throw for run failures; this is a bug or an outage: record it.
       await tracking.end(failedResult()).catch(() => undefined)
@@ -220,7 +254,11 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
   }
   const validateInput = new Map<string, ValidateFunction>()
 
-  const prepare = async (agentId: string, input: Record<string, unknown>): Promise<AgentDefinition> => {
+  const prepare = async (
+    agentId: string,
+    input: Record<string, unknown>,
+    viewer: Viewer,
+  ): Promise<AgentDefinition> => {
     const agent = await agents.get(agentId)
     if (!agent) throw new GatewayError('agent_not_found', { message: `Agent "${agentId}" not found.` })
     if (!agent.enabled)
@@ -249,6 +287,8 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         })
       }
     }
+    // A personal agent refuses callers without a user (401) or without a setup (409).
+    await personalConfigs.forRun(agent, viewer)
     return agent
   }
 
@@ -260,26 +300,30 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async invoke(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input)
+      const agent = await prepare(agentId, input, runOptions.viewer)
+      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const outputSchema = runOptions.outputSchema ?? agent.outputSchema
       const { result, executionId, keptOpen } = await tracked(
         agent,
         'invoke',
         message,
         runOptions,
-        (id, signal, onEvent) =>
+        (id, signal, onEvent, journal) =>
           runAgent(engine, {
             agent,
-            history: [],
+            history: runOptions.history ?? [],
             userMessage: userMessageContent(message, input),
             input,
             outputSchema,
+            instructions: runOptions.instructions,
             executionId: id,
             sessionId: undefined,
             principal: principalOf(runOptions.viewer),
+            personal,
             timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
             signal,
             onEvent,
+            journal,
           }),
         { sessionId: null, outputSchema },
       )
@@ -288,16 +332,24 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
 
     async chat(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input)
+      const agent = await prepare(agentId, input, runOptions.viewer)
+      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
       const { viewer, sessionId: continued } = runOptions
+      const outputSchema = runOptions.outputSchema ?? null
+      // A caller-keyed session is continued when it exists and started when it does not.
+      const mayCreate = async () =>
+        runOptions.createSession === true && continued !== undefined && !(await sessionStore.get(continued))
       // Checked before waiting for the turn lock, so a session the viewer may not use is refused
       // at once (never with `session_busy`, which would tell that it exists)…
-      if (continued !== undefined) await sessions.getContinuable(continued, agentId, viewer)
+      if (continued !== undefined && !(await mayCreate()))
+        await sessions.getContinuable(continued, agentId, viewer)
       const id = continued ?? newSessionId()
       return sessionStore.withLock(id, sessionLockWaitMs, async () => {
         // …and again under the lock, so a session deleted meanwhile is not silently recreated.
         const session =
-          continued === undefined ? undefined : await sessions.getContinuable(continued, agentId, viewer)
+          continued === undefined || (await mayCreate())
+            ? undefined
+            : await sessions.getContinuable(continued, agentId, viewer)
         const { result, messages, executionId } = await tracked(
           agent,
           'chat',
@@ -309,16 +361,18 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               history: session?.messages ?? [],
               userMessage: userMessageContent(message, input),
               input,
-              // Chat is conversational: output schemas apply to invoke only.
-              outputSchema: null,
+              // Chat is conversational: a schema applies only when this turn asks for one.
+              outputSchema,
+              instructions: runOptions.instructions,
               executionId,
               sessionId: id,
               principal: principalOf(viewer),
+              personal,
               timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
               signal,
               onEvent,
             }),
-          { sessionId: id, outputSchema: null },
+          { sessionId: id, outputSchema },
         )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0

@@ -12,7 +12,12 @@ import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
+import type { IdempotencyService } from './executions/idempotency.ts'
 import type { GatewayDrain } from './lifecycle/create-drain.ts'
+import type { McpClients } from './mcp/create-mcp-clients.ts'
+import type { NotificationService } from './notifications/create-notification-service.ts'
+import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
+import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -32,13 +37,23 @@ export interface GatewayRuntime {
   sessions: SessionService
   /** Agents as served: the workspace with dashboard overrides applied. */
   agents: AgentCatalog
+  /** Users' setups of personal agents, each visible to its owner only. */
+  personalConfigs: PersonalConfigService
   runner: AgentRunner
   executions: ExecutionService
+  /** `Idempotency-Key`s of requests that start executions, for every entry point. */
+  idempotency: IdempotencyService
+  /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */
+  schedules: ScheduleService
+  /** Notifications of execution events: planning, delivery, the delivery log as viewers see it. */
+  notifications: NotificationService
   bus: EventBus
   audit: AuditLog
   security: GatewaySecurity
   /** Encrypts stored secrets; `undefined` without a key (see `requireSecretBox`). */
   secretBox: SecretBox | undefined
+  /** The MCP servers agents use as tool sources: connections, status and tools. */
+  mcp: McpClients
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Draining state: in-flight requests and runs, and the cancel signal after the grace period. */

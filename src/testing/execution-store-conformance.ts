@@ -359,6 +359,62 @@ export function defineExecutionStoreConformance(
         assert.deepEqual(await store.listSteps(uniqueId('exec_missing')), [])
       })
 
+      it('keeps the run journal in full and in order, apart from the steps', async () => {
+        const store = fixture.store()
+        const record = execution({ status: 'running' })
+        await store.create(record)
+        const longText = 'x'.repeat(10_000)
+        await store.appendJournal(
+          record.id,
+          {
+            kind: 'model_call',
+            step: 0,
+            call: {
+              text: longText,
+              toolCalls: [{ id: 'c1', name: 'bump', input: '{"note":"é"}' }],
+              inputTokens: 3,
+              outputTokens: 4,
+              model: 'mock:assistant',
+              costUsd: 0.5,
+            },
+          },
+          1,
+          1000,
+        )
+        await store.appendJournal(
+          record.id,
+          { kind: 'tool_started', step: 0, callId: 'c1', name: 'bump' },
+          1,
+          1001,
+        )
+        await store.appendJournal(
+          record.id,
+          {
+            kind: 'tool_result',
+            step: 0,
+            result: { callId: 'c1', name: 'bump', content: '{}', isError: false },
+          },
+          2,
+          1002,
+        )
+        const other = await fixture.another()
+        const journal = await other.listJournal(record.id)
+        assert.deepEqual(
+          journal.map((entry) => [entry.sequence, entry.attempt, entry.entry.kind, entry.createdAt]),
+          [
+            [1, 1, 'model_call', 1000],
+            [2, 1, 'tool_started', 1001],
+            [3, 2, 'tool_result', 1002],
+          ],
+        )
+        const first = journal[0]?.entry
+        assert.ok(first?.kind === 'model_call')
+        assert.equal(first.call.text, longText)
+        assert.deepEqual(first.call.toolCalls, [{ id: 'c1', name: 'bump', input: '{"note":"é"}' }])
+        assert.deepEqual(await store.listSteps(record.id), [])
+        assert.deepEqual(await store.listJournal(uniqueId('exec_missing')), [])
+      })
+
       it('hands out copies: changing a read record does not change the store', async () => {
         const store = fixture.store()
         const record = execution()

@@ -9,6 +9,7 @@
 export { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 export { type AuditLogFixture, defineAuditLogConformance } from './audit-log-conformance.ts'
 export { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+export { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 export {
   defineEventBusConformance,
   type EventBusConformanceContext,
@@ -43,8 +44,11 @@ export {
   type StartHostOptions,
   startHost,
 } from './host-matrix.ts'
+export { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
+export { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
+export { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 export {
   defineJobQueueConformance,
   type JobQueueConformanceContext,
@@ -52,6 +56,7 @@ export {
   type JobQueueFixture,
 } from './queue-conformance.ts'
 export { defineRateLimitStoreConformance } from './rate-limit-store-conformance.ts'
+export { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 export { createScriptedModel, type ScriptedModel, type ScriptedStep } from './scripted-model.ts'
 export { defineSecretStoreConformance } from './secret-store-conformance.ts'
 export { defineSessionStoreConformance } from './session-store-conformance.ts'

@@ -1,10 +1,17 @@
+import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
+import { createMemoryLeaseStore } from '../adapters/storage/memory-lease-store.ts'
 import type { AuditEvent, AuditLog } from '../core/ports/audit-log.ts'
 import type { GatewayStorage } from '../core/ports/gateway-storage.ts'
 import { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
 import { defineAuditLogConformance } from './audit-log-conformance.ts'
 import { defineDashboardSessionStoreConformance } from './dashboard-session-store-conformance.ts'
+import { defineDeliveryLogConformance } from './delivery-log-conformance.ts'
 import { defineExecutionStoreConformance } from './execution-store-conformance.ts'
+import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
+import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
+import { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
 import { defineSessionStoreConformance } from './session-store-conformance.ts'
 import { openOncePerBlock, type StoreFixture, type StoreSuiteOptions } from './store-suite.ts'
@@ -28,7 +35,10 @@ export interface StorageFixture {
 
 /**
  * Registers the conformance suite of every port a `GatewayStorage` bundles — executions,
- * sessions, dashboard sessions, secrets, agent overrides, login failures and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, schedules and the audit log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and the delivery log — on
+ * sessions, dashboard sessions, secrets, agent overrides, login failures, the audit log and
+ * personal-agent setups — on
  * one storage: what `persistence.backend` accepts as an instance must pass it. `factory` is
  * called once; each port's suite tests its member.
  *
@@ -57,7 +67,7 @@ export function defineStorageConformance(
   test.describe(`storage conformance: ${name}`, () => {
     const opened = openOncePerBlock(test, `storage conformance: ${name}`, factory)
     // Each port's suite gets the member of the one storage; closing is the storage fixture's job.
-    function part<Key extends keyof GatewayStorage>(key: Key) {
+    function part<Key extends Exclude<keyof GatewayStorage, 'leases' | 'idempotencyKeys'>>(key: Key) {
       return async (): Promise<StoreFixture<GatewayStorage[Key]>> => {
         const { storage, connectAnother } = opened()
         return {
@@ -73,6 +83,43 @@ export function defineStorageConformance(
     defineSecretStoreConformance(test, name, part('secrets'), options)
     defineAgentOverrideStoreConformance(test, name, part('agentOverrides'), options)
     defineLoginFailureStoreConformance(test, name, part('loginFailures'), options)
+    // Leases are optional: a storage without them is run against in-process leases, which the
+    // gateway does not use for it (each instance then reconciles on its own).
+    defineLeaseStoreConformance(
+      test,
+      name,
+      async () => {
+        const { storage, connectAnother } = opened()
+        const store = storage.leases ?? createMemoryLeaseStore()
+        return {
+          store,
+          connectAnother:
+            storage.leases && connectAnother && (async () => (await connectAnother()).leases ?? store),
+          cleanup: async () => {},
+        }
+      },
+      options,
+    )
+    defineIdempotencyStoreConformance(
+      test,
+      name,
+      async () => {
+        const { storage, connectAnother } = opened()
+        const store = storage.idempotencyKeys ?? createMemoryIdempotencyStore()
+        return {
+          store,
+          connectAnother:
+            storage.idempotencyKeys &&
+            connectAnother &&
+            (async () => (await connectAnother()).idempotencyKeys ?? store),
+          cleanup: async () => {},
+        }
+      },
+      options,
+    )
+    defineScheduleStoreConformance(test, name, part('schedules'), options)
+    defineDeliveryLogConformance(test, name, part('deliveries'), options)
+    definePersonalConfigStoreConformance(test, name, part('personalConfigs'), options)
     defineAuditLogConformance(
       test,
       name,

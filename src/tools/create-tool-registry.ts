@@ -76,6 +76,8 @@ export async function createToolRegistry(options: CreateToolRegistryOptions): Pr
       allowedAgents: tool.allowedAgents,
       requireApproval: tool.requireApproval,
       timeoutMs: tool.timeoutMs,
+      idempotent: tool.idempotent,
+      onInterrupted: tool.onInterrupted,
       instructions: tool.instructions,
       handler,
       file: tool.file,

@@ -17,6 +17,19 @@ export interface CodeToolOptions<Args extends Record<string, unknown> = Record<s
   requireApproval?: boolean
   /** Time limit of one call. @default the run's remaining time */
   timeoutMs?: number
+  /**
+   * Calling it twice with the same arguments does no more than calling it once. A retried run
+   * runs an unfinished call of an idempotent tool again; otherwise see `onInterrupted`.
+   * @default false
+   */
+  idempotent?: boolean
+  /**
+   * What a retried run does with a call of this (non-idempotent) tool that the crashed attempt
+   * started but did not finish: `tell_model` gives the model an error result saying the call
+   * may or may not have taken effect; `fail` ends the run with the error code `tool_interrupted`.
+   * @default 'tell_model'
+   */
+  onInterrupted?: 'tell_model' | 'fail'
   /** Extra guidance for the model. */
   instructions?: string
   handler: (args: Args, context: ToolContext) => unknown
@@ -67,6 +80,8 @@ export function defineTool<Args extends Record<string, unknown>>(
     allowedAgents: options.allowedAgents ?? null,
     requireApproval: options.requireApproval ?? false,
     timeoutMs: options.timeoutMs,
+    idempotent: options.idempotent ?? false,
+    onInterrupted: options.onInterrupted ?? 'tell_model',
     instructions: options.instructions ?? '',
     handler: options.handler as RegisteredTool['handler'],
     file: undefined,

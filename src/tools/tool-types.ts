@@ -1,5 +1,6 @@
 import type { Logger } from '../core/logger.ts'
 import type { Principal } from '../core/principal.ts'
+import type { InterruptedToolPolicy } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 
 /**
@@ -19,6 +20,11 @@ export interface ToolContext {
   config: Readonly<Record<string, unknown>>
   /** Who started the run, when known. */
   principal: Principal | undefined
+  /**
+   * The user's setup of a personal agent (`scope: personal`), sensitive values decrypted;
+   * `undefined` for other agents. It reaches tools only, never the model or the trace.
+   */
+  userConfig: Readonly<Record<string, unknown>> | undefined
   /**
    * Attaches text the handler printed to the tool step of the execution trace (Python handlers'
    * stdout and stderr arrive this way). Never shown to the model.
@@ -42,6 +48,13 @@ export interface RegisteredTool {
   allowedAgents: readonly string[] | null
   requireApproval: boolean
   timeoutMs: number | undefined
+  /**
+   * Calling it again with the same arguments does no more than calling it once, so a retried
+   * run may simply run a call its crashed attempt left unfinished.
+   */
+  idempotent: boolean
+  /** What a retried run does with an unfinished call of this tool when it is not idempotent. */
+  onInterrupted: InterruptedToolPolicy
   /** Extra guidance for the model (TOOL.md body). */
   instructions: string
   handler: ToolHandler
@@ -55,4 +68,23 @@ export interface ToolRegistry {
   list(): RegisteredTool[]
   /** Stops what the tools hold (Python workers). */
   close(): Promise<void>
+}
+
+/**
+ * Tools that come and go while the gateway runs — those of MCP servers. Asked for every run, so
+ * a run sees the tools as they are when it starts.
+ */
+export interface McpToolSource {
+  /**
+   * The tools of the named servers, namespaced `{server}__{tool}`. A server that is down still
+   * offers the tools it listed last; calling one fails with an error that names the server.
+   * Unknown or disabled servers offer nothing.
+   */
+  toolsFor(servers: readonly string[]): RegisteredTool[]
+  /**
+   * Resolves once none of the named servers is in its first connection attempt since start-up
+   * (or since it was added or changed), so the first run after start-up sees their tools. Never
+   * waits for a server that is down and retrying, and never rejects.
+   */
+  ready(servers: readonly string[]): Promise<void>
 }

@@ -64,6 +64,8 @@ export async function loadTools(
       allowedAgents: data.permissions.allowedAgents ?? null,
       requireApproval: data.permissions.requireApproval,
       timeoutMs: data.timeoutMs,
+      idempotent: data.idempotent,
+      onInterrupted: data.onInterrupted,
       instructions: body.trim(),
       handlerFile,
     })

@@ -9,7 +9,7 @@ const under =
 const isHttpFramework = (name: string) => name === 'hono' || name.startsWith('@hono/')
 
 /** Packages core may use: small and pure. Core does no I/O, so no `node:` modules either. */
-const corePackages = new Set(['zod', 'yaml', 'proxy-addr', 'forwarded-parse'])
+const corePackages = new Set(['zod', 'yaml', 'proxy-addr', 'forwarded-parse', 'croner'])
 
 /**
  * The layers of `src/` and what each may import — the dependency rule of ARCHITECTURE.md, as

@@ -164,6 +164,7 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Bu
 
   return {
     name,
+    deduplicatesIds: true,
     async enqueue(message, enqueueOptions) {
       await queue.add(
         name,

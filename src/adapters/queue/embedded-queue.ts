@@ -187,6 +187,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): JobQueue {
 
   return {
     name,
+    deduplicatesIds: true,
     async enqueue(job, enqueueOptions) {
       const now = Date.now()
       await db

@@ -99,6 +99,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
 
   return {
     name: options.name,
+    deduplicatesIds: true,
     async enqueue(message, enqueueOptions) {
       if (closed) throw new Error(`queue ${options.name} is closed`)
       if (entries.has(message.id) || finished.has(message.id)) return

@@ -33,6 +33,11 @@ export interface RabbitmqQueueOptions {
   logger?: Logger
   /** The longest wait between two reconnect attempts after the connection dropped. @default 30000 */
   maxReconnectDelayMs?: number
+  /**
+   * The AMQP heartbeat, unless `url` sets one: a peer silent for about twice this long is taken
+   * for dead, and its unacknowledged deliveries go back to the queue. 0 turns it off. @default 10
+   */
+  heartbeatSeconds?: number | undefined
 }
 
 /** A RabbitMQ-backed {@link JobQueue} that can also delete the queues it declared. */
@@ -279,17 +284,20 @@ export async function createRabbitmqQueue(options: RabbitmqQueueOptions): Promis
     return link
   }
 
-  const connection: RecoveringChannelModel = await amqp.connect(options.url, {
-    recovery: {
-      // Fail at start-up when the broker is unreachable or the topology does not match; once
-      // running, keep trying for as long as the process lives.
-      initialMaxRetries: 0,
-      maxRetries: Number.POSITIVE_INFINITY,
-      maxDelay: options.maxReconnectDelayMs ?? 30_000,
-      waitForConnect: false,
-      setup,
+  const connection: RecoveringChannelModel = await amqp.connect(
+    withHeartbeat(options.url, options.heartbeatSeconds ?? 10),
+    {
+      recovery: {
+        // Fail at start-up when the broker is unreachable or the topology does not match; once
+        // running, keep trying for as long as the process lives.
+        initialMaxRetries: 0,
+        maxRetries: Number.POSITIVE_INFINITY,
+        maxDelay: options.maxReconnectDelayMs ?? 30_000,
+        waitForConnect: false,
+        setup,
+      },
     },
-  })
+  )
   connection.on('disconnect', (error: Error) => {
     everDisconnected = true
     link = undefined
@@ -475,4 +483,15 @@ function parseMessage(content: Buffer): JobMessage | undefined {
 function readAttempt(message: ConsumeMessage): number {
   const value: unknown = message.properties.headers?.[attemptHeader]
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 1
+}
+
+/** The URL with `heartbeat=<seconds>` added, unless it names one already. */
+function withHeartbeat(url: string, seconds: number): string {
+  try {
+    const parsed = new URL(url)
+    if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds))
+    return parsed.toString()
+  } catch {
+    return url
+  }
 }

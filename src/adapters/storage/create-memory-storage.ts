@@ -2,7 +2,12 @@ import type { Logger } from '../../core/logger.ts'
 import type { GatewayStorage } from '../../core/ports/gateway-storage.ts'
 import { createLogAuditLog } from './log-audit-log.ts'
 import { createMemoryDashboardStores } from './memory-dashboard-stores.ts'
+import { createMemoryDeliveryLog } from './memory-delivery-log.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
+import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
+import { createMemoryLeaseStore } from './memory-lease-store.ts'
+import { createMemoryPersonalConfigStore } from './memory-personal-config-store.ts'
+import { createMemoryScheduleStore } from './memory-schedule-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
 
 export interface MemoryStorageOptions {
@@ -22,5 +27,10 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     executions: createMemoryExecutionStore(),
     sessions: createMemorySessionStore(options.sessions),
     audit: createLogAuditLog(options.logger),
+    leases: createMemoryLeaseStore(),
+    idempotencyKeys: createMemoryIdempotencyStore(),
+    schedules: createMemoryScheduleStore(),
+    deliveries: createMemoryDeliveryLog(),
+    personalConfigs: createMemoryPersonalConfigStore(),
   }
 }

@@ -35,6 +35,16 @@ export interface ExecutionStepsTable {
   created_at: number
 }
 
+/** The run journal: each step of a run in full, for replay by a retried attempt. */
+export interface ExecutionJournalTable {
+  execution_id: string
+  sequence: number
+  attempt: number
+  /** A `RunJournalEntry` as JSON. */
+  entry: string
+  created_at: number
+}
+
 export interface ConversationsTable {
   id: string
   agent_id: string
@@ -122,9 +132,94 @@ export interface LoginFailuresTable {
   window_started_at: number
 }
 
+export interface IdempotencyKeysTable {
+  scope: string
+  key: string
+  fingerprint: string
+  execution_id: string
+  created_at: number
+  expires_at: number
+}
+
+export interface SchedulesTable {
+  id: string
+  agent_id: string
+  name: string
+  source: string
+  owner_id: string | null
+  run_as: string
+  cron: string
+  timezone: string | null
+  message: string
+  input: string
+  instructions: string | null
+  notify: string | null
+  enabled: number
+  misfire_grace_seconds: number | null
+  coalesce: number | null
+  max_instances: number | null
+  next_run_at: number | null
+  last_run_at: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface ScheduleRunsTable {
+  /** `<schedule>|tick|<fire_time>` or `<schedule>|manual|<execution>`: unique per tick. */
+  run_key: string
+  schedule_id: string
+  trigger: string
+  fire_time: number
+  status: string
+  execution_id: string | null
+  reason: string | null
+  created_at: number
+}
+
+export interface NotificationDeliveriesTable {
+  id: string
+  execution_id: string
+  agent_id: string
+  principal_id: string | null
+  event: string
+  channel: string
+  target: string
+  body: string
+  status: string
+  attempts: number
+  last_allowed_attempt: number
+  last_status_code: number | null
+  last_error: string | null
+  next_attempt_at: number | null
+  created_at: number
+  updated_at: number
+  delivered_at: number | null
+}
+
+export interface NotificationDeliveryAttemptsTable {
+  delivery_id: string
+  attempt: number
+  status_code: number | null
+  latency_ms: number
+  error: string | null
+  at: number
+}
+
+export interface PersonalConfigsTable {
+  agent_id: string
+  owner_id: string
+  /** JSON object of the non-sensitive values. */
+  config_values: string
+  /** JSON object of sealed sensitive values. */
+  sealed_secrets: string
+  instructions: string | null
+  updated_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
+  execution_journal: ExecutionJournalTable
   conversations: ConversationsTable
   conversation_messages: ConversationMessagesTable
   jobs: JobsTable
@@ -134,4 +229,10 @@ export interface GatewayDatabase {
   gateway_secrets: GatewaySecretsTable
   agent_overrides: AgentOverridesTable
   login_failures: LoginFailuresTable
+  idempotency_keys: IdempotencyKeysTable
+  schedules: SchedulesTable
+  schedule_runs: ScheduleRunsTable
+  notification_deliveries: NotificationDeliveriesTable
+  notification_delivery_attempts: NotificationDeliveryAttemptsTable
+  personal_configs: PersonalConfigsTable
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../core/errors.ts'
-import { terminalStatuses } from '../../core/execution-types.ts'
+import { type RunJournalRecord, terminalStatuses } from '../../core/execution-types.ts'
 import type {
   ExecutionRecord,
   ExecutionStepRecord,
@@ -16,6 +16,7 @@ import { decodeCursor, encodeCursor } from './json-columns.ts'
 export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore {
   const executions = new Map<string, ExecutionRecord>()
   const steps = new Map<string, ExecutionStepRecord[]>()
+  const journals = new Map<string, RunJournalRecord[]>()
   const isTerminal = (record: ExecutionRecord) => terminalStatuses.includes(record.status)
   const copy = cloneData
 
@@ -27,6 +28,7 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
         const oldest = executions.keys().next().value as string
         executions.delete(oldest)
         steps.delete(oldest)
+        journals.delete(oldest)
       }
     },
     async get(id) {
@@ -123,6 +125,14 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
       list.push(...records)
       steps.set(id, list)
       return records.map(copy)
+    },
+    async appendJournal(id, entry, attempt, at) {
+      const list = journals.get(id) ?? []
+      list.push({ sequence: list.length + 1, attempt, entry: copy(entry), createdAt: at })
+      journals.set(id, list)
+    },
+    async listJournal(id) {
+      return (journals.get(id) ?? []).map(copy)
     },
     async listSteps(id, afterSequence = 0) {
       return (steps.get(id) ?? []).filter((step) => step.sequence > afterSequence).map(copy)

@@ -233,6 +233,37 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
       })
     },
 
+    async appendJournal(id, entry, attempt, at) {
+      await db
+        .insertInto('execution_journal')
+        .values((eb) => ({
+          execution_id: id,
+          sequence: eb
+            .selectFrom('execution_journal')
+            .select(sql<number>`coalesce(max(${eb.ref('sequence')}), 0) + 1`.as('next'))
+            .where('execution_id', '=', id),
+          attempt,
+          entry: toJson(entry),
+          created_at: at,
+        }))
+        .execute()
+    },
+
+    async listJournal(id) {
+      const rows = await db
+        .selectFrom('execution_journal')
+        .selectAll()
+        .where('execution_id', '=', id)
+        .orderBy('sequence')
+        .execute()
+      return rows.map((row) => ({
+        sequence: Number(row.sequence),
+        attempt: row.attempt,
+        entry: fromJson(row.entry),
+        createdAt: Number(row.created_at),
+      }))
+    },
+
     async listSteps(id, afterSequence = 0) {
       const rows = await db
         .selectFrom('execution_steps')

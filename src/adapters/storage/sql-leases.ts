@@ -1,17 +1,12 @@
 import type { Kysely } from 'kysely'
+import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 
 /**
  * Named leases in the database: a lock that expires, so a crashed holder cannot block others
  * forever. Acquire/renew/release are single conditional statements, safe across processes.
  */
-export interface SqlLeases {
-  /** `true` when `holder` now holds `name` until `now + ttlMs`. Re-acquiring one's own lease renews it. */
-  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>
-  release(name: string, holder: string): Promise<void>
-}
-
-export function createSqlLeases(db: Kysely<GatewayDatabase>): SqlLeases {
+export function createSqlLeases(db: Kysely<GatewayDatabase>): LeaseStore {
   return {
     async acquire(name, holder, ttlMs) {
       const now = Date.now()

@@ -25,15 +25,20 @@ function toSummary(row: Selectable<ConversationsTable>): SessionSummary {
   }
 }
 
-const lockTtlMs = 60_000
+/** How long a crashed holder keeps a session's turn lock, by default. */
+const defaultLockTtlMs = 10_000
 const lockPollMs = 100
 
 /**
  * Sessions as conversations + append-only messages. Turn locks are database leases, so turns on
  * one session are serialized across every process that shares the database.
  */
-export function createSqlSessionStore(db: Kysely<GatewayDatabase>): SessionStore {
+export function createSqlSessionStore(
+  db: Kysely<GatewayDatabase>,
+  options: { lockTtlMs?: number | undefined } = {},
+): SessionStore {
   const leases = createSqlLeases(db)
+  const lockTtlMs = options.lockTtlMs ?? defaultLockTtlMs
   return {
     async get(id) {
       const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst()

@@ -35,6 +35,7 @@ export async function runCheck(
       // Checking must not touch the database or consume jobs.
       persistence: { enabled: false },
       queue: { runWorkers: false },
+      scheduler: { enabled: false },
       logger: createSilentLogger(),
     })
     await gateway.start()

@@ -106,7 +106,7 @@ describe('agents-gateway keys in gateway.yaml', () => {
     )
     expect(lines[1]).toMatch(/^4 telemetry\.exporter: .*OpenTelemetry SDK of the host process/)
     expect(lines[2]).toMatch(/^6 queue\.stream_key: .*queue\.queue_name/)
-    expect(lines[3]).toMatch(/^8 scheduler\.distributed_lock: .*scheduler locks/)
+    expect(lines[3]).toMatch(/^8 scheduler\.distributed_lock: .*claims schedule ticks in the database/)
     expect(lines[4]).toMatch(/^11 rate_limit\.trust_forwarded_for: .*proxy\.forwarded_allow_ips/)
     expect(lines[5]).toMatch(/^14 dashboard\.auth\.session_secret: .*stored server-side/)
     expect(lines[6]).toMatch(

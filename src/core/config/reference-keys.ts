@@ -120,7 +120,8 @@ export const referenceKeys: Readonly<Record<string, ReferenceKey>> = {
 
   'scheduler.distributed_lock': {
     kind: 'unsupported',
-    instead: 'agentgw does not take scheduler locks (the scheduler is not implemented yet); remove it',
+    instead:
+      'nothing to configure: every instance claims schedule ticks in the database, so each fires once; remove it',
   },
 
   'context_retrieval.retriever_timeout_seconds': {

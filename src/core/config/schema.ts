@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { notificationEventTypes } from '../notifications/notification-events.ts'
+import { parseTemplate } from '../notifications/render-template.ts'
 import type { EventBus } from '../ports/event-bus.ts'
 import type { GatewayStorage } from '../ports/gateway-storage.ts'
 import type { JobQueue } from '../ports/job-queue.ts'
@@ -221,6 +223,13 @@ export const persistenceSchema = z
       .nullable()
       .default(null),
     migrateOnStart: z.boolean().default(true),
+    /**
+     * How long a dead holder keeps a chat session's turn lock or a running execution: holders
+     * renew every third of it, so a crashed process is detected within this time.
+     */
+    leaseSeconds: z.number().min(1).max(3600).default(10),
+    /** How long an `Idempotency-Key` stands for the execution its first request started. */
+    idempotencyWindowSeconds: z.number().int().min(1).default(86_400),
   })
   .transform((value, context) => {
     // The URL is read once here, so every consumer gets a plain file path or a postgres:// URL.
@@ -263,6 +272,16 @@ export const queueSchema = z.object({
   defaultExecutionMode: z.enum(['sync', 'async']).default('sync'),
   /** Whether this process runs queued executions (`false` for API-only instances). */
   runWorkers: z.boolean().default(true),
+  /** How often one instance (under a database lease) re-schedules queued executions whose job is lost. */
+  reconcileIntervalSeconds: z.number().min(0.1).default(10),
+  /** How long an execution stays `queued` before the reconciler checks that its job exists. */
+  reconcileGraceSeconds: z.number().min(0).default(30),
+  /** BullMQ: how long a worker's lock on a running job lasts (renewed at half of it). */
+  bullmqLockDurationMs: z.number().int().min(1000).default(10_000),
+  /** BullMQ: how often workers look for jobs whose lock expired (their worker died). */
+  bullmqStalledIntervalMs: z.number().int().min(500).default(5_000),
+  /** RabbitMQ: the AMQP heartbeat, which detects a dead peer on a connection that stays open. */
+  rabbitmqHeartbeatSeconds: z.number().int().min(0).default(10),
   /**
    * How live updates and cancel requests reach other instances. `auto`: Redis with the bullmq
    * backend, Postgres with Postgres persistence, otherwise in-process.
@@ -278,35 +297,161 @@ export const schedulerSchema = z.object({
 })
 
 const webhookSchema = z.object({
-  name: z.string().min(1),
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only'),
   url: z.string().url(),
+  /**
+   * Signing secret. With `signature: standard` or `both` it is a Standard Webhooks secret,
+   * `whsec_` + base64 of 24–64 random bytes; with `reference` any string. Empty: the
+   * `webhook_secret` default, and without one nothing is signed.
+   */
   secret: z.string().default(''),
-  events: z.array(z.string()).default([]),
-  payloadTemplate: z.string().optional(),
-})
-
-export const notificationsSchema = z.object({
-  slack: z
-    .object({
-      enabled: z.boolean().default(false),
-      botToken: z.string().default(''),
-      defaultChannel: z.string().default('#agent-alerts'),
+  /** Event types sent to this endpoint; empty for all. */
+  events: z.array(z.enum(notificationEventTypes)).default([]),
+  /** A JSON template with `{{ event.field }}` placeholders in place of the default payload. */
+  payloadTemplate: z
+    .string()
+    .refine((text) => !('error' in parseTemplate(text)), {
+      message: 'must be JSON with {{ placeholders }} inside strings',
     })
-    .prefault({}),
-  webhooks: z.array(webhookSchema).default([]),
-  webhookSecret: z.string().default(''),
+    .optional(),
+  /**
+   * How deliveries are signed: `standard` (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
+   * `webhook-signature`), `reference` (agents-gateway's `X-AgentGateway-Timestamp` and
+   * `X-AgentGateway-Signature: sha256=…`) or `both`. Unset: `standard` with a `whsec_` secret
+   * or none, `reference` with any other secret (as an agents-gateway configuration has).
+   */
+  signature: z.enum(['standard', 'reference', 'both']).optional(),
 })
 
-const mcpServerSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
-  transport: z.enum(['stdio', 'streamable_http']),
-  command: z.string().optional(),
-  args: z.array(z.string()).default([]),
-  env: z.record(z.string(), z.string()).default({}),
-  url: z.string().url().optional(),
-  headers: z.record(z.string(), z.string()).default({}),
-  enabled: z.boolean().default(true),
-})
+/** How a webhook's deliveries are signed, its own `signature` or the one its secret implies. */
+export function webhookSignature(
+  signature: 'standard' | 'reference' | 'both' | undefined,
+  secret: string,
+): 'standard' | 'reference' | 'both' {
+  return signature ?? (secret === '' || secret.startsWith('whsec_') ? 'standard' : 'reference')
+}
+
+/** A Standard Webhooks secret: `whsec_` and base64 of 24 to 64 bytes. */
+export function isStandardWebhookSecret(secret: string): boolean {
+  if (!secret.startsWith('whsec_')) return false
+  const encoded = secret.slice('whsec_'.length)
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return false
+  const bytes = (encoded.length / 4) * 3 - (encoded.endsWith('==') ? 2 : encoded.endsWith('=') ? 1 : 0)
+  return bytes >= 24 && bytes <= 64
+}
+
+export const notificationsSchema = z
+  .object({
+    slack: z
+      .object({
+        enabled: z.boolean().default(false),
+        botToken: z.string().default(''),
+        defaultChannel: z.string().default('#agent-alerts'),
+        /** Slack's Web API base URL (a test server's in tests). */
+        apiUrl: z.string().url().default('https://slack.com/api'),
+      })
+      .prefault({}),
+    webhooks: z.array(webhookSchema).default([]),
+    /** The secret of endpoints and inline URLs without their own. */
+    webhookSecret: z.string().default(''),
+    /**
+     * Networks notifications may reach although they are private, loopback or link-local: IPs,
+     * CIDRs, or `loopback`, `linklocal`, `uniquelocal`. Empty: only public addresses.
+     */
+    allowedNetworks: z.array(z.string().min(1)).default([]),
+    /** Attempts per delivery, the first included, before it is dead. */
+    maxAttempts: z.number().int().min(1).max(50).default(6),
+    /** Delay before the first retry; doubles each retry. */
+    retryBackoffMs: z.number().int().min(0).default(5000),
+    /** The longest delay between two attempts. */
+    maxBackoffMs: z.number().int().min(0).default(600_000),
+    /** How long a receiver may take to answer one attempt. */
+    timeoutMs: z.number().int().min(100).default(10_000),
+    /** The default payload's `output` is cut to this many characters. */
+    maxOutputChars: z.number().int().min(0).default(4000),
+  })
+  .superRefine((value, context) => {
+    const names = new Set<string>()
+    value.webhooks.forEach((webhook, index) => {
+      if (names.has(webhook.name))
+        context.addIssue({
+          code: 'custom',
+          path: ['webhooks', index, 'name'],
+          message: 'duplicate webhook name',
+        })
+      names.add(webhook.name)
+      const secret = webhook.secret || value.webhookSecret
+      if (
+        webhookSignature(webhook.signature, secret) !== 'reference' &&
+        secret &&
+        !isStandardWebhookSecret(secret)
+      ) {
+        context.addIssue({
+          code: 'custom',
+          path: ['webhooks', index, webhook.secret ? 'secret' : 'signature'],
+          message:
+            'a Standard Webhooks secret is "whsec_" + base64 of 24-64 random bytes (e.g. "whsec_$(openssl rand -base64 32)"); use signature: reference for a plain shared secret',
+        })
+      }
+    })
+  })
+
+/**
+ * How the gateway authenticates to a streamable HTTP MCP server. One flat object (not a union)
+ * so unknown keys are reported against the whole set: `bearer` sends `token`, `api_key` sends
+ * `key` in `header` (default `X-API-Key`), `oauth2_client_credentials` fetches a token from
+ * `token_url` with `client_id`/`client_secret` (form body), caches it until shortly before it
+ * expires and fetches a new one when the server answers 401.
+ */
+export const mcpAuthSchema = z
+  .object({
+    type: z.enum(['none', 'bearer', 'api_key', 'oauth2_client_credentials']).default('none'),
+    token: z.string().optional(),
+    header: z.string().default('X-API-Key'),
+    key: z.string().optional(),
+    tokenUrl: z.string().url().optional(),
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    scopes: z.array(z.string()).default([]),
+    audience: z.string().optional(),
+  })
+  .superRefine((auth, context) => {
+    const need = (field: keyof typeof auth, key: string) => {
+      if (!auth[field])
+        context.addIssue({ code: 'custom', path: [field], message: `auth type ${auth.type} needs ${key}` })
+    }
+    if (auth.type === 'bearer') need('token', 'token')
+    if (auth.type === 'api_key') need('key', 'key')
+    if (auth.type === 'oauth2_client_credentials') {
+      need('tokenUrl', 'token_url')
+      need('clientId', 'client_id')
+      need('clientSecret', 'client_secret')
+    }
+  })
+
+export const mcpServerSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+    transport: z.enum(['stdio', 'streamable_http']),
+    command: z.string().optional(),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().optional(),
+    url: z.string().url().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    auth: mcpAuthSchema.prefault({}),
+    enabled: z.boolean().default(true),
+    /** Override `mcp.connection_timeout_ms` for this server. */
+    connectionTimeoutMs: durationMs.optional(),
+    /** Override `mcp.tool_call_timeout_ms` for this server. */
+    toolCallTimeoutMs: durationMs.optional(),
+  })
+  .superRefine((server, context) => {
+    if (server.transport === 'stdio' && !server.command)
+      context.addIssue({ code: 'custom', path: ['command'], message: 'a stdio server needs command' })
+    if (server.transport === 'streamable_http' && !server.url)
+      context.addIssue({ code: 'custom', path: ['url'], message: 'a streamable_http server needs url' })
+  })
 
 export const mcpSchema = z.object({
   toolCallTimeoutMs: durationMs.default(30_000),

@@ -1,4 +1,10 @@
-import type { ExecutionStatus, RunError, Usage } from '../execution-types.ts'
+import type {
+  ExecutionStatus,
+  RunError,
+  RunJournalEntry,
+  RunJournalRecord,
+  Usage,
+} from '../execution-types.ts'
 
 /** An execution: one run of an agent, whatever started it. */
 export interface ExecutionRecord {
@@ -15,6 +21,20 @@ export interface ExecutionRecord {
     outputSchema?: Record<string, unknown> | null | undefined
     /** Run by a queue worker (the queue redelivers it when its worker dies). */
     queued?: boolean | undefined
+    /**
+     * For a queued execution, who submitted it as its job carries it, so the job can be
+     * scheduled again from this record alone when the queue lost it.
+     */
+    submittedBy?: Record<string, unknown> | undefined
+    /** What started it when not an API call: a schedule's tick or a manual trigger of one. */
+    trigger?: 'schedule' | 'manual' | undefined
+    /** The schedule behind a `schedule` or `manual` run. */
+    scheduleId?: string | undefined
+    scheduleName?: string | undefined
+    /** The schedule's `notify` setting, for notification routing. */
+    notify?: Record<string, unknown> | null | undefined
+    /** The schedule's `instructions`, added to the system prompt of the run. */
+    instructions?: string | null | undefined
   }
   result: { output: unknown; rawText: string; stopReason: string; validationErrors: unknown } | null
   error: RunError | null
@@ -34,8 +54,11 @@ export interface ExecutionRecord {
   updatedAt?: number | undefined
 }
 
-/** What a step of an execution's trace records: a model call, a tool call, or its result. */
-export type StepType = 'llm_call' | 'tool_call' | 'tool_result'
+/**
+ * What a step of an execution's trace records: a model call, a tool call, its result, or — first
+ * in a retried attempt — what that attempt replayed from the run journal instead of doing again.
+ */
+export type StepType = 'llm_call' | 'tool_call' | 'tool_result' | 'replay'
 
 /** One step of an execution's trace, as stored. */
 export interface ExecutionStepRecord {
@@ -157,6 +180,14 @@ export interface ExecutionStore {
     id: string,
     steps: Omit<ExecutionStepRecord, 'executionId' | 'sequence'>[],
   ): Promise<ExecutionStepRecord[]>
+  /**
+   * Appends one entry to the execution's run journal, numbered after its existing entries, and
+   * resolves only once it is stored (a retried attempt must find it after a crash). One
+   * execution has one writer at a time, like `appendSteps`.
+   */
+  appendJournal(id: string, entry: RunJournalEntry, attempt: number, at: number): Promise<void>
+  /** The execution's journal entries in sequence order; `[]` for an unknown id. */
+  listJournal(id: string): Promise<RunJournalRecord[]>
   /** Marks a running execution as alive (`updatedAt = at`), so it is not taken for abandoned; ignores any other. */
   touch(id: string, at: number): Promise<void>
   /** Running executions whose `updatedAt` is before `before`, oldest first, at most `limit` (candidates for the reaper). */

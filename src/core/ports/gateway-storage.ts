@@ -1,8 +1,13 @@
 import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { DeliveryLog } from './delivery-log.ts'
 import type { ExecutionStore } from './execution-store.ts'
+import type { IdempotencyStore } from './idempotency-store.ts'
+import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { PersonalConfigStore } from './personal-config-store.ts'
+import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -21,7 +26,9 @@ import type { SessionStore } from './session-store.ts'
  * const storage: GatewayStorage = {
  *   executions: myExecutionStore,
  *   sessions: mySessionStore,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, schedules,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, deliveries,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, personalConfigs,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -41,4 +48,20 @@ export interface GatewayStorage {
   loginFailures: LoginFailureStore
   /** Who did what, for operators. */
   audit: AuditLog
+  /**
+   * Named leases, so background duties (the queue reconciler) run on one instance at a time.
+   * Optional: without it each instance runs them itself, which is safe but duplicates work.
+   */
+  leases?: LeaseStore | undefined
+  /**
+   * `Idempotency-Key`s and the executions they stand for. Optional: without it keys are kept in
+   * each process only, so a retry that reaches another instance is not recognised.
+   */
+  idempotencyKeys?: IdempotencyStore | undefined
+  /** Cron schedules and their runs; ticks are claimed here, so every instance may run the ticker. */
+  schedules: ScheduleStore
+  /** Notifications sent (webhooks, Slack), each attempt, and what is still to be sent. */
+  deliveries: DeliveryLog
+  /** Each user's setup of personal agents (sensitive values sealed). */
+  personalConfigs: PersonalConfigStore
 }

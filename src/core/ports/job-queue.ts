@@ -46,6 +46,13 @@ export interface JobQueue {
   /** The queue's name on its backend; queues with different names never see each other's jobs. */
   readonly name: string
   /**
+   * `true` when enqueueing an id that is waiting, delayed, running or dead-lettered is certainly
+   * a no-op, so a job can be scheduled again safely whenever it might have been lost. Queues
+   * that leave it out (or say `false`) may deliver such an id twice; the gateway then schedules
+   * again only when the queue reports nothing waiting (`size()` is 0).
+   */
+  readonly deduplicatesIds?: boolean | undefined
+  /**
    * Stores the job for delivery (after `delayMs`, when given). Resolves once the backend has
    * stored it, so a job whose `enqueue` resolved survives this process. An id that is already
    * queued, running, dead-lettered or recently finished is a no-op where the backend can tell

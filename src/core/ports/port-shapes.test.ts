@@ -2,13 +2,24 @@ import { describe, expect, it } from 'vitest'
 import type { AgentOverrideStore } from './agent-override-store.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { DashboardSessionStore } from './dashboard-session-store.ts'
+import type { DeliveryLog } from './delivery-log.ts'
 import type { EventBus } from './event-bus.ts'
 import type { ExecutionStore } from './execution-store.ts'
 import type { GatewayStorage } from './gateway-storage.ts'
+import type { IdempotencyStore } from './idempotency-store.ts'
 import type { JobQueue } from './job-queue.ts'
+import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
-import { missingMembers, portMethods, recognizeBackend, storageMembers } from './port-shapes.ts'
+import type { PersonalConfigStore } from './personal-config-store.ts'
+import {
+  missingMembers,
+  type optionalStorageMembers,
+  portMethods,
+  recognizeBackend,
+  storageMembers,
+} from './port-shapes.ts'
 import type { RateLimitStore } from './rate-limit-store.ts'
+import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
 import type { SessionStore } from './session-store.ts'
 
@@ -34,8 +45,16 @@ const inStep: {
   AgentOverrideStore: true satisfies Same<MethodsOf<AgentOverrideStore>, Listed<'AgentOverrideStore'>>,
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
+  LeaseStore: true satisfies Same<MethodsOf<LeaseStore>, Listed<'LeaseStore'>>,
+  IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
+  ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
+  DeliveryLog: true satisfies Same<MethodsOf<DeliveryLog>, Listed<'DeliveryLog'>>,
+  PersonalConfigStore: true satisfies Same<MethodsOf<PersonalConfigStore>, Listed<'PersonalConfigStore'>>,
 }
-const membersInStep: Same<keyof GatewayStorage, keyof typeof storageMembers> = true
+const membersInStep: Same<
+  keyof GatewayStorage,
+  keyof typeof storageMembers | keyof typeof optionalStorageMembers
+> = true
 
 /** An object with the given methods, each a no-op. */
 const withMethods = (names: readonly string[], extra: Record<string, unknown> = {}) =>

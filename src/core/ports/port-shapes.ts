@@ -15,6 +15,8 @@ export const portMethods = {
     'finish',
     'requestCancel',
     'appendSteps',
+    'appendJournal',
+    'listJournal',
     'touch',
     'listStale',
     'listSteps',
@@ -26,6 +28,11 @@ export const portMethods = {
   AgentOverrideStore: ['list', 'put'],
   LoginFailureStore: ['count', 'record', 'clear'],
   AuditLog: ['record'],
+  LeaseStore: ['acquire', 'release'],
+  IdempotencyStore: ['claim', 'deleteExpired'],
+  ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
+  DeliveryLog: ['create', 'get', 'list', 'recordAttempt', 'listAttempts', 'reopen'],
+  PersonalConfigStore: ['get', 'listByOwner', 'put', 'delete'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -39,6 +46,15 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  schedules: 'ScheduleStore',
+} as const satisfies Record<string, PortName>
+
+/** The members a `GatewayStorage` may leave out, checked only when present. */
+export const optionalStorageMembers = {
+  leases: 'LeaseStore',
+  idempotencyKeys: 'IdempotencyStore',
+  deliveries: 'DeliveryLog',
+  personalConfigs: 'PersonalConfigStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */
@@ -55,7 +71,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function missingMembers(value: unknown, shape: BackendShape): string[] {
   if (!isObject(value)) return ['an object']
   if (shape === 'GatewayStorage') {
-    return Object.entries(storageMembers).flatMap(([member, port]) => {
+    const optional = Object.entries(optionalStorageMembers).filter(([member]) => value[member] !== undefined)
+    return [...Object.entries(storageMembers), ...optional].flatMap(([member, port]) => {
       const store = value[member]
       if (!isObject(store)) return [member]
       return missingMembers(store, port).map((missing) => `${member}.${missing}`)

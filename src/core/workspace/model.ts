@@ -84,6 +84,13 @@ export interface SkillDefinition {
   instructions: string
 }
 
+/**
+ * What a retried run does with a call of a non-idempotent tool that its crashed attempt started
+ * but did not finish: tell the model it may or may not have taken effect (`tell_model`), or fail
+ * the run with `tool_interrupted` (`fail`).
+ */
+export type InterruptedToolPolicy = 'tell_model' | 'fail'
+
 export interface ToolDefinition {
   id: string
   file: string
@@ -94,6 +101,10 @@ export interface ToolDefinition {
   allowedAgents: string[] | null
   requireApproval: boolean
   timeoutMs: number | undefined
+  /** Safe to run again with the same arguments (`idempotent` in TOOL.md). */
+  idempotent: boolean
+  /** See `RegisteredTool.onInterrupted`. */
+  onInterrupted: InterruptedToolPolicy
   /** The TOOL.md body. */
   instructions: string
   /** Handler module, relative to the workspace root, if one exists. */

@@ -1,21 +1,45 @@
 import { z } from 'zod'
 import { agentMemorySchema } from '../config/memory-settings.ts'
 import { agentModelSchema } from '../config/schema.ts'
+import { checkCron, isKnownTimezone } from '../schedules/cron.ts'
 
 /** Ids of agents, skills and tools come from directory names and must match this. */
 export const idPattern = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
 const jsonSchemaObject = z.record(z.string(), z.unknown())
 
-const scheduleSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only'),
-  cron: z.string().min(9),
-  message: z.string().min(1),
-  input: z.record(z.string(), z.unknown()).default({}),
-  enabled: z.boolean().default(true),
-  timezone: z.string().optional(),
-  instructions: z.string().max(4000).optional(),
+const scheduleNotifySchema = z.object({
+  channel: z.enum(['slack', 'webhook']),
+  /** A named webhook endpoint or a Slack channel. */
+  target: z.string().optional(),
+  url: z.string().url().optional(),
+  onComplete: z.boolean().default(true),
+  onError: z.boolean().default(true),
+  onTimeout: z.boolean().default(true),
 })
+
+const scheduleSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, . _ - only'),
+    /** 5 fields, 6 with seconds, or an alias like `@daily` (see `core/schedules/cron.ts`). */
+    cron: z.string().min(1),
+    message: z.string().min(1),
+    input: z.record(z.string(), z.unknown()).default({}),
+    enabled: z.boolean().default(true),
+    timezone: z.string().refine(isKnownTimezone, { message: 'not a known IANA time zone' }).optional(),
+    instructions: z.string().max(4000).optional(),
+    /** Where this schedule's run outcomes are announced, besides the agent's `notifications`. */
+    notify: scheduleNotifySchema.optional(),
+    /** Overrides of the gateway's `scheduler` section for this schedule. */
+    misfireGraceSeconds: z.number().int().min(0).optional(),
+    coalesce: z.boolean().optional(),
+    maxInstances: z.number().int().min(1).optional(),
+  })
+  .superRefine((schedule, context) => {
+    const problem = checkCron(schedule.cron, schedule.timezone ?? 'UTC')
+    if (problem && !problem.includes('time zone'))
+      context.addIssue({ code: 'custom', path: ['cron'], message: problem })
+  })
 
 const notificationTarget = z.object({
   channel: z.enum(['slack', 'webhook']),
@@ -41,7 +65,21 @@ export const agentFrontmatterSchema = z.object({
   tools: z.array(z.string()).default([]),
   model: z.union([z.string().min(1), agentModelSchema]).optional(),
   executionMode: z.enum(['sync', 'async']).default('sync'),
-  schedules: z.array(scheduleSchema).default([]),
+  schedules: z
+    .array(scheduleSchema)
+    .superRefine((schedules, context) => {
+      const seen = new Set<string>()
+      schedules.forEach((schedule, index) => {
+        if (seen.has(schedule.name))
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `duplicate schedule name "${schedule.name}"`,
+          })
+        seen.add(schedule.name)
+      })
+    })
+    .default([]),
   notifications: z
     .object({
       onComplete: z.array(notificationTarget).default([]),
@@ -118,6 +156,10 @@ export const toolFrontmatterSchema = z.object({
     })
     .prefault({}),
   timeoutMs: z.number().int().min(1).optional(),
+  /** Calling it twice with the same arguments does no more than calling it once. */
+  idempotent: z.boolean().default(false),
+  /** What a retried run does with a non-idempotent call its crashed attempt left unfinished. */
+  onInterrupted: z.enum(['tell_model', 'fail']).default('tell_model'),
 })
 
 export type AgentFrontmatter = z.output<typeof agentFrontmatterSchema>

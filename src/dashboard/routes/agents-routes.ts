@@ -12,6 +12,12 @@ import type { DashboardUser } from '../dashboard-user.ts'
 import { type AgentStatus, agentCard, agentsBody } from '../views/agents-page.ts'
 import { renderPage } from '../views/layout.ts'
 
+/** The setup badge of a card: only personal agents have one. */
+function setupOf(agent: AgentDefinition, configured: Set<string>): 'required' | 'configured' | undefined {
+  if (agent.scope !== 'personal') return undefined
+  return configured.has(agent.id) ? 'configured' : 'required'
+}
+
 function statusOf(agent: AgentDefinition, busy: Set<string>): AgentStatus {
   if (!agent.enabled) return 'disabled'
   return busy.has(agent.id) ? 'busy' : 'online'
@@ -24,6 +30,7 @@ async function card(c: Context<GatewayEnv>, agent: AgentDefinition, user: Dashbo
     status: statusOf(agent, await runtime.executions.busyAgentIds()),
     model: agent.model.name ?? runtime.config.model.default,
     user,
+    setup: setupOf(agent, await runtime.personalConfigs.configuredAgentIds(user.viewer)),
     error,
   })
 }
@@ -39,12 +46,14 @@ export function registerAgentsRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteT
   const page = async (c: Context<GatewayEnv>, user: DashboardUser) => {
     const runtime = c.var.runtime
     const busy = await runtime.executions.busyAgentIds()
+    const configured = await runtime.personalConfigs.configuredAgentIds(user.viewer)
     const cards = (await runtime.agents.list()).map((agent) =>
       agentCard(c, {
         agent,
         status: statusOf(agent, busy),
         model: agent.model.name ?? runtime.config.model.default,
         user,
+        setup: setupOf(agent, configured),
       }),
     )
     return c.html(renderPage(c, { user, title: 'Agents', active: 'agents', body: agentsBody(cards) }))

@@ -78,7 +78,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>, table: RouteTab
       let body: ReturnType<typeof readChatBody>
       try {
         body = readChatBody(await c.req.json().catch(() => undefined))
-        await runner.prepare(body.agentId, {})
+        await runner.prepare(body.agentId, {}, user.viewer)
         if (body.sessionId)
           await c.var.runtime.sessions.getContinuable(body.sessionId, body.agentId, user.viewer)
       } catch (error) {

@@ -14,6 +14,8 @@ export interface AgentCardOptions {
   /** The model it runs on (`provider:model`), with the gateway default applied. */
   model: string
   user: DashboardUser
+  /** For a personal agent: whether this user has set it up. */
+  setup?: 'required' | 'configured' | undefined
   /** Shown in the edit form after a refused change. */
   error?: string | undefined
 }
@@ -33,6 +35,14 @@ export function agentCard(c: Context<GatewayEnv>, options: AgentCardOptions): Ht
       </div>
       <span class="status status-${status}" data-testid="agent-status">${statusLabels[status]}</span>
     </header>
+    ${
+      options.setup
+        ? html`<p><span class="tag">personal</span>
+            <span class="status ${options.setup === 'configured' ? 'status-online' : 'status-busy'}" data-testid="setup-badge"
+              >${options.setup === 'configured' ? 'configured' : 'setup required'}</span
+            ></p>`
+        : ''
+    }
     <p class="agent-description">${agent.description || `Agent: ${agent.id}`}</p>
     <dl class="facts">
       <dt>Model</dt><dd><code>${options.model}</code></dd>
@@ -40,7 +50,8 @@ export function agentCard(c: Context<GatewayEnv>, options: AgentCardOptions): Ht
       ${agent.tags.length > 0 ? html`<dt>Tags</dt><dd>${agent.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</dd>` : ''}
     </dl>
     <footer class="card-actions">
-      ${agent.enabled ? html`<a class="button" href="${url(c, `/dashboard/chat?agent_id=${encodeURIComponent(agent.id)}`)}">Chat</a>` : ''}
+      ${agent.enabled && options.setup !== 'required' ? html`<a class="button" href="${url(c, `/dashboard/chat?agent_id=${encodeURIComponent(agent.id)}`)}">Chat</a>` : ''}
+      ${options.setup ? html`<a class="button${options.setup === 'required' ? ' primary' : ''}" data-testid="setup-link" href="${url(c, `${base}/setup`)}">${options.setup === 'required' ? 'Set up' : 'Edit setup'}</a>` : ''}
       ${
         user.role === 'admin'
           ? html`<form method="post" action="${url(c, `${base}/toggle`)}" hx-post="${url(c, `${base}/toggle`)}" hx-target="${target}" hx-swap="outerHTML">

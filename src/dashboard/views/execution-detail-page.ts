@@ -9,7 +9,7 @@ import { formatCost, formatDuration, formatJson, formatTime } from './format.ts'
 import { icon } from './icons.ts'
 import type { Html } from './layout.ts'
 
-/** One step of the trace: a model call, a tool call or a tool result. */
+/** One step of the trace: a model call, a tool call, a tool result or a retry's replay. */
 export function traceStep(step: ExecutionStepRecord): Html {
   const data = step.data
   let summary: Html
@@ -21,6 +21,10 @@ export function traceStep(step: ExecutionStepRecord): Html {
   } else if (step.type === 'tool_call') {
     summary = html`${icon('tool')}<strong>Tool call</strong> <code>${String(data.name ?? '')}</code>`
     detail = data.arguments
+  } else if (step.type === 'replay') {
+    summary = html`<strong>Attempt ${String(step.attempt)} resumed</strong>
+      <span class="muted">replayed ${String(data.model_calls ?? 0)} model call(s) and ${String(data.tool_calls ?? 0)} tool result(s) from the run journal</span>`
+    detail = data
   } else {
     summary = html`<strong>Tool result</strong> <code>${String(data.name ?? '')}</code>${data.is_error ? html` <span class="status status-failed">error</span>` : ''}`
     detail = data.output

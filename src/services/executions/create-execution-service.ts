@@ -11,11 +11,13 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
-import type { JobQueue } from '../../core/ports/job-queue.ts'
+import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
+import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
-import { cancelChannel, executionChannel, heartbeatMs } from './create-execution-tracker.ts'
+import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
+import { createQueueReconciler, jobOf } from './queue-reconciler.ts'
 import { createQueuedJobHandler, failExecution } from './queued-job-handler.ts'
 
 export interface SubmitRequest {
@@ -26,6 +28,19 @@ export interface SubmitRequest {
   outputSchema?: Record<string, unknown> | undefined
   /** Who submits it: the owner of the execution, and the identity its worker runs as. */
   viewer: Viewer
+  /** The id to give the execution (a schedule records it before submitting); new by default. */
+  executionId?: string | undefined
+  /** The schedule behind the run, recorded in the execution's options. */
+  origin?: ExecutionOrigin | undefined
+}
+
+/** A schedule's firing or manual trigger, as recorded on the execution it starts. */
+export interface ExecutionOrigin {
+  trigger: 'schedule' | 'manual'
+  scheduleId: string
+  scheduleName: string
+  notify: Record<string, unknown> | null
+  instructions: string | null
 }
 
 /** An execution with the steps recorded after a sequence number. */
@@ -74,6 +89,11 @@ export interface ExecutionService {
    * ones are left to their queue, which redelivers them. Safe to run on every instance.
    */
   reapAbandoned(now?: number): Promise<string[]>
+  /**
+   * Schedules again queued executions whose job the queue lost (see `queue-reconciler.ts`),
+   * when this instance holds the reconciler lease. Runs on a timer; exposed for tests.
+   */
+  reconcileQueue(now?: number): Promise<string[]>
 }
 
 const emptyStats = (): ExecutionStats => ({
@@ -86,8 +106,8 @@ const emptyStats = (): ExecutionStats => ({
   byAgent: [],
 })
 
-/** A running execution without a heartbeat for this long is taken for abandoned. */
-export const staleAfterMs = 6 * heartbeatMs
+/** A running execution without a heartbeat for this long is taken for abandoned, by default. */
+export const defaultStaleAfterMs = 10_000
 
 export interface CreateExecutionServiceOptions {
   store: ExecutionStore
@@ -98,12 +118,36 @@ export interface CreateExecutionServiceOptions {
   logger: Logger
   /** Removes configured secrets from failure reasons before they are stored. */
   redact: (text: string) => string
+  /** Leases, so one instance at a time reconciles the queue; every instance does without. */
+  leases?: LeaseStore | undefined
+  /** This instance's name as a lease holder. */
+  instanceId?: string | undefined
+  /** How often and after how long queued executions whose job was lost are scheduled again. */
+  reconcile?: { intervalMs: number; graceMs: number } | undefined
+  /**
+   * A running execution without a heartbeat for this long has lost its process (the lease,
+   * `persistence.lease_seconds`); the sweep runs every half of it. @default 10000
+   */
+  staleAfterMs?: number | undefined
+  /**
+   * Other kinds of work sharing the queue, by the `kind` in a job's payload (a job without one
+   * is a queued execution). The queue port stays the same; each kind brings its handler.
+   */
+  otherJobs?: Record<string, OtherJobHandler> | undefined
+}
+
+/** Handles jobs of one `kind` on the gateway's queue. */
+export interface OtherJobHandler {
+  handle(job: ReceivedJob, signal: AbortSignal): Promise<void>
+  /** The job failed its last allowed attempt. */
+  deadLettered(job: ReceivedJob, reason: string): Promise<void>
 }
 
 export function createExecutionService(options: CreateExecutionServiceOptions): ExecutionService {
   const { store, queue, bus, runner, logger } = options
   const { redact } = options
   const maxAttempts = 1 + options.maxRetries
+  const staleAfterMs = options.staleAfterMs ?? defaultStaleAfterMs
   let consuming = false
 
   const reapAbandoned = async (now = Date.now()) => {
@@ -131,11 +175,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     return reaped
   }
   // Every instance sweeps now and then; finishing is conditional, so overlapping sweeps agree.
-  const reaper = setInterval(() => {
-    reapAbandoned().catch((error: unknown) =>
-      logger.warn({ err: error }, 'sweeping abandoned executions failed'),
-    )
-  }, 60_000)
+  const reaper = setInterval(
+    () => {
+      reapAbandoned().catch((error: unknown) =>
+        logger.warn({ err: error }, 'sweeping abandoned executions failed'),
+      )
+    },
+    Math.max(500, staleAfterMs / 2),
+  )
   reaper.unref?.()
 
   const notFound = (id: string) => () =>
@@ -150,7 +197,26 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       forbiddenMessage: `You may read execution "${id}" but not cancel it.`,
     })
 
-  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts })
+  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts, staleAfterMs })
+  const reconciler = createQueueReconciler({
+    store,
+    queue,
+    leases: options.leases,
+    instanceId: options.instanceId ?? newExecutionId(),
+    logger,
+    intervalMs: options.reconcile?.intervalMs ?? 10_000,
+    graceMs: options.reconcile?.graceMs ?? 30_000,
+    staleAfterMs,
+  })
+  reconciler.start()
+  /** The handler of a job's `kind`; `undefined` for an execution, `null` for an unknown kind. */
+  const otherJob = (job: ReceivedJob): OtherJobHandler | undefined | null => {
+    const kind = job.payload.kind
+    if (kind === undefined) return undefined
+    const other = typeof kind === 'string' ? options.otherJobs?.[kind] : undefined
+    if (!other) logger.warn({ jobId: job.id, kind }, 'dropped a queue job of an unknown kind')
+    return other ?? null
+  }
 
   return {
     store,
@@ -184,8 +250,8 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     },
 
     async submit(request) {
-      await runner.prepare(request.agentId, request.input)
-      const id = newExecutionId()
+      await runner.prepare(request.agentId, request.input, request.viewer)
+      const id = request.executionId ?? newExecutionId()
       const now = Date.now()
       const record: ExecutionRecord = {
         id,
@@ -194,7 +260,13 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         kind: 'invoke',
         message: request.message,
         input: request.input,
-        options: { timeoutMs: request.timeoutMs, outputSchema: request.outputSchema ?? null, queued: true },
+        options: {
+          timeoutMs: request.timeoutMs,
+          outputSchema: request.outputSchema ?? null,
+          queued: true,
+          submittedBy: toJobIdentity(request.viewer),
+          ...(request.origin ?? {}),
+        },
         result: null,
         error: null,
         usage: null,
@@ -209,9 +281,11 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         completedAt: null,
         cancelRequestedAt: null,
       }
+      // The record carries its whole job: if this process dies before the enqueue below, or the
+      // queue loses the job later, the reconciler schedules it again from the record.
       await store.create(record)
       try {
-        await queue.enqueue({ id, payload: { executionId: id, submittedBy: toJobIdentity(request.viewer) } })
+        await queue.enqueue(jobOf(record))
       } catch (error) {
         logger.error({ err: error, executionId: id }, 'enqueueing failed')
         await store.finish(id, {
@@ -244,8 +318,14 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       consuming = true
       await queue.consume({
         concurrency,
-        handler: (job, context) => handle(job, context.signal),
+        handler: (job, context) => {
+          const other = otherJob(job)
+          if (other === null) return Promise.resolve()
+          return other ? other.handle(job, context.signal) : handle(job, context.signal)
+        },
         onDeadLetter: async (job, reason) => {
+          const other = otherJob(job)
+          if (other) return other.deadLettered(job, reason)
           const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
           if (!id) return
           await failExecution(
@@ -260,11 +340,13 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
 
     async stop(drainMs) {
       clearInterval(reaper)
+      await reconciler.stop()
       if (!consuming) return
       consuming = false
       await queue.stop(drainMs)
     },
 
     reapAbandoned,
+    reconcileQueue: (now) => reconciler.reconcile(now),
   }
 }

@@ -7,6 +7,7 @@ import type {
   ExecutionStepRecord,
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
+import type { RunJournal } from '../../engine/run-replay.ts'
 
 /** Channel with live updates of one execution (wake-ups; the data is in storage). */
 export const executionChannel = (id: string) => `execution:${id}`
@@ -14,7 +15,8 @@ export const executionChannel = (id: string) => `execution:${id}`
 export const cancelChannel = 'executions:cancel'
 
 /** How often a running execution records that it is alive. */
-export const heartbeatMs = 15_000
+/** How often a running execution says it is alive, by default (a third of the default lease). */
+export const heartbeatMs = 3_000
 
 /** Step payloads are cut to this many characters of JSON, to keep traces small. */
 const maxStepDataChars = 2048
@@ -30,12 +32,18 @@ export interface BeginRun {
   options: ExecutionRecord['options']
   sessionId: string | null
   principalId: string | null
-  attempt: number
+  /**
+   * Keep a run journal (queued runs, which a worker may retry): earlier attempts' entries are
+   * loaded for replay and every step is recorded in full.
+   */
+  journal?: boolean | undefined
 }
 
 export interface RunTracking {
   /** Aborts when a cancel request for this execution arrives (from any instance). */
   signal: AbortSignal
+  /** The run journal, when `BeginRun.journal` asked for one. */
+  journal: RunJournal | undefined
   onEvent(event: EngineEvent): void
   /**
    * Records the outcome. With `keepOpen` the execution stays running (a queued job will try
@@ -102,6 +110,14 @@ function toStep(
         attempt,
         createdAt,
       }
+    case 'replay':
+      return {
+        type: 'replay',
+        data: { model_calls: event.modelCalls, tool_calls: event.toolCalls },
+        durationMs: null,
+        attempt,
+        createdAt,
+      }
     case 'tool_result':
       return {
         type: 'tool_result',
@@ -128,6 +144,8 @@ export interface CreateExecutionTrackerOptions {
   logger: Logger
   /** How often a running execution checks storage for a cancel request the bus may have missed. */
   cancelPollMs?: number
+  /** How often a running execution renews its heartbeat. @default heartbeatMs */
+  heartbeatMs?: number | undefined
 }
 
 /**
@@ -159,9 +177,13 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
     },
     async begin(run) {
       const now = Date.now()
+      // The attempt steps are labelled with: the store's count of starts, the same on every
+      // queue backend (a queue's own count may not move when a worker dies mid-run).
+      let attempt = 1
       if (run.existing) {
         if (!(await store.markRunning(run.executionId, now)))
           throw new ExecutionFinishedError(run.executionId)
+        attempt = (await store.get(run.executionId))?.attempts ?? 1
       } else {
         await store.create({
           id: run.executionId,
@@ -201,7 +223,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
       // A heartbeat, so the reaper can tell a long run from one whose process died.
       const heartbeat = setInterval(() => {
         store.touch(run.executionId, Date.now()).catch(() => undefined)
-      }, heartbeatMs)
+      }, options.heartbeatMs ?? heartbeatMs)
       heartbeat.unref?.()
 
       // Steps are written in order, one batch after the other.
@@ -218,10 +240,18 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           )
       }
 
+      const journal: RunJournal | undefined = run.journal
+        ? {
+            recorded: (await store.listJournal(run.executionId)).map((record) => record.entry),
+            record: (entry) => store.appendJournal(run.executionId, entry, attempt, Date.now()),
+          }
+        : undefined
+
       return {
         signal: controller.signal,
+        journal,
         onEvent(event) {
-          const step = toStep(event, run.attempt)
+          const step = toStep(event, attempt)
           if (!step) return
           pending.push(step)
           queueMicrotask(flush)

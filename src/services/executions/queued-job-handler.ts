@@ -33,6 +33,8 @@ export interface QueuedJobHandlerOptions {
   logger: Logger
   /** Deliveries before a transient failure is final. */
   maxAttempts: number
+  /** A running execution without a heartbeat for this long has lost its worker. */
+  staleAfterMs?: number | undefined
 }
 
 /**
@@ -44,11 +46,15 @@ export function createQueuedJobHandler(
   options: QueuedJobHandlerOptions,
 ): (job: ReceivedJob, signal: AbortSignal) => Promise<void> {
   const { store, runner, logger, maxAttempts } = options
+  const isAlive = (record: { updatedAt?: number | undefined }) =>
+    Date.now() - (record.updatedAt ?? 0) < (options.staleAfterMs ?? Number.POSITIVE_INFINITY)
   return async function handleQueuedJob(job, signal) {
     const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
     if (!id) return
     const record = await store.get(id)
     if (!record || terminalStatuses.includes(record.status)) return
+    // A copy the reconciler scheduled on a queue that may deliver an id twice: someone runs it.
+    if (job.payload.redispatched === true && record.status === 'running' && isAlive(record)) return
     if (record.cancelRequestedAt) {
       await store.finish(id, {
         status: 'cancelled',
@@ -72,6 +78,7 @@ export function createQueuedJobHandler(
         input: record.input,
         timeoutMs: record.options.timeoutMs,
         outputSchema: record.options.outputSchema ?? undefined,
+        instructions: record.options.instructions,
         viewer,
         signal,
         execution: {

@@ -15,6 +15,7 @@ export function toPythonContext(context: ToolContext, toolName: string): Record<
     call_id: context.callId,
     tool_name: toolName,
     config: context.config,
+    user_config: context.userConfig ?? null,
     principal: principal
       ? {
           id: principal.id,

@@ -1,6 +1,11 @@
 import type { Migration } from 'kysely/migration'
 import { initialMigration } from './0001-initial.ts'
 import { dashboardMigration } from './0002-dashboard.ts'
+import { idempotencyKeysMigration } from './0003-idempotency-keys.ts'
+import { runJournalMigration } from './0004-run-journal.ts'
+import { schedulesMigration } from './0005-schedules.ts'
+import { notificationDeliveriesMigration } from './0006-notification-deliveries.ts'
+import { personalConfigsMigration } from './0008-personal-configs.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -11,5 +16,10 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
   return {
     '0001_initial': initialMigration(context),
     '0002_dashboard': dashboardMigration(context),
+    '0003_idempotency_keys': idempotencyKeysMigration(context),
+    '0004_run_journal': runJournalMigration(context),
+    '0005_schedules': schedulesMigration(context),
+    '0006_notification_deliveries': notificationDeliveriesMigration(context),
+    '0008_personal_configs': personalConfigsMigration(context),
   }
 }
