@@ -18,6 +18,7 @@ import { requestOrigin } from './http/middleware/request-origin.ts'
 import { resolveRuntime } from './http/middleware/resolve-runtime.ts'
 import { routeIdentity } from './http/middleware/route-identity.ts'
 import { securityHeaders } from './http/middleware/security-headers.ts'
+import { traceRequest } from './http/middleware/trace-request.ts'
 import type { RouteTable } from './http/route-table.ts'
 import { sseErrorResponse, wantsEventStream } from './http/stream-run-response.ts'
 import { registerAgentRoutes } from './routes/agents.ts'
@@ -85,6 +86,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   app.use('*', refuseUnsupportedMethod(options.routes))
   app.use('*', corsForConfig())
   app.use('*', routeIdentity(options.routes))
+  app.use('*', traceRequest())
   app.use('*', refuseWhileDraining())
   app.use('*', authenticate())
   app.use('*', limitBody())

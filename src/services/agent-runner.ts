@@ -17,6 +17,7 @@ import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
 import type { GatewayDrain } from './lifecycle/create-drain.ts'
 import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
+import { withSpan } from './telemetry/spans.ts'
 
 export type { Principal }
 
@@ -199,7 +200,25 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     // Queued runs are drained by the queue, which hands them back; direct runs by the drain.
     const leave = runOptions.execution ? undefined : drain?.enter()
     try {
-      return await trackedRun(agent, kind, message, runOptions, run, extra, executionId)
+      return await withSpan(
+        `invoke_agent ${agent.id}`,
+        {
+          attributes: {
+            'gen_ai.operation.name': 'invoke_agent',
+            'gen_ai.agent.id': agent.id,
+            'gen_ai.agent.name': agent.displayName ?? agent.id,
+            'agentgw.execution.id': executionId,
+            'agentgw.run.kind': kind,
+            ...(extra.sessionId ? { 'gen_ai.conversation.id': extra.sessionId } : {}),
+          },
+        },
+        async (span) => {
+          const outcome = await trackedRun(agent, kind, message, runOptions, run, extra, executionId)
+          span.setAttribute('agentgw.execution.status', outcome.result.stopReason)
+          if (outcome.result.error) span.setAttribute('error.type', outcome.result.error.code)
+          return outcome
+        },
+      )
     } finally {
       leave?.()
     }
