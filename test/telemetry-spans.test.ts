@@ -94,6 +94,39 @@ describe('OpenTelemetry spans', () => {
   })
 })
 
+describe('OpenTelemetry across the queue', () => {
+  it("continues the submitting request's trace in the worker that runs the queued execution", async () => {
+    exporter.reset()
+    const traceId = '0af7651916cd43dd8448eb211c80319c'
+    const accepted = await gw.fetch(
+      new Request('http://local/v1/agents/weather/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+        body: JSON.stringify({ message: 'Outlook?', input: { city: 'Porto' }, options: { async: true } }),
+      }),
+    )
+    expect(accepted.status).toBe(202)
+    const { execution_id: id } = (await accepted.json()) as { execution_id: string }
+    let run: ReadableSpan | undefined
+    for (let tries = 0; tries < 200 && !run; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      run = exporter
+        .getFinishedSpans()
+        .find(
+          (span) => span.attributes['agentgw.execution.id'] === id && span.name === 'invoke_agent weather',
+        )
+    }
+    const spans = exporter.getFinishedSpans()
+    const enqueue = spans.find((span) => span.name === 'enqueue execution')
+    const processed = spans.find((span) => span.name === 'process execution')
+    expect(enqueue?.spanContext().traceId).toBe(traceId)
+    expect(processed?.spanContext().traceId).toBe(traceId)
+    expect(processed?.parentSpanContext?.spanId).toBe(enqueue?.spanContext().spanId)
+    expect(run?.spanContext().traceId).toBe(traceId)
+    expect(run?.parentSpanContext?.spanId).toBe(processed?.spanContext().spanId)
+  }, 60_000)
+})
+
 function hrToNs([seconds, nanos]: [number, number]): number {
   return seconds * 1e9 + nanos
 }
