@@ -33,6 +33,7 @@ import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
 import { registerPersonalConfigRoutes } from './routes/personal-config.ts'
+import { registerScheduleRoutes } from './routes/schedules.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
 import { registerToolRoutes } from './routes/tools.ts'
@@ -99,6 +100,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerExecutionRoutes(app)
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
+  registerScheduleRoutes(app)
   registerNotificationRoutes(app)
   registerPersonalConfigRoutes(app)
   registerSkillRoutes(app)

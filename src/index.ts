@@ -98,6 +98,7 @@ export type { JsonSchema } from './core/workspace/tool-parameters.ts'
 export type { GatewayApp } from './create-gateway-app.ts'
 export type { DashboardOptions } from './dashboard/dashboard-options.ts'
 export type { HookEvent, HookHandler, HookPayloads } from './engine/hooks.ts'
+export type { RetrievedPassage, Retriever, RetrieverContext } from './engine/retrievers/retriever-types.ts'
 export { Gateway } from './gateway.ts'
 export type {
   ApiKeyOptions,

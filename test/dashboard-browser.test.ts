@@ -53,6 +53,8 @@ setup_schema:
 ---
 You summarise mail.
 `,
+  'agents/notifier/AGENT.md':
+    '---\ndescription: Tells a webhook when it is done\nmodel: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: ops}\n---\nAnswer.\n',
   'tools/lookup-city/handler.mjs':
     'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
 }
@@ -81,16 +83,31 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
     let backend: Server | undefined
     let proxy: RunningNginx | undefined
     let dir: string | undefined
+    // A webhook receiver that never accepts: its deliveries end dead, to be redelivered.
+    let receiver: Server | undefined
+    let receiverHits = 0
 
     beforeAll(async () => {
       const providerPort = await freePort()
       const issuer = `http://localhost:${providerPort}`
+      const hook = await listenOnLoopback((_request, response) => {
+        receiverHits += 1
+        response.writeHead(503)
+        response.end('down')
+      })
+      receiver = hook.server
       const makeGateway = async () => {
         const workspace = await createTempWorkspace(workspaceFiles)
         workspaces.push(workspace)
         return new Gateway({
           workspace: workspace.root,
           auth: { mode: 'none' },
+          notifications: {
+            allowedNetworks: ['loopback'],
+            maxAttempts: 2,
+            retryBackoffMs: 10,
+            webhooks: [{ name: 'ops', url: `http://127.0.0.1:${hook.port}/hook` }],
+          },
           logger: createLogger({ level: 'silent' }),
           secrets: { key: randomBytes(32).toString('base64') },
         }).useDashboard({
@@ -141,6 +158,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
       await proxy?.stop()
       await modes.get('mounted')?.gateway.stop()
       await closeServer(backend)
+      await closeServer(receiver)
       await provider?.close()
       await Promise.all(workspaces.map((workspace) => workspace.remove()))
       if (dir) await rm(dir, { recursive: true, force: true })
@@ -245,6 +263,59 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
             .toBe('completed')
           await expect.poll(() => page.getByTestId('trace-step').count()).toBe(4)
           await browser.screenshot(`${name}-6-retry`)
+        } finally {
+          await browser.close()
+        }
+      })
+
+      it(`${name}: the admin finds a dead notification in the delivery log, reads its payload and redelivers it`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const run = await gateway.invoke('notifier', 'Tell ops')
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/notifications"]').click()
+          await page.waitForURL(`${dashboard}/notifications`)
+          // Two failed attempts make it dead; filter the log for dead deliveries.
+          await expect
+            .poll(
+              async () => {
+                await page.locator('select[name=status]').selectOption('dead')
+                await page.getByTestId('notification-filters').locator('button[type=submit]').click()
+                await page.waitForURL((url) => url.searchParams.get('status') === 'dead')
+                return page.locator('tr[data-delivery]', { hasText: 'notifier' }).count()
+              },
+              { timeout: 15_000 },
+            )
+            .toBeGreaterThan(0)
+          const row = page.locator('tr[data-delivery]', { hasText: 'notifier' }).first()
+          expect(await row.getByTestId('delivery-status').textContent()).toBe('dead')
+          await browser.screenshot(`${name}-notifications-1-log`)
+
+          await row.locator('a').click()
+          await page.waitForURL((url) => url.pathname.startsWith(`${prefix}/dashboard/notifications/msg_`))
+          expect(await page.getByTestId('delivery-payload').textContent()).toContain(run.executionId)
+          expect(await page.getByTestId('attempts-table').locator('tbody tr').count()).toBe(2)
+          expect(await page.getByTestId('delivery-error').textContent()).toContain('HTTP 503')
+          await browser.screenshot(`${name}-notifications-2-detail`)
+
+          const hitsBefore = receiverHits
+          await page.getByTestId('redeliver').click()
+          await page.waitForURL((url) => url.pathname.startsWith(`${prefix}/dashboard/notifications/msg_`))
+          await expect
+            .poll(
+              async () => {
+                await page.reload()
+                return page.getByTestId('attempts-table').locator('tbody tr').count()
+              },
+              { timeout: 15_000 },
+            )
+            .toBe(4)
+          expect(receiverHits - hitsBefore).toBeGreaterThanOrEqual(2)
         } finally {
           await browser.close()
         }
@@ -407,7 +478,9 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
               else if (
-                !/\/static\/|\/live|\/logout$|\/retry$|\/toggle$|\/edit$|\/delete$/.test(url.pathname)
+                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$/.test(
+                  url.pathname,
+                )
               ) {
                 url.hash = ''
                 queue.push(url.href)

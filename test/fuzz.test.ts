@@ -127,6 +127,21 @@ function send(origin: string, item: FuzzRequest): Promise<Outcome> {
   })
 }
 
+/** A JSON-RPC error response, which the MCP route's transport answers for protocol faults. */
+function isJsonRpcError(outcome: Outcome): boolean {
+  try {
+    const body = JSON.parse(outcome.body) as {
+      jsonrpc?: unknown
+      error?: { code?: unknown; message?: unknown }
+    }
+    return (
+      body.jsonrpc === '2.0' && typeof body.error?.code === 'number' && typeof body.error.message === 'string'
+    )
+  } catch {
+    return false
+  }
+}
+
 /** What a gateway answers when a request failed: the envelope, or an event stream for SSE callers. */
 function isEnvelope(outcome: Outcome): boolean {
   if (outcome.contentType.includes('text/event-stream')) return outcome.body.includes('event: error')
@@ -255,7 +270,9 @@ for (const target of targets) {
             const fromGateway = outcome.requestId !== undefined
             if (target.host === 'standalone' && !fromGateway) failures.push(`no X-Request-Id: ${described}`)
             const api = item.route === undefined || item.route.surface === 'api'
-            if (api && fromGateway && outcome.status >= 400 && item.method !== 'HEAD' && !isEnvelope(outcome))
+            const answered =
+              isEnvelope(outcome) || (item.route?.errorFormat === 'jsonrpc' && isJsonRpcError(outcome))
+            if (api && fromGateway && outcome.status >= 400 && item.method !== 'HEAD' && !answered)
               failures.push(`not an envelope: ${described}`)
           }
         }

@@ -119,28 +119,16 @@ describe('a TypeScript SDK generated with @hey-api/openapi-ts from /openapi.json
       string,
       unknown
     >
-    expect(Object.keys(sdk).sort()).toEqual([
-      'cancelExecution',
-      'chatWithAgent',
-      'createChatCompletion',
-      'deleteSession',
-      'getAgent',
-      'getExecution',
-      'getHealth',
-      'getModel',
-      'getSession',
-      'getSkill',
-      'getTool',
-      'invokeAgent',
-      'listAgents',
-      'listExecutions',
-      'listModels',
-      'listSessions',
-      'listSkills',
-      'listTools',
-      'serveMcp',
-      'streamExecutionEvents',
-    ])
+    // One SDK method per operation, named by its operationId — whatever routes the gateway has.
+    const operationIds = Object.values(
+      document.paths as Record<string, Record<string, { operationId?: string }>>,
+    )
+      .flatMap((operations) => Object.values(operations).map((operation) => operation.operationId))
+      .sort()
+    expect(operationIds).toEqual(
+      expect.arrayContaining(['invokeAgent', 'chatWithAgent', 'streamExecutionEvents']),
+    )
+    expect(Object.keys(sdk).sort()).toEqual(operationIds)
 
     const { exercise } = (await import(pathToFileURL(path.join(folder, 'dist', 'consumer.js')).href)) as {
       exercise: (baseUrl: string) => Promise<Record<string, unknown>>

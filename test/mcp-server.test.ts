@@ -215,6 +215,35 @@ describe('agents as an MCP server, standalone', () => {
     }
   })
 
+  it('refuses browser requests from an origin it does not know (DNS rebinding), accepts its own loopback origin', async () => {
+    const initialize = (origin: string) =>
+      fetch(`${target.base}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${fullKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          origin,
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-11-25',
+            capabilities: {},
+            clientInfo: { name: 'browser', version: '1' },
+          },
+        }),
+      })
+    const evil = await initialize('http://evil.example.com')
+    expect(evil.status).toBe(403)
+    expect(((await evil.json()) as JsonBody).error.code).toBe('forbidden')
+    const own = await initialize(new URL(target.base).origin)
+    expect(own.status).toBe(200)
+    expect(own.headers.get('mcp-session-id')).toMatch(/^mcp_/)
+  })
+
   it('answers GET on the endpoint with 405, and lists the route in the OpenAPI document', async () => {
     const response = await fetch(`${target.base}/mcp`, { headers: { authorization: `Bearer ${fullKey}` } })
     expect(response.status).toBe(405)

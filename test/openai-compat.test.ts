@@ -391,6 +391,44 @@ describe('OpenAI-compatible API, standalone', () => {
     })
   })
 
+  it('answers a retry with the same Idempotency-Key from the first execution, streaming or not', async () => {
+    const client = openai(target)
+    const key = `retry-${Date.now()}`
+    const request = { model: 'recorder', messages: [{ role: 'user' as const, content: 'only once' }] }
+    const first = await client.chat.completions.create(request, { headers: { 'Idempotency-Key': key } })
+    const again = await client.chat.completions
+      .create(request, { headers: { 'Idempotency-Key': key } })
+      .withResponse()
+    expect(again.data.id).toBe(first.id)
+    expect(again.data.choices[0]?.message.content).toBe('users=only once;instructed=false')
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true')
+
+    const streamed = await client.chat.completions.create(
+      { ...request, stream: true },
+      { headers: { 'Idempotency-Key': `${key}-stream` } },
+    )
+    let firstId = ''
+    for await (const chunk of streamed) firstId = chunk.id
+    const replayed = await client.chat.completions.create(
+      { ...request, stream: true },
+      { headers: { 'Idempotency-Key': `${key}-stream` } },
+    )
+    let content = ''
+    let replayedId = ''
+    for await (const chunk of replayed) {
+      replayedId = chunk.id
+      content += chunk.choices[0]?.delta.content ?? ''
+    }
+    expect(replayedId).toBe(firstId)
+    expect(content).toBe('users=only once;instructed=false')
+
+    const reused = client.chat.completions.create(
+      { model: 'recorder', messages: [{ role: 'user', content: 'something else' }] },
+      { headers: { 'Idempotency-Key': key } },
+    )
+    await expect(reused).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' })
+  })
+
   it('publishes the routes in the OpenAPI document', async () => {
     const document = (await (await fetch(`${target.base}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { operationId: string }>>

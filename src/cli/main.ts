@@ -6,7 +6,9 @@ import { runCheck } from './commands/check.ts'
 import { runDbCommand } from './commands/db.ts'
 import { registerInitCommand } from './commands/init.ts'
 import { registerListCommands } from './commands/list-workspace.ts'
+import { registerMcpCommand } from './commands/mcp.ts'
 import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
+import { registerScheduleCommands } from './commands/schedules.ts'
 import { runServe } from './commands/serve.ts'
 import { registerVersionCommand } from './commands/version.ts'
 import { exitQuietlyOnClosedPipe } from './process-exit.ts'
@@ -124,6 +126,8 @@ program
 // One line per command module: add yours here.
 registerInitCommand(program)
 registerListCommands(program)
+registerMcpCommand(program)
+registerScheduleCommands(program)
 registerVersionCommand(program)
 
 try {

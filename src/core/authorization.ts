@@ -71,6 +71,20 @@ function owns(viewer: Viewer, ownerId: string | null): boolean {
 }
 
 /**
+ * Whether the resource is the viewer's own — not merely visible to it: for "my …" views, where
+ * even an administrator sees only what it owns. An unowned resource is nobody's own.
+ */
+export function isOwnResource(viewer: Viewer, ownerId: string | null): boolean {
+  return owns(viewer, ownerId)
+}
+
+/** Which owner's resources a "my …" list shows: the viewer's own, or nothing without an identity. */
+export function ownListScope(viewer: Viewer): ListScope {
+  const ownerId = ownerIdOf(viewer)
+  return ownerId === null ? { kind: 'nothing' } : { kind: 'owner', ownerId }
+}
+
+/**
  * Whether the viewer may see (read, list, follow) a resource of this owner: its owner, and
  * viewers who see everything. Deny by default: unowned resources are seen only by those.
  */

@@ -38,6 +38,18 @@ export function emptyUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0, costUsd: 0, llmCalls: 0, toolCalls: 0, modelsUsed: [] }
 }
 
+/** The sum of two usages (a workflow's total); models in order of first use. */
+export function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+    costUsd: total.costUsd + more.costUsd,
+    llmCalls: total.llmCalls + more.llmCalls,
+    toolCalls: total.toolCalls + more.toolCalls,
+    modelsUsed: [...new Set([...total.modelsUsed, ...more.modelsUsed])],
+  }
+}
+
 /** A failure of a run, safe to show to callers. */
 export interface RunError {
   code:
@@ -104,6 +116,16 @@ export type EngineEvent =
       durationMs: number
       /** What the handler printed (`context.captureOutput`), for the execution trace only. */
       logs?: { stdout?: string; stderr?: string } | undefined
+    }
+  | {
+      type: 'retrieval'
+      retriever: string
+      query: string
+      /** What was found (the text itself stays out of the trace). */
+      passages: { source: string | null; score: number | null; chars: number }[]
+      durationMs: number
+      /** Why nothing was retrieved: not registered, failed or timed out. */
+      error?: string
     }
   | {
       type: 'llm_call'

@@ -9,6 +9,8 @@ export const scopes = [
   'sessions:read',
   'sessions:manage',
   'schedules:read',
+  'schedules:write',
+  /** The agents-gateway name of `schedules:write`; still accepted. */
   'schedules:manage',
   'notifications:read',
   'notifications:write',
@@ -17,3 +19,11 @@ export const scopes = [
 
 /** A permission a route may require and a credential may grant, e.g. `agents:invoke`. */
 export type Scope = (typeof scopes)[number]
+
+/**
+ * Scopes a credential may hold in place of a required one: older names that keep working.
+ * `schedules:manage` (agents-gateway's name) grants what `schedules:write` does.
+ */
+export const scopeAliases: Readonly<Partial<Record<Scope, readonly string[]>>> = {
+  'schedules:write': ['schedules:manage'],
+}

@@ -9,6 +9,7 @@ import { registerChatRoutes } from './routes/chat-routes.ts'
 import { registerConversationsRoutes } from './routes/conversations-routes.ts'
 import { registerExecutionsRoutes } from './routes/executions-routes.ts'
 import { registerLoginRoutes } from './routes/login-routes.ts'
+import { registerNotificationsRoutes } from './routes/notifications-routes.ts'
 import { registerOauth2Routes } from './routes/oauth2-routes.ts'
 import { registerSetupRoutes } from './routes/setup-routes.ts'
 import { registerStaticRoutes } from './routes/static-routes.ts'
@@ -34,5 +35,6 @@ export function registerDashboardRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
   registerChatRoutes(app, table)
   registerExecutionsRoutes(app, table)
   registerConversationsRoutes(app, table)
+  registerNotificationsRoutes(app, table)
   registerAnalyticsRoutes(app, table)
 }

@@ -16,6 +16,22 @@ import type { ModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import type { Replay, RunJournal } from './run-replay.ts'
 
+/** What an agent asks of another one through the `delegate_to_agent` tool. */
+export interface DelegationRequest {
+  agentId: string
+  message: string
+  input: Record<string, unknown>
+  /** The tool call's signal: the child run stops when the parent's run does. */
+  signal: AbortSignal
+}
+
+/**
+ * Runs a delegated request as a child execution and returns what the calling model sees (the
+ * child's execution id, status and output); throws, with a message for the model, when the
+ * delegation is refused.
+ */
+export type DelegateFunction = (request: DelegationRequest) => Promise<Record<string, unknown>>
+
 /** One run of an agent, as the services ask for it. */
 export interface RunAgentRequest {
   agent: AgentDefinition
@@ -47,6 +63,8 @@ export interface RunAgentRequest {
         secretTexts: readonly string[]
       }
     | undefined
+  /** Offered as the `delegate_to_agent` tool when the agent lists `delegates_to`. */
+  delegate?: DelegateFunction | undefined
   /** Overall time limit of the run. */
   timeoutMs: number
   /** Aborting it cancels the run cooperatively. */

@@ -178,3 +178,29 @@ export function runFailure(result: ExecutionResult, executionId: string): Gatewa
     executionId,
   })
 }
+
+/** A finished run as an OpenAI `chat.completion` (its `id` is the execution id). */
+export function toCompletion(
+  outcome: { executionId: string; result: ExecutionResult },
+  options: { model: string; structured: boolean },
+) {
+  return {
+    id: outcome.executionId,
+    object: 'chat.completion' as const,
+    created: Math.floor(Date.now() / 1000),
+    model: options.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant' as const,
+          content: contentOf(outcome.result, options.structured),
+          refusal: null,
+        },
+        finish_reason: finishReasonOf(outcome.result.stopReason),
+        logprobs: null,
+      },
+    ],
+    usage: toOpenAIUsage(outcome.result),
+  }
+}

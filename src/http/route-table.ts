@@ -16,11 +16,14 @@ export interface RouteIdentity {
   /** Reachable without credentials (before `auth.public_routes` is applied). */
   public?: boolean
   /**
-   * The shape of this route's error bodies: the gateway's envelope, or OpenAI's
-   * `{error: {message, type, param, code}}` for the OpenAI-compatible routes.
+   * The shape of this route's error bodies: the gateway's envelope, OpenAI's
+   * `{error: {message, type, param, code}}` for the OpenAI-compatible routes, or JSON-RPC
+   * errors (`{jsonrpc, error: {code, message}, id}`) that the MCP transport answers itself for
+   * protocol faults — the gateway's own refusals (authentication, limits) there still use the
+   * envelope.
    * @default 'envelope'
    */
-  errorFormat?: 'envelope' | 'openai'
+  errorFormat?: 'envelope' | 'openai' | 'jsonrpc'
 }
 
 /** A registered route: its identity plus where it answers. */

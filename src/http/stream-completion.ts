@@ -24,6 +24,8 @@ export interface StreamCompletionOptions {
   structured: boolean
   /** `stream_options.include_usage`: a last chunk with `usage` and no choices. */
   includeUsage: boolean
+  /** The run finished before (an idempotent replay): its answer goes out in one content chunk. */
+  replayed: boolean
 }
 
 /**
@@ -74,7 +76,8 @@ export function streamCompletion(
         if (failure) {
           sink.sendData(JSON.stringify(toOpenAIErrorBody(failure)))
         } else {
-          if (options.structured) chunk({ content: contentOf(outcome.result, true) })
+          if (options.structured || options.replayed)
+            chunk({ content: contentOf(outcome.result, options.structured) })
           chunk({}, finishReasonOf(outcome.result.stopReason))
           if (options.includeUsage) {
             sink.sendData(

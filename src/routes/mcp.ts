@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server'
+import type { Context } from 'hono'
 import type { Viewer } from '../core/authorization.ts'
+import { GatewayError } from '../core/errors.ts'
 import type { Principal } from '../core/principal.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
@@ -17,7 +19,7 @@ import {
 } from '../services/mcp-server/mcp-call-registry.ts'
 
 const mcpRoute = defineRoute(
-  { id: 'mcp.serve', surface: 'api', scopes: ['agents:read'] },
+  { id: 'mcp.serve', surface: 'api', scopes: ['agents:read'], errorFormat: 'jsonrpc' },
   createRoute({
     operationId: 'serveMcp',
     method: 'post',
@@ -103,6 +105,40 @@ function createEndpoint(runtime: GatewayRuntime): McpEndpoint {
   return { handler, calls, listening }
 }
 
+/** Host names a local server answers browsers on when no public origin is configured. */
+const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * DNS-rebinding protection: a browser page (it sends `Origin`) reaches the MCP endpoint only
+ * from an origin the gateway knows — listed in `cors.allow_origins`, or the gateway's own trusted
+ * origin (`server.public_url`, `server.allowed_hosts`, a trusted proxy) — or, when none is
+ * configured, from a loopback name addressed as such. A page on `evil.example` whose DNS now
+ * points at this machine is refused. Clients that are not browsers send no `Origin` and pass.
+ */
+function browserOriginRefused(c: Context<GatewayEnv>): GatewayError | undefined {
+  const origin = c.req.header('origin')
+  if (origin === undefined) return undefined
+  const cors = c.get('runtime').config.cors
+  if (cors.enabled && (cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin)))
+    return undefined
+  const { trustedOrigin, publicOrigin } = c.get('origin')
+  let allowed: boolean
+  if (trustedOrigin) allowed = origin === trustedOrigin
+  else {
+    let host = ''
+    try {
+      host = new URL(origin).hostname
+    } catch {
+      // not an origin: refused below
+    }
+    allowed = origin === publicOrigin && loopbackNames.has(host)
+  }
+  if (allowed) return undefined
+  return new GatewayError('forbidden', {
+    message: `Browser requests from ${origin} may not use the MCP endpoint; list the origin in cors.allow_origins.`,
+  })
+}
+
 /** The request id a `notifications/cancelled` names, when the message is one. */
 function cancelledRequestId(message: unknown): string | number | undefined {
   const { method, params } = message as { method?: unknown; params?: { requestId?: unknown } }
@@ -127,6 +163,8 @@ export function registerMcpRoutes(app: OpenAPIHono<GatewayEnv>): void {
   const endpoints = new WeakMap<GatewayRuntime, McpEndpoint>()
   app.openapi(mcpRoute, async (c) => {
     const runtime = c.get('runtime')
+    const refused = browserOriginRefused(c)
+    if (refused) throw refused
     let endpoint = endpoints.get(runtime)
     if (!endpoint) {
       endpoint = createEndpoint(runtime)

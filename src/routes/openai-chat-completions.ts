@@ -3,18 +3,15 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { ownerIdOf } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
+import { terminalStatuses } from '../core/execution-types.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
-import {
-  contentOf,
-  finishReasonOf,
-  responseFormatSchema,
-  runFailure,
-  toConversation,
-  toOpenAIUsage,
-} from '../http/openai-wire.ts'
+import { responseFormatSchema, runFailure, toCompletion, toConversation } from '../http/openai-wire.ts'
 import { maxMessageChars } from '../http/run-schemas.ts'
 import { type CompletionRun, streamCompletion } from '../http/stream-completion.ts'
+import type { RunOutcome } from '../services/agent-runner.ts'
+import { outcomeOfRecord } from '../services/executions/idempotency.ts'
+import { claimIdempotencyKey, IdempotencyKeyHeaders } from './idempotent-request.ts'
 import { openAIErrors } from './openai-schemas.ts'
 
 /** The header that continues a durable session (the id comes back in the same header). */
@@ -105,7 +102,7 @@ const chatCompletionsRoute = defineRoute(
     description:
       "OpenAI's chat completions wire format: `model` is the agent id, the last message is the turn. Streams `chat.completion.chunk` events ending in `data: [DONE]` when `stream` is true. Errors use OpenAI's error shape. See docs/openai-compatibility.md.",
     request: {
-      headers: z.object({
+      headers: IdempotencyKeyHeaders.extend({
         'x-session-id': z.string().min(1).max(128).optional().openapi({
           description:
             'Continue this session (from an earlier response header) instead of using only the messages.',
@@ -136,6 +133,63 @@ function userSessionId(c: Context<GatewayEnv>, agentId: string, user: string): s
     .update(JSON.stringify([ownerIdOf(c.get('viewer')), agentId, user]))
     .digest('hex')
   return `sess_u${digest.slice(0, 31)}`
+}
+
+/** The JSON answer of a finished run (first answer and replays alike). */
+function completionResponse(
+  c: Context<GatewayEnv>,
+  outcome: RunOutcome & { sessionId?: string },
+  options: { model: string; structured: boolean },
+): Response {
+  c.header('X-Execution-Id', outcome.executionId)
+  if (typeof outcome.sessionId === 'string' && outcome.sessionId) c.header(sessionHeader, outcome.sessionId)
+  const failure = runFailure(outcome.result, outcome.executionId)
+  if (failure) throw failure
+  return c.json(toCompletion(outcome, options), 200)
+}
+
+/** How long a retried request waits for the original run, and how often it looks. */
+const replayWaitMs = 10 * 60_000
+const replayPollMs = 200
+
+/**
+ * The answer to a request retried with the same `Idempotency-Key`: the original execution's
+ * completion, once it finished (waiting for it while it runs); a retried stream whose run is
+ * still going is 409 `idempotency_key_in_use`. Streams replay the answer in one content chunk.
+ */
+async function replayCompletion(
+  c: Context<GatewayEnv>,
+  executionId: string,
+  options: { model: string; stream: boolean; includeUsage: boolean },
+): Promise<Response> {
+  const runtime = c.get('runtime')
+  const viewer = c.get('viewer')
+  let record = await runtime.executions.getVisible(executionId, viewer)
+  const deadline = Date.now() + replayWaitMs
+  while (!terminalStatuses.includes(record.status)) {
+    if (options.stream || Date.now() > deadline || c.req.raw.signal.aborted) {
+      throw new GatewayError('idempotency_key_in_use', {
+        message: `The request with this Idempotency-Key is still running as execution ${executionId}.`,
+        executionId,
+      })
+    }
+    await new Promise((resolve) => setTimeout(resolve, replayPollMs))
+    record = await runtime.executions.getVisible(executionId, viewer)
+  }
+  const outcome = { ...outcomeOfRecord(record), sessionId: record.sessionId ?? undefined }
+  const structured = record.options.outputSchema !== null && record.options.outputSchema !== undefined
+  c.header('Idempotent-Replayed', 'true')
+  if (!options.stream) return completionResponse(c, outcome, { model: options.model, structured })
+  const response = streamCompletion(
+    c,
+    async (hooks) => {
+      hooks.onStart?.({ executionId, sessionId: outcome.sessionId })
+      return outcome
+    },
+    { model: options.model, structured, includeUsage: options.includeUsage, replayed: true },
+  )
+  response.headers.set('Idempotent-Replayed', 'true')
+  return response
 }
 
 export function registerOpenAIChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
@@ -169,8 +223,21 @@ export function registerOpenAIChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     // A named session is checked before anything runs, so refusals keep their own status.
     if (headerSession) await runtime.sessions.getContinuable(headerSession, agent.id, viewer)
 
+    const claim = await claimIdempotencyKey(c, {
+      route: 'openai.chat.completions',
+      body,
+      sessionId: headerSession ?? null,
+    })
+    if (claim?.kind === 'replay') {
+      return replayCompletion(c, claim.executionId, {
+        model: agent.id,
+        stream: body.stream === true,
+        includeUsage: body.stream_options?.include_usage === true,
+      })
+    }
     const run: CompletionRun = (hooks) => {
       const common = {
+        executionId: claim?.executionId,
         input,
         outputSchema,
         instructions: conversation.instructions,
@@ -191,38 +258,13 @@ export function registerOpenAIChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const structured = outputSchema !== undefined
     if (body.stream) {
       return streamCompletion(c, run, {
+        replayed: false,
         model,
         structured,
         includeUsage: body.stream_options?.include_usage === true,
       })
     }
     const outcome = await run({ signal: c.req.raw.signal })
-    c.header('X-Execution-Id', outcome.executionId)
-    if ('sessionId' in outcome && typeof outcome.sessionId === 'string')
-      c.header(sessionHeader, outcome.sessionId)
-    const failure = runFailure(outcome.result, outcome.executionId)
-    if (failure) throw failure
-    return c.json(
-      {
-        id: outcome.executionId,
-        object: 'chat.completion' as const,
-        created: Math.floor(Date.now() / 1000),
-        model,
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: 'assistant' as const,
-              content: contentOf(outcome.result, structured),
-              refusal: null,
-            },
-            finish_reason: finishReasonOf(outcome.result.stopReason),
-            logprobs: null,
-          },
-        ],
-        usage: toOpenAIUsage(outcome.result),
-      },
-      200,
-    )
+    return completionResponse(c, outcome, { model, structured })
   })
 }

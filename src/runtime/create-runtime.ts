@@ -11,6 +11,11 @@ import type { Diagnostic } from '../core/workspace/model.ts'
 import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
+import {
+  contextRetrieverName,
+  createContextRetriever,
+} from '../engine/retrievers/create-context-retriever.ts'
+import type { Retriever } from '../engine/retrievers/retriever-types.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
@@ -30,12 +35,14 @@ import {
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
+import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
 import { checkAgentModels } from './check-agent-models.ts'
+import { checkNotificationTargets } from './check-notification-targets.ts'
 import { createPersistence } from './create-persistence.ts'
 
 export interface CreateRuntimeOptions {
@@ -46,6 +53,8 @@ export interface CreateRuntimeOptions {
   workspaceRoot: string
   codeTools: readonly RegisteredTool[]
   customModels: ReadonlyMap<string, LanguageModelV4>
+  /** `gw.useRetriever()` registrations. */
+  customRetrievers?: ReadonlyMap<string, Retriever> | undefined
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
@@ -98,6 +107,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
   const checked = checkAgentModels(loaded.agents, config.model, models, 'gateway.yaml')
   diagnostics.push(...checked.diagnostics)
+  diagnostics.push(...checkNotificationTargets(checked.agents, config.notifications))
   const workspace = { ...loaded, agents: checked.agents }
 
   const mockAgents: string[] = []
@@ -126,6 +136,28 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  const retrievers = new Map<string, Retriever>([
+    [
+      contextRetrieverName,
+      createContextRetriever(
+        (agentId) => workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
+      ),
+    ],
+    ...(options.customRetrievers ?? []),
+  ])
+  for (const agent of workspace.agents) {
+    for (const name of agent.retrievers.filter((name) => !retrievers.has(name))) {
+      const diagnostic: Diagnostic = {
+        severity: 'warning',
+        file: agent.file,
+        keyPath: 'retrievers',
+        subject: { kind: 'agent', id: agent.id },
+        message: `no retriever named "${name}" is registered (gw.useRetriever); runs skip it`,
+      }
+      diagnostics.push(diagnostic)
+      logger.warn(formatConfigIssue(diagnostic))
+    }
+  }
   // MCP servers connect in the background: a server that is down never holds up start-up.
   const mcp = createMcpClients({
     defaults: {
@@ -137,6 +169,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     redact: options.redactor.redact,
   })
   const engine = {
+    retrievers,
     config,
     workspace,
     tools,
@@ -186,6 +219,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       queue: persistence.queue,
       executions: storage.executions,
       agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      // A schedule's `notify`, recorded on the runs it starts, adds to the agent's targets.
+      extraTargets: scheduleNotifyTargets,
       logger,
     })
     // Every terminal transition of an execution reaches the notifications, once.

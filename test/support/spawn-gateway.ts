@@ -43,7 +43,7 @@ export async function spawnGateway(options: SpawnGatewayOptions): Promise<Spawne
   const ready = await new Promise<string | undefined>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`the gateway did not start:\n${output}`)),
-      options.timeoutMs ?? 20_000,
+      options.timeoutMs ?? 60_000,
     )
     const check = () => {
       const listening = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"gateway listening"/.exec(output)

@@ -598,6 +598,10 @@ export const contextRetrievalSchema = z.object({
   maxContextFileChars: z.number().int().min(1).default(100_000),
   /** All context files of one agent together are cut at this many characters. */
   maxContextChars: z.number().int().min(1).default(200_000),
+  /** Retrieved passages of one run together are cut at this many characters. */
+  maxRetrievedChars: z.number().int().min(1).default(8000),
+  /** Each retriever gets this long per retrieval; a late one is skipped. */
+  retrieverTimeoutSeconds: z.number().min(0.1).default(10),
 })
 
 export const telemetrySchema = z.object({

@@ -55,10 +55,11 @@ export interface ExecutionRecord {
 }
 
 /**
- * What a step of an execution's trace records: a model call, a tool call, its result, or — first
- * in a retried attempt — what that attempt replayed from the run journal instead of doing again.
+ * What a step of an execution's trace records: a model call, a tool call, its result, a
+ * retrieval, or — first in a retried attempt — what that attempt replayed from the run journal
+ * instead of doing again.
  */
-export type StepType = 'llm_call' | 'tool_call' | 'tool_result' | 'replay'
+export type StepType = 'llm_call' | 'tool_call' | 'tool_result' | 'retrieval' | 'replay'
 
 /** One step of an execution's trace, as stored. */
 export interface ExecutionStepRecord {

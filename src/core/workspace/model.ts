@@ -71,6 +71,8 @@ export interface NotificationTargetDefinition {
   url?: string | undefined
   template?: string | undefined
   payloadTemplate?: string | undefined
+  /** Where the target is written in its AGENT.md, for diagnostics. */
+  line?: number | undefined
 }
 
 export interface SkillDefinition {

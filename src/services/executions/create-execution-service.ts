@@ -16,6 +16,7 @@ import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
 import { injectTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
+import { buildWorkflowTree, type Workflow } from './build-workflow-tree.ts'
 import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
 import { createQueueReconciler, jobOf } from './queue-reconciler.ts'
@@ -70,6 +71,11 @@ export interface ExecutionService {
     filter: Omit<ExecutionFilter, 'principalId'>,
     viewer: Viewer,
   ): Promise<{ items: ExecutionRecord[]; nextCursor: string | null }>
+  /**
+   * The delegation tree the execution belongs to, from its root, with the total usage: the
+   * executions of it the viewer may see (`execution_not_found` when it may not see this one).
+   */
+  workflowVisible(id: string, viewer: Viewer): Promise<Workflow>
   /** Aggregates over the executions the viewer may see. */
   statsVisible(filter: Omit<ExecutionStatsFilter, 'principalId'>, viewer: Viewer): Promise<ExecutionStats>
   /** Agents with a queued or running execution, whoever started it (no execution is shown). */
@@ -233,6 +239,25 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       const scope = listScope(viewer)
       if (scope.kind === 'nothing') return { items: [], nextCursor: null }
       return store.list({ ...filter, principalId: scope.kind === 'owner' ? scope.ownerId : undefined })
+    },
+
+    async workflowVisible(id, viewer) {
+      const record = await access(id, viewer, 'read')
+      const rootId = record.rootExecutionId
+      const scope = listScope(viewer)
+      const principalId = scope.kind === 'owner' ? scope.ownerId : undefined
+      const records: ExecutionRecord[] = []
+      let cursor: string | undefined
+      // A tree is bounded by the delegation depth and the tool-call limits; pages of 500 are plenty.
+      for (let page = 0; page < 20; page++) {
+        const listed = await store.list({ rootExecutionId: rootId, principalId, limit: 500, cursor })
+        records.push(...listed.items)
+        if (!listed.nextCursor) break
+        cursor = listed.nextCursor
+      }
+      const visibleRoot = records.some((entry) => entry.id === rootId) ? rootId : record.id
+      if (!records.some((entry) => entry.id === record.id)) records.push(record)
+      return buildWorkflowTree(visibleRoot, records) as Workflow
     },
 
     async statsVisible(filter, viewer) {

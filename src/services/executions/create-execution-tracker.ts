@@ -37,6 +37,16 @@ export interface BeginRun {
    * loaded for replay and every step is recorded in full.
    */
   journal?: boolean | undefined
+  /** Set for a run another agent delegated to: its place in the workflow tree. */
+  lineage?: ExecutionLineage | undefined
+}
+
+/** Where an execution sits in a delegation tree. */
+export interface ExecutionLineage {
+  parentExecutionId: string
+  rootExecutionId: string
+  /** 1 for a run delegated by the root, 2 below that… */
+  depth: number
 }
 
 export interface RunTracking {
@@ -86,6 +96,19 @@ function toStep(
 ): Omit<ExecutionStepRecord, 'executionId' | 'sequence'> | undefined {
   const createdAt = Date.now()
   switch (event.type) {
+    case 'retrieval':
+      return {
+        type: 'retrieval',
+        data: {
+          retriever: event.retriever,
+          query: event.query.slice(0, maxStepDataChars),
+          passages: event.passages,
+          ...(event.error ? { error: event.error } : {}),
+        },
+        durationMs: event.durationMs,
+        attempt,
+        createdAt,
+      }
     case 'llm_call':
       return {
         type: 'llm_call',
@@ -198,9 +221,9 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           usage: null,
           sessionId: run.sessionId,
           principalId: run.principalId,
-          parentExecutionId: null,
-          rootExecutionId: run.executionId,
-          depth: 0,
+          parentExecutionId: run.lineage?.parentExecutionId ?? null,
+          rootExecutionId: run.lineage?.rootExecutionId ?? run.executionId,
+          depth: run.lineage?.depth ?? 0,
           attempts: 1,
           createdAt: now,
           startedAt: now,

@@ -30,11 +30,11 @@ export function withLifecycleEvents(
       return outcome
     },
     appendSteps: (id, steps) => store.appendSteps(id, steps),
+    appendJournal: (id, entry, attempt, at) => store.appendJournal(id, entry, attempt, at),
+    listJournal: (id) => store.listJournal(id),
     touch: (id, at) => store.touch(id, at),
     listStale: (before, limit) => store.listStale(before, limit),
     listSteps: (id, afterSequence) => store.listSteps(id, afterSequence),
     stats: (filter) => store.stats(filter),
-    appendJournal: (id, entry, attempt, at) => store.appendJournal(id, entry, attempt, at),
-    listJournal: (id) => store.listJournal(id),
   }
 }
