@@ -40,12 +40,13 @@ import { createScheduleService } from '../services/schedules/create-schedule-ser
 import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
-import { createToolRegistry } from '../tools/create-tool-registry.ts'
-import type { RegisteredTool } from '../tools/tool-types.ts'
-import { loadWorkspace } from '../workspace/load-workspace.ts'
-import { checkAgentModels } from './check-agent-models.ts'
-import { checkNotificationTargets } from './check-notification-targets.ts'
+import {
+  createWorkspaceReloader,
+  type LoadedWorkspace,
+} from '../services/workspace/create-workspace-reloader.ts'
+import type { RegisteredTool, ToolRegistry } from '../tools/tool-types.ts'
 import { createPersistence } from './create-persistence.ts'
+import { loadServedWorkspace } from './load-served-workspace.ts'
 
 export interface CreateRuntimeOptions {
   config: GatewayConfig
@@ -89,40 +90,28 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     )
   }
   const validator = createJsonSchemaValidator()
-  const loaded = await loadWorkspace(options.workspaceRoot, {
-    validator,
-    codeToolNames: options.codeTools.map((tool) => tool.name),
-  })
+  const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
+  const retrieverNames = new Set([contextRetrieverName, ...(options.customRetrievers?.keys() ?? [])])
+  const loadServed = () =>
+    loadServedWorkspace({
+      root: options.workspaceRoot,
+      config,
+      validator,
+      models,
+      codeTools: options.codeTools,
+      retrieverNames,
+      env: options.env,
+      logger,
+    })
+  const initial = await loadServed()
+  // What is served now; a reload replaces it (see `apply` below).
+  let served: LoadedWorkspace = initial
+  const { workspace, tools } = initial
   const diagnostics: Diagnostic[] = [
     ...options.configWarnings.map((issue) => ({ ...issue, severity: 'warning' as const })),
-    ...loaded.diagnostics,
+    ...initial.diagnostics,
   ]
-  const tools = await createToolRegistry({
-    workspace: loaded,
-    codeTools: options.codeTools,
-    // Python workers inherit the process environment; the gateway's `env` option adds to it
-    // (it may hold only the variables meant for configuration).
-    python: { ...config.python, workspaceRoot: loaded.root, env: { ...process.env, ...options.env } },
-    logger,
-    diagnostics,
-  })
-  const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
-  const checked = checkAgentModels(loaded.agents, config.model, models, 'gateway.yaml')
-  diagnostics.push(...checked.diagnostics)
-  diagnostics.push(...checkNotificationTargets(checked.agents, config.notifications))
-  const workspace = { ...loaded, agents: checked.agents }
-
-  const mockAgents: string[] = []
-  for (const agent of workspace.agents) {
-    if (models.canonical(agent.model.name ?? config.model.default).startsWith('mock:'))
-      mockAgents.push(agent.id)
-  }
-  const notices: string[] = []
-  if (mockAgents.length > 0) {
-    notices.push(
-      `agents ${mockAgents.join(', ')} use the built-in mock model (set model.default or AGW_MODEL for a real one)`,
-    )
-  }
+  const notices = initial.notices
 
   for (const diagnostic of diagnostics) {
     logger[diagnostic.severity === 'error' ? 'error' : 'warn'](formatConfigIssue(diagnostic))
@@ -142,24 +131,11 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     [
       contextRetrieverName,
       createContextRetriever(
-        (agentId) => workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
+        (agentId) => served.workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
       ),
     ],
     ...(options.customRetrievers ?? []),
   ])
-  for (const agent of workspace.agents) {
-    for (const name of agent.retrievers.filter((name) => !retrievers.has(name))) {
-      const diagnostic: Diagnostic = {
-        severity: 'warning',
-        file: agent.file,
-        keyPath: 'retrievers',
-        subject: { kind: 'agent', id: agent.id },
-        message: `no retriever named "${name}" is registered (gw.useRetriever); runs skip it`,
-      }
-      diagnostics.push(diagnostic)
-      logger.warn(formatConfigIssue(diagnostic))
-    }
-  }
   // MCP servers connect in the background: a server that is down never holds up start-up.
   const mcp = createMcpClients({
     defaults: {
@@ -191,7 +167,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
       : undefined
   } catch (error) {
-    await tools.close()
+    await served.tools.close()
     throw error
   }
   const persistence = await createPersistence({
@@ -200,12 +176,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     workspaceRoot: workspace.root,
     logger,
   }).catch(async (error: unknown) => {
-    await tools.close()
+    await served.tools.close()
     throw error
   })
   const { storage } = persistence
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
+  const started: (() => Promise<void>)[] = [
+    () => served.tools.close(),
+    () => persistence.close(),
+    () => mcp.close(),
+  ]
   try {
     mcp.start(config.mcp.servers)
     const mcpServers = createMcpServerService({
@@ -230,7 +210,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       log: storage.deliveries,
       queue: persistence.queue,
       executions: storage.executions,
-      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      agent: (id) => served.workspace.agents.find((agent) => agent.id === id),
       // A schedule's `notify`, recorded on the runs it starts, adds to the agent's targets.
       extraTargets: scheduleNotifyTargets,
       logger,
@@ -317,7 +297,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       store: storage.executions,
       queue: persistence.queue,
       bus: persistence.bus,
-      tools,
+      // The tools served now: an approval resumed after a reload calls the reloaded tool.
+      tools: {
+        get: (name) => served.tools.get(name),
+        list: () => served.tools.list(),
+        close: async () => undefined,
+      } satisfies ToolRegistry,
       validator,
       logger,
     })
@@ -335,7 +320,29 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
     if (config.scheduler.enabled) schedules.start()
     started.push(() => schedules.stop())
-    return {
+    const reloader = createWorkspaceReloader({
+      initial,
+      load: loadServed,
+      apply(loaded) {
+        served = loaded
+        engine.workspace = loaded.workspace
+        engine.tools = loaded.tools
+        agents.replaceWorkspace(loaded.workspace)
+        runtime.workspace = loaded.workspace
+        runtime.tools = loaded.tools
+        runtime.diagnostics = [
+          ...options.configWarnings.map((issue) => ({ ...issue, severity: 'warning' as const })),
+          ...loaded.diagnostics,
+        ]
+        runtime.notices = loaded.notices
+      },
+      afterApply: (loaded) => schedules.syncWorkspace(loaded.workspace.agents),
+      // A run that started before a reload keeps its tools until it must have ended.
+      retireAfterMs: config.guardrails.timeoutMs + cancelRecordMs,
+      bus: persistence.bus,
+      logger: logger.child({ component: 'workspace' }),
+    })
+    const runtime: GatewayRuntime = {
       config,
       workspace,
       tools,
@@ -362,6 +369,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       drain,
+      reloader,
       async close(drainMs) {
         approvals.stop()
         await schedules.stop()
@@ -379,9 +387,14 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         await agents.stop()
         await tracker.stop()
         await persistence.close()
-        await tools.close()
+        await reloader.stop()
+        await served.tools.close()
       },
     }
+    // Listens only once `runtime` exists: `apply` writes to it.
+    await reloader.start()
+    started.push(() => reloader.stop())
+    return runtime
   } catch (error) {
     for (const stop of started.reverse()) await stop().catch(() => undefined)
     throw error
