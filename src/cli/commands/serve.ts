@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger.ts'
 import { Gateway } from '../../gateway.ts'
 import { createLogger } from '../../runtime/create-logger.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
+import { watchWorkspace } from '../watch-workspace.ts'
 
 export interface ServeOptions {
   workspace: string
@@ -13,6 +14,8 @@ export interface ServeOptions {
   logLevel?: string
   /** Run queued executions only, without an HTTP server. */
   workerOnly?: boolean
+  /** Reload the workspace when its files change. */
+  watch?: boolean
 }
 
 /** `agentgw serve`: standalone server with a graceful drain on SIGTERM/SIGINT. */
@@ -34,7 +37,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
       { workers: gateway.config.queue.workers, queue: gateway.config.queue.backend },
       'worker running (no HTTP server)',
     )
-    onShutdownSignal(logger, () => gateway.stop())
+    const stopWatching = startWatching(options, gateway, logger)
+    onShutdownSignal(logger, () => {
+      stopWatching()
+      return gateway.stop()
+    })
     return
   }
   const listening = await gateway.listen({
@@ -47,7 +54,25 @@ export async function runServe(options: ServeOptions): Promise<void> {
     )
     process.stderr.write(`  API docs: ${listening.url}/docs\n\n`)
   }
-  onShutdownSignal(logger, () => listening.close())
+  const stopWatching = startWatching(options, gateway, logger)
+  onShutdownSignal(logger, () => {
+    stopWatching()
+    return listening.close()
+  })
+}
+
+/** `--watch`: the same reload as `POST /v1/reload` (announced to other instances) on file saves. */
+function startWatching(options: ServeOptions, gateway: Gateway, logger: Logger): () => void {
+  if (!options.watch) return () => undefined
+  const runtime = gateway.internalRuntime
+  return watchWorkspace({
+    root: runtime.workspace.root,
+    logger,
+    // The reloader logs the outcome: the new version and changes, or the problems it refused.
+    reload: async () => {
+      await runtime.reloader.reload()
+    },
+  })
 }
 
 /** Drains on SIGTERM/SIGINT; a second signal exits at once. */
