@@ -36,5 +36,6 @@ export function withLifecycleEvents(
     stats: (filter) => store.stats(filter),
     appendJournal: (id, entry, attempt, at) => store.appendJournal(id, entry, attempt, at),
     listJournal: (id) => store.listJournal(id),
+    pruneFinished: (rule) => store.pruneFinished(rule),
   }
 }
