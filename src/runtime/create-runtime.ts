@@ -12,7 +12,7 @@ import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import { createAgentRunner } from '../services/agent-runner.ts'
+import { createAgentRunner, newExecutionId } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createSecurity } from '../services/auth/create-security.ts'
@@ -28,6 +28,8 @@ import {
 } from '../services/notifications/create-notification-service.ts'
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
+import { createRetentionPruner } from '../services/retention/create-retention-pruner.ts'
+import { prunesAnything, retentionRules } from '../services/retention/retention-rules.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
@@ -272,6 +274,23 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
     if (config.scheduler.enabled) schedules.start()
     started.push(() => schedules.stop())
+    const retention = config.persistence.retention
+    const rules = retentionRules(retention)
+    // Off unless a window is configured: nothing is deleted by default.
+    const pruner = prunesAnything(rules)
+      ? createRetentionPruner({
+          executions: storage.executions,
+          sessions: storage.sessions,
+          leases: storage.leases,
+          instanceId: newExecutionId(),
+          rules,
+          logger,
+          intervalMs: retention.intervalSeconds * 1000,
+          batchSize: retention.batchSize,
+        })
+      : undefined
+    pruner?.start()
+    if (pruner) started.push(() => pruner.stop())
     return {
       config,
       workspace,
@@ -297,6 +316,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       async close(drainMs) {
+        await pruner?.stop()
         await schedules.stop()
         await executions.stop(drainMs)
         await notifications.drain()
