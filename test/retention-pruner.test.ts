@@ -11,6 +11,8 @@ import { createRetentionPruner } from '../src/services/retention/create-retentio
 import { retentionRules } from '../src/services/retention/retention-rules.ts'
 import { requireService } from './support/requirements.ts'
 import { postgresUrl, uniqueName } from './support/services.ts'
+import { waitFor } from './support/spawn-gateway.ts'
+import { createTestGateway } from './support/test-gateway.ts'
 
 const dayMs = 86_400_000
 const logger = createSilentLogger()
@@ -154,6 +156,36 @@ describe('retention pruner (injected clock)', () => {
     await leases.release('retention-pruner', 'other')
     expect(await pruner.prune()).toEqual({ executions: 1, sessions: 0 })
     await pruner.stop()
+  })
+})
+
+describe('retention in a running gateway', () => {
+  it('starts with the gateway when a window is set and prunes in the background', async () => {
+    const storage = createMemoryStorage({ logger })
+    await seed(storage.executions, 'ancient', 'completed', 1000)
+    await seed(storage.executions, 'ancient-running', 'running', 1000)
+    const test = await createTestGateway(undefined, {
+      persistence: { backend: storage, retention: { executionsDays: 1, intervalSeconds: 1 } },
+    })
+    try {
+      await test.gateway.start()
+      await waitFor(async () => ((await storage.executions.get('ancient')) ? undefined : true))
+      expect((await storage.executions.get('ancient-running'))?.status).toBe('running')
+    } finally {
+      await test.close()
+    }
+  })
+
+  it('deletes nothing without a window', async () => {
+    const storage = createMemoryStorage({ logger })
+    await seed(storage.executions, 'ancient', 'completed', 1000)
+    const test = await createTestGateway(undefined, { persistence: { backend: storage } })
+    try {
+      await test.gateway.start()
+      expect(await storage.executions.get('ancient')).toBeDefined()
+    } finally {
+      await test.close()
+    }
   })
 })
 

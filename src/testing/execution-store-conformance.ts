@@ -71,7 +71,9 @@ const step = (type: StepType, data: Record<string, unknown>) => ({
  * nothing; queued → running → terminal with attempts counted, a terminal execution never
  * changing; exactly one of concurrent finishes on two handles winning; cancelling queued,
  * running, finished and unknown executions, and a cancelled one never starting; stale running
- * executions, oldest first and limited; steps numbered in order; records read are copies.
+ * executions, oldest first and limited; steps numbered in order; pruning old finished executions
+ * with their steps and journal in batches, per status, never a queued or running one; records
+ * read are copies.
  *
  * @example
  * ```ts

@@ -25,7 +25,8 @@ const turn = (at: number, question = 'q', answer = 'a'): ChatMessage[] => [
  * user turn; listing by recency with agent, owner (anonymous included), time and limit filters;
  * deleting removes the history; the turn lock serializes turns across handles, reports
  * `session_busy` after the wait without running the work, returns the work's result, is released
- * when the work throws, and does not block other sessions; records read are copies.
+ * when the work throws, and does not block other sessions; pruning idle sessions with their
+ * history in batches; records read are copies.
  *
  * @example
  * ```ts
