@@ -1,8 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMemoryStorage } from '../src/adapters/storage/create-memory-storage.ts'
 import { createSqlStorage } from '../src/adapters/storage/create-sql-storage.ts'
 import { type GatewayDatabaseHandle, openDatabase } from '../src/adapters/storage/open-database.ts'
+import { sqliteIncrementalVacuum } from '../src/adapters/storage/sqlite-incremental-vacuum.ts'
 import { resolveConfig } from '../src/core/config/resolve-config.ts'
 import { createSilentLogger } from '../src/core/logger.ts'
 import type { ExecutionRecord, ExecutionStore } from '../src/core/ports/execution-store.ts'
@@ -185,6 +191,61 @@ describe('retention in a running gateway', () => {
       expect(await storage.executions.get('ancient')).toBeDefined()
     } finally {
       await test.close()
+    }
+  })
+})
+
+describe('sqlite incremental vacuum', () => {
+  it('returns freed pages after pruning on a file with auto_vacuum = INCREMENTAL, and skips other files', async () => {
+    const directory = await mkdtemp(path.join(tmpdir(), 'agw-retention-'))
+    try {
+      const file = path.join(directory, 'incremental.db')
+      const raw = new Database(file)
+      raw.pragma('auto_vacuum = INCREMENTAL')
+      raw.close()
+      const handle = await openDatabase({
+        backend: 'sqlite',
+        url: file,
+        schema: null,
+        tablePrefix: '',
+        baseDirectory: directory,
+      })
+      await handle.migrateToLatest()
+      const storage = createSqlStorage(handle.db, logger)
+      const big = 'x'.repeat(20_000)
+      for (let index = 0; index < 40; index++) {
+        await seed(storage.executions, `e${index}`, 'completed', 1000)
+        await storage.executions.appendSteps(`e${index}`, [
+          { type: 'llm_call', data: { big }, durationMs: 1, attempt: 1, createdAt: 1000 },
+        ])
+      }
+      const freePages = async () =>
+        (await sql<{ freelist_count: number }>`PRAGMA freelist_count`.execute(handle.db)).rows[0]
+          ?.freelist_count
+      expect(
+        await storage.executions.pruneFinished({
+          statuses: ['completed'],
+          completedBefore: 2000,
+          limit: 100,
+        }),
+      ).toBe(40)
+      expect(await freePages()).toBeGreaterThan(100)
+      expect(await sqliteIncrementalVacuum(handle)).toBe(true)
+      expect(await freePages()).toBe(0)
+      await handle.close()
+
+      const plain = await openDatabase({
+        backend: 'sqlite',
+        url: 'plain.db',
+        schema: null,
+        tablePrefix: '',
+        baseDirectory: directory,
+      })
+      await plain.migrateToLatest()
+      expect(await sqliteIncrementalVacuum(plain)).toBe(false)
+      await plain.close()
+    } finally {
+      await rm(directory, { recursive: true, force: true })
     }
   })
 })

@@ -1,5 +1,6 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
+import { sqliteIncrementalVacuum } from '../adapters/storage/sqlite-incremental-vacuum.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -287,6 +288,10 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           logger,
           intervalMs: retention.intervalSeconds * 1000,
           batchSize: retention.batchSize,
+          afterRound: async () => {
+            const { database } = persistence
+            if (database) await sqliteIncrementalVacuum(database)
+          },
         })
       : undefined
     pruner?.start()
