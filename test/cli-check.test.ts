@@ -53,6 +53,28 @@ describe('agentgw check', () => {
     expect(result.stdout).toMatch(/4 error\(s\), 1 warning\(s\)/)
   })
 
+  it('reports notification targets that cannot be sent to with file, line and key', async () => {
+    const workspace = await createTempWorkspace({
+      'gateway.yaml':
+        'auth:\n  mode: none\nnotifications:\n  webhooks:\n    - {name: ops, url: "https://ops.example.com/hook"}\n',
+      'agents/notify/AGENT.md':
+        '---\nnotifications:\n  on_complete:\n    - {channel: webhook, target: ops}\n    - {channel: webhook, target: nowhere}\n  on_error:\n    - {channel: slack}\n---\nHello',
+    })
+    try {
+      const result = await agentgw('check', '--workspace', workspace.root)
+      expect(result.code).toBe(1)
+      expect(result.stdout).toMatch(
+        /agents\/notify\/AGENT\.md:5 notifications\.on_complete\.1: unknown webhook "nowhere"/,
+      )
+      expect(result.stdout).toMatch(
+        /agents\/notify\/AGENT\.md:7 notifications\.on_error\.0: Slack target, but notifications\.slack\.enabled is false/,
+      )
+      expect(result.stdout).not.toContain('on_complete.0')
+    } finally {
+      await workspace.remove()
+    }
+  })
+
   it('reports a config error with file, line and key and exits 1', async () => {
     const workspace = await createTempWorkspace({ 'gateway.yaml': 'server:\n  port: lots\n' })
     try {

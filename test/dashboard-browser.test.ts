@@ -12,6 +12,7 @@ import { Gateway, type ListeningGateway } from '../src/index.ts'
 import { createLogger } from '../src/runtime/create-logger.ts'
 import { launchTestBrowser, requireChromium } from './support/browser.ts'
 import { closeServer, listenOnLoopback } from './support/http-server.ts'
+import { everythingEntry } from './support/mcp-everything.ts'
 import { startTestOidcProvider, type TestOidcProvider, testOidcClient } from './support/oidc-provider.ts'
 import { requireBinary } from './support/requirements.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
@@ -53,8 +54,17 @@ setup_schema:
 ---
 You summarise mail.
 `,
+  'agents/notifier/AGENT.md':
+    '---\ndescription: Tells a webhook when it is done\nmodel: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: ops}\n---\nAnswer.\n',
   'tools/lookup-city/handler.mjs':
     'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
+  // A tool that waits for a human's approval, for the approvals inbox.
+  'agents/payer/AGENT.md':
+    '---\ndescription: Pays invoices\nskills: [paying]\nmodel: mock:assistant\n---\nPay.\n',
+  'skills/paying/SKILL.md': '---\ndescription: Paying\ntools: [pay]\n---\n',
+  'tools/pay/TOOL.md':
+    '---\ndescription: Pay the invoice\nparameters:\n  amount: {type: integer, required: true}\npermissions:\n  require_approval: true\n---\n',
+  'tools/pay/handler.mjs': 'export const handle = ({ amount }) => ({ paid: amount })\n',
 }
 
 interface Mode {
@@ -81,16 +91,31 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
     let backend: Server | undefined
     let proxy: RunningNginx | undefined
     let dir: string | undefined
+    // A webhook receiver that never accepts: its deliveries end dead, to be redelivered.
+    let receiver: Server | undefined
+    let receiverHits = 0
 
     beforeAll(async () => {
       const providerPort = await freePort()
       const issuer = `http://localhost:${providerPort}`
+      const hook = await listenOnLoopback((_request, response) => {
+        receiverHits += 1
+        response.writeHead(503)
+        response.end('down')
+      })
+      receiver = hook.server
       const makeGateway = async () => {
         const workspace = await createTempWorkspace(workspaceFiles)
         workspaces.push(workspace)
         return new Gateway({
           workspace: workspace.root,
           auth: { mode: 'none' },
+          notifications: {
+            allowedNetworks: ['loopback'],
+            maxAttempts: 2,
+            retryBackoffMs: 10,
+            webhooks: [{ name: 'ops', url: `http://127.0.0.1:${hook.port}/hook` }],
+          },
           logger: createLogger({ level: 'silent' }),
           secrets: { key: randomBytes(32).toString('base64') },
         }).useDashboard({
@@ -141,6 +166,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
       await proxy?.stop()
       await modes.get('mounted')?.gateway.stop()
       await closeServer(backend)
+      await closeServer(receiver)
       await provider?.close()
       await Promise.all(workspaces.map((workspace) => workspace.remove()))
       if (dir) await rm(dir, { recursive: true, force: true })
@@ -250,6 +276,59 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: the admin finds a dead notification in the delivery log, reads its payload and redelivers it`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const run = await gateway.invoke('notifier', 'Tell ops')
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/notifications"]').click()
+          await page.waitForURL(`${dashboard}/notifications`)
+          // Two failed attempts make it dead; filter the log for dead deliveries.
+          await expect
+            .poll(
+              async () => {
+                await page.locator('select[name=status]').selectOption('dead')
+                await page.getByTestId('notification-filters').locator('button[type=submit]').click()
+                await page.waitForURL((url) => url.searchParams.get('status') === 'dead')
+                return page.locator('tr[data-delivery]', { hasText: 'notifier' }).count()
+              },
+              { timeout: 15_000 },
+            )
+            .toBeGreaterThan(0)
+          const row = page.locator('tr[data-delivery]', { hasText: 'notifier' }).first()
+          expect(await row.getByTestId('delivery-status').textContent()).toBe('dead')
+          await browser.screenshot(`${name}-notifications-1-log`)
+
+          await row.locator('a').click()
+          await page.waitForURL((url) => url.pathname.startsWith(`${prefix}/dashboard/notifications/msg_`))
+          expect(await page.getByTestId('delivery-payload').textContent()).toContain(run.executionId)
+          expect(await page.getByTestId('attempts-table').locator('tbody tr').count()).toBe(2)
+          expect(await page.getByTestId('delivery-error').textContent()).toContain('HTTP 503')
+          await browser.screenshot(`${name}-notifications-2-detail`)
+
+          const hitsBefore = receiverHits
+          await page.getByTestId('redeliver').click()
+          await page.waitForURL((url) => url.pathname.startsWith(`${prefix}/dashboard/notifications/msg_`))
+          await expect
+            .poll(
+              async () => {
+                await page.reload()
+                return page.getByTestId('attempts-table').locator('tbody tr').count()
+              },
+              { timeout: 15_000 },
+            )
+            .toBe(4)
+          expect(receiverHits - hitsBefore).toBeGreaterThanOrEqual(2)
+        } finally {
+          await browser.close()
+        }
+      })
+
       it(`${name}: a user sets up a personal agent in the form generated from its schema; the secret never reaches the browser`, async () => {
         const { origin, prefix, gateway } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -341,6 +420,103 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: an admin adds an MCP server, sees it connect with its tools, tests, disables and deletes it`, async () => {
+        const { origin, prefix } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const secret = `mcp-env-secret-${name}`
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/mcp-servers"]').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+
+          const form = page.getByTestId('mcp-create-form')
+          if (!(await form.isVisible())) await page.getByTestId('mcp-add').click()
+          await form.locator('input[name=name]').fill('everything')
+          await form.locator('input[name=command]').fill(process.execPath)
+          await form.locator('textarea[name=args]').fill(`${everythingEntry}\nstdio`)
+          await form.locator('textarea[name=env]').fill(JSON.stringify({ EVERYTHING_SECRET: secret }))
+          await form.getByTestId('mcp-create').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+
+          const card = page.locator('[data-mcp-server="everything"]')
+          const deadline = Date.now() + 30_000
+          while (
+            (await card.getByTestId('mcp-status').textContent()) !== 'connected' &&
+            Date.now() < deadline
+          ) {
+            await new Promise((resolve) => setTimeout(resolve, 300))
+            await page.reload()
+          }
+          expect(await card.getByTestId('mcp-status').textContent()).toBe('connected')
+          expect(await card.getByTestId('mcp-tools').textContent()).toContain('everything__echo')
+          expect(await page.content()).not.toContain(secret)
+          await browser.screenshot(`${name}-mcp-servers`)
+
+          await card.getByTestId('mcp-test').click()
+          await page.waitForURL(`${dashboard}/mcp-servers/everything/test`)
+          expect(await page.getByTestId('mcp-notice').textContent()).toMatch(
+            /everything: connected, \d+ tools/,
+          )
+
+          await page.goto(`${dashboard}/mcp-servers`)
+          await card.locator('details.edit summary').click()
+          await card.locator('input[name=enabled]').uncheck()
+          await card.getByTestId('mcp-save').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+          expect(await card.getByTestId('mcp-status').textContent()).toBe('disabled')
+          expect(await page.content()).toContain('EVERYTHING_SECRET')
+          expect(await page.content()).not.toContain(secret)
+
+          await card.getByTestId('mcp-delete').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+          expect(await page.locator('[data-mcp-server="everything"]').count()).toBe(0)
+        } finally {
+          await browser.close()
+        }
+      })
+
+      it(`${name}: the admin approves a paused run with edited arguments from the approvals inbox`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const paused = await gateway.invoke('payer', 'pay the invoice please')
+        expect(paused.status).toBe('awaiting_approval')
+        // A second one stays pending, so the prefix crawler sees an inbox with a form in it.
+        expect((await gateway.invoke('payer', 'pay the invoice please')).status).toBe('awaiting_approval')
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/approvals"]').click()
+          await page.waitForURL(`${dashboard}/approvals`)
+          const item = page.locator(`[data-testid="approval"][data-execution="${paused.executionId}"]`)
+          await item.waitFor()
+          expect(await item.getByTestId('approval-tool').textContent()).toBe('pay')
+          await browser.screenshot(`${name}-7-approvals`)
+          await item.getByTestId('approval-arguments').fill('{"amount": 7}')
+          await item.getByTestId('approve').click()
+          await page.waitForURL(`${dashboard}/approvals`)
+          await expect.poll(() => item.count()).toBe(0)
+          // The run resumes on a worker and calls the tool with the edited arguments.
+          const store = gateway.internalRuntime.executions.store
+          await expect
+            .poll(async () => (await store.get(paused.executionId))?.status, { timeout: 20_000 })
+            .toBe('completed')
+          expect(JSON.stringify((await store.get(paused.executionId))?.result?.output)).toContain('paid')
+          const steps = await store.listSteps(paused.executionId)
+          expect(steps.find((step) => step.type === 'tool_result')?.data).toMatchObject({
+            output: { paid: 7 },
+          })
+        } finally {
+          await browser.close()
+        }
+      })
+
       it(`${name}: every dashboard page an admin can reach stays under the public prefix and on this origin`, async () => {
         const { origin, prefix } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -407,7 +583,9 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
               else if (
-                !/\/static\/|\/live|\/logout$|\/retry$|\/toggle$|\/edit$|\/delete$/.test(url.pathname)
+                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/decide$/.test(
+                  url.pathname,
+                )
               ) {
                 url.hash = ''
                 queue.push(url.href)

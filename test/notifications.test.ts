@@ -98,6 +98,10 @@ beforeAll(async () => {
         'model: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, url: "http://169.254.169.254/latest/meta-data"}\n    - {channel: webhook, url: "http://10.1.2.3/hook"}\n    - {channel: webhook, url: "http://localhost.localdomain.invalid/hook"}',
       ),
       ...agent(
+        'scheduled',
+        'model: mock:echo\nschedules:\n  - {name: yearly, cron: "0 0 1 1 *", message: "report", notify: {channel: webhook, target: standard, on_error: false}}',
+      ),
+      ...agent(
         'slacky',
         'model: mock:echo\nnotifications:\n  on_complete:\n    - {channel: slack, target: "#ops"}',
       ),
@@ -294,6 +298,15 @@ describe('notifications', () => {
     expect(deliveries.find((item) => item.target.startsWith('http://169'))?.attempts).toBe(1)
   })
 
+  it("routes a scheduled run to its schedule's notify target", async () => {
+    await t.gateway.start()
+    const { executionId } = await runtime().schedules.trigger('scheduled:yearly', system)
+    const [delivery] = await deliveriesOf(executionId, (status) => status === 'delivered')
+    expect(delivery).toMatchObject({ agentId: 'scheduled', event: 'execution.completed', target: 'standard' })
+    const request = receiver.at('/standard').find((item) => item.headers['webhook-id'] === delivery?.id)
+    expect(JSON.parse(request?.body ?? '{}')).toMatchObject({ execution_id: executionId, message: 'report' })
+  })
+
   it('posts to Slack with the bot token and Block Kit blocks', async () => {
     const run = await invoke('slacky')
     const [delivery] = await deliveriesOf(run.execution_id, (status) => status === 'delivered')
@@ -310,5 +323,108 @@ describe('notifications', () => {
     expect(body.blocks[0]).toMatchObject({ type: 'header' })
     expect(body.blocks[1].fields.map((field: { text: string }) => field.text)).toContain('*Agent*\nslacky')
     expect(JSON.stringify(body)).not.toContain('xoxb-test-token')
+  })
+})
+
+describe('notification deliveries belong to the owner of their execution', () => {
+  const keys = {
+    alice: 'alice-key-0123456789abcdef',
+    bob: 'bob-key-0123456789abcdef',
+    auditor: 'auditor-key-0123456789abcdef',
+    reader: 'reader-key-0123456789abcdef',
+  }
+  const own = [
+    'agents:invoke',
+    'executions:read',
+    'executions:cancel',
+    'notifications:read',
+    'notifications:write',
+  ]
+  let owned: TestGateway
+  beforeAll(async () => {
+    owned = await createTestGateway(
+      {
+        'agents/owned/AGENT.md': simpleAgent(
+          'Answer.',
+          'model: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: never}',
+        ),
+        'agents/waiter/AGENT.md': simpleAgent(
+          'Answer.',
+          'execution_mode: async\nmodel: "mock:echo?delay_ms=300&tokens=100"\nnotifications:\n  on_error:\n    - {channel: webhook, target: never}',
+        ),
+      },
+      {
+        auth: {
+          mode: 'api_key',
+          apiKeys: [
+            { name: 'alice', key: keys.alice, scopes: own },
+            { name: 'bob', key: keys.bob, scopes: own },
+            {
+              name: 'auditor',
+              key: keys.auditor,
+              scopes: ['executions:read_all', 'notifications:read', 'notifications:write'],
+            },
+            { name: 'reader', key: keys.reader, scopes: ['executions:read'] },
+          ],
+        },
+        notifications: {
+          allowedNetworks: ['127.0.0.1'],
+          maxAttempts: 1,
+          webhooks: [{ name: 'never', url: `http://127.0.0.1:${receiver.port}/never` }],
+        },
+      },
+    )
+  })
+  afterAll(() => owned?.close())
+
+  const as = (who: keyof typeof keys, path: string, init: RequestInit = {}) =>
+    owned.request(path, { ...init, headers: { ...init.headers, authorization: `Bearer ${keys[who]}` } })
+
+  async function deadDeliveryOf(executionId: string, who: keyof typeof keys = 'alice') {
+    return waitFor(async () => {
+      const page = await readJson(as(who, `/v1/notifications?execution_id=${executionId}`))
+      return page.items?.[0]?.status === 'dead' ? page.items[0] : undefined
+    })
+  }
+
+  it("shows a delivery only to its owner and those who read everyone's; only they may redeliver", async () => {
+    const run = await readJson(
+      as('alice', '/v1/agents/owned/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'mine' }),
+      }),
+    )
+    const delivery = await deadDeliveryOf(run.execution_id)
+    expect((await readJson(as('bob', `/v1/notifications?execution_id=${run.execution_id}`))).total).toBe(0)
+    expect((await as('bob', `/v1/notifications/${delivery.id}`)).status).toBe(404)
+    expect((await as('bob', `/v1/notifications/${delivery.id}/redeliver`, { method: 'POST' })).status).toBe(
+      404,
+    )
+    expect((await as('reader', '/v1/notifications')).status).toBe(403)
+    expect((await as('auditor', `/v1/notifications/${delivery.id}`)).status).toBe(200)
+    expect(
+      (await as('auditor', `/v1/notifications/${delivery.id}/redeliver`, { method: 'POST' })).status,
+    ).toBe(403)
+    expect((await as('alice', `/v1/notifications/${delivery.id}/redeliver`, { method: 'POST' })).status).toBe(
+      202,
+    )
+  })
+
+  it('emits execution.cancelled once for a cancelled run, routed to on_error', async () => {
+    const queued = await readJson(
+      as('alice', '/v1/agents/waiter/invoke', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'wait' }),
+      }),
+    )
+    expect(
+      (await as('alice', `/v1/executions/${queued.execution_id}/cancel`, { method: 'POST' })).status,
+    ).toBeLessThan(300)
+    const delivery = await deadDeliveryOf(queued.execution_id)
+    expect(delivery.event).toBe('execution.cancelled')
+    const page = await readJson(as('alice', `/v1/notifications?execution_id=${queued.execution_id}`))
+    expect(page.total).toBe(1)
   })
 })

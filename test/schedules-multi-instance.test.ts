@@ -10,7 +10,11 @@ import { simpleAgent } from './support/test-gateway.ts'
 
 const postgres = await requireService('PostgreSQL', 5432)
 
-/** An agent with a schedule that fires every second; missed ticks are run, not merged. */
+/**
+ * An agent with a schedule that fires every second; missed ticks are run, not merged, and runs
+ * may overlap (under load a run can outlast a second, and the killed process's run stays
+ * `running` until its queue lease ends) — this test is about claims, not `max_instances`.
+ */
 const tickingAgent = simpleAgent(
   'Tick.',
   [
@@ -20,11 +24,14 @@ const tickingAgent = simpleAgent(
     '    cron: "* * * * * *"',
     '    message: tick',
     '    coalesce: false',
+    '    max_instances: 1000',
   ].join('\n'),
 )
 const scheduleId = 'ticker:every-second'
 
 interface Observed {
+  /** Runs recorded as skipped, with their reasons: there must be none. */
+  skipped: string[]
   /** Tick times of the runs that queued an execution, oldest first. */
   ticks: number[]
   /** Executions each of those runs names, in the same order. */
@@ -38,7 +45,8 @@ interface Observed {
  * must have exactly one run, each run one execution, and no execution may lack its run.
  */
 function expectExactlyOncePerTick(observed: Observed, minimumSeconds: number): void {
-  const { ticks, runExecutions, executions } = observed
+  const { ticks, runExecutions, executions, skipped } = observed
+  expect(skipped).toEqual([])
   expect(ticks.length).toBeGreaterThan(minimumSeconds)
   const first = ticks[0] as number
   const last = ticks.at(-1) as number
@@ -87,11 +95,11 @@ describe.skipIf(!postgres.available)(
         AGW_PERSISTENCE__SCHEMA: schema,
       }
       // The first process migrates; the other two start together and race from then on.
-      gateways.push(await spawnGateway({ workspace: workspace.root, env }))
+      gateways.push(await spawnGateway({ workspace: workspace.root, env, timeoutMs: 90_000 }))
       gateways.push(
         ...(await Promise.all([
-          spawnGateway({ workspace: workspace.root, env }),
-          spawnGateway({ workspace: workspace.root, env }),
+          spawnGateway({ workspace: workspace.root, env, timeoutMs: 90_000 }),
+          spawnGateway({ workspace: workspace.root, env, timeoutMs: 90_000 }),
         ])),
       )
       await runFor(22, gateways[1] as SpawnedGateway)
@@ -108,8 +116,12 @@ describe.skipIf(!postgres.available)(
         const executions = await client.query(
           `select id, options from "${schema}".executions where agent_id = 'ticker'`,
         )
+        const skipped = await client.query(
+          `select fire_time, reason from "${schema}".schedule_runs where status = 'skipped'`,
+        )
         expectExactlyOncePerTick(
           {
+            skipped: skipped.rows.map((row) => `${row.fire_time}: ${row.reason}`),
             ticks: runs.rows.map((row) => Number(row.fire_time)),
             runExecutions: runs.rows.map((row) => row.execution_id as string),
             executions: executions.rows.map((row) => ({ id: row.id, options: JSON.parse(row.options) })),
@@ -119,7 +131,7 @@ describe.skipIf(!postgres.available)(
       } finally {
         await client.end()
       }
-    }, 120_000)
+    }, 300_000)
   },
 )
 
@@ -137,9 +149,9 @@ describe('an every-second schedule on two gateway processes sharing one SQLite f
       'gateway.yaml': 'auth:\n  mode: none\npersistence:\n  url: schedules.db\n',
       'agents/ticker/AGENT.md': tickingAgent,
     })
-    gateways.push(await spawnGateway({ workspace: workspace.root }))
-    gateways.push(await spawnGateway({ workspace: workspace.root }))
-    gateways.push(await spawnGateway({ workspace: workspace.root }))
+    gateways.push(await spawnGateway({ workspace: workspace.root, timeoutMs: 90_000 }))
+    gateways.push(await spawnGateway({ workspace: workspace.root, timeoutMs: 90_000 }))
+    gateways.push(await spawnGateway({ workspace: workspace.root, timeoutMs: 90_000 }))
     // Three start, one is killed: two keep sharing the file.
     await runFor(22, gateways[0] as SpawnedGateway)
     await Promise.all(gateways.map((gateway) => gateway.stop()))
@@ -152,12 +164,16 @@ describe('an every-second schedule on two gateway processes sharing one SQLite f
            where schedule_id = ? and trigger = 'schedule' and status = 'submitted' order by fire_time`,
         )
         .all(scheduleId) as { fire_time: number; execution_id: string }[]
+      const skipped = db
+        .prepare(`select fire_time, reason from schedule_runs where status = 'skipped'`)
+        .all() as { fire_time: number; reason: string }[]
       const executions = db.prepare(`select id, options from executions where agent_id = 'ticker'`).all() as {
         id: string
         options: string
       }[]
       expectExactlyOncePerTick(
         {
+          skipped: skipped.map((row) => `${row.fire_time}: ${row.reason}`),
           ticks: runs.map((row) => Number(row.fire_time)),
           runExecutions: runs.map((row) => row.execution_id),
           executions: executions.map((row) => ({ id: row.id, options: JSON.parse(row.options) })),
@@ -167,5 +183,5 @@ describe('an every-second schedule on two gateway processes sharing one SQLite f
     } finally {
       db.close()
     }
-  }, 120_000)
+  }, 300_000)
 })

@@ -8,6 +8,7 @@ import { registerInitCommand } from './commands/init.ts'
 import { registerListCommands } from './commands/list-workspace.ts'
 import { registerMcpCommand } from './commands/mcp.ts'
 import { runChatCommand, runInvokeCommand } from './commands/run-agent-command.ts'
+import { registerScheduleCommands } from './commands/schedules.ts'
 import { runServe } from './commands/serve.ts'
 import { registerVersionCommand } from './commands/version.ts'
 import { exitQuietlyOnClosedPipe } from './process-exit.ts'
@@ -126,6 +127,7 @@ program
 registerInitCommand(program)
 registerListCommands(program)
 registerMcpCommand(program)
+registerScheduleCommands(program)
 registerVersionCommand(program)
 
 try {

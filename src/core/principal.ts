@@ -1,4 +1,4 @@
-import type { Scope } from './scopes.ts'
+import { type Scope, scopeAliases } from './scopes.ts'
 
 /** The kinds of principal: how the caller was authenticated. */
 export const principalKinds = ['api_key', 'jwt', 'custom', 'anonymous', 'user'] as const
@@ -14,10 +14,14 @@ export interface Principal {
   name?: string | undefined
 }
 
-/** Whether a principal holds every required scope. */
+/** Whether a principal holds every required scope (or an alias of it, see `scopeAliases`). */
 export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {
   if (principal.scopes.includes('*')) return true
-  return required.every((scope) => principal.scopes.includes(scope))
+  return required.every(
+    (scope) =>
+      principal.scopes.includes(scope) ||
+      (scopeAliases[scope]?.some((alias) => principal.scopes.includes(alias)) ?? false),
+  )
 }
 
 /** The principal of an open gateway (`auth.mode: none`): everything is allowed. */

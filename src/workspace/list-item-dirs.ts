@@ -69,6 +69,8 @@ export interface ItemDocument<T> {
   subject: NonNullable<Diagnostic['subject']>
   data: T
   body: string
+  /** The line of a frontmatter key as written (snake_case path). */
+  lineOf: (path: readonly (string | number)[]) => number | undefined
 }
 
 /**
@@ -110,6 +112,7 @@ export async function readItemDocuments<S extends z.ZodType>(
         subject,
         data: parsed.data,
         body: parsed.body,
+        lineOf: parsed.lineOf,
       })
     }
   }

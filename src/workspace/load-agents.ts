@@ -25,6 +25,18 @@ export async function loadAgents(
   return agents
 }
 
+/** Notification targets with the line each is written on, so later checks can point at it. */
+function withLines(
+  document: ItemDocument<AgentFrontmatter>,
+  list: string,
+  targets: AgentFrontmatter['notifications']['onComplete'],
+): AgentDefinition['notifications']['onComplete'] {
+  return targets.map((target, index) => {
+    const line = document.lineOf(['notifications', list, index])
+    return line === undefined ? target : { ...target, line }
+  })
+}
+
 async function loadAgent(
   files: WorkspaceFiles,
   document: ItemDocument<AgentFrontmatter>,
@@ -124,12 +136,18 @@ async function loadAgent(
     model,
     executionMode: data.executionMode,
     schedules: data.schedules,
-    notifications: data.notifications,
+    notifications: {
+      onComplete: withLines(document, 'on_complete', data.notifications.onComplete),
+      onError: withLines(document, 'on_error', data.notifications.onError),
+      onTimeout: withLines(document, 'on_timeout', data.notifications.onTimeout),
+      onApproval: withLines(document, 'on_approval', data.notifications.onApproval),
+    },
     inputSchema: data.inputSchema,
     outputSchema: data.outputSchema,
     scope: data.scope,
     setupSchema: data.setupSchema,
     delegatesTo: data.delegatesTo,
+    requireApproval: data.requireApproval,
     retrievers: data.retrievers,
     memory: data.memory,
     mcpServers: data.mcpServers,

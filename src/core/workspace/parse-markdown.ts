@@ -11,6 +11,8 @@ export interface ParsedMarkdown<T> {
   data: T | undefined
   body: string
   diagnostics: Diagnostic[]
+  /** The line of a frontmatter key as written (snake_case path), for later diagnostics. */
+  lineOf: (path: readonly (string | number)[]) => number | undefined
 }
 
 /**
@@ -23,6 +25,7 @@ export function parseMarkdownWithSchema<S extends z.ZodType>(
   schema: S,
 ): ParsedMarkdown<z.output<S>> {
   const diagnostics: Diagnostic[] = []
+  const noLine = () => undefined
   let split: ReturnType<typeof splitFrontmatter>
   try {
     split = splitFrontmatter(text)
@@ -32,6 +35,7 @@ export function parseMarkdownWithSchema<S extends z.ZodType>(
       data: undefined,
       body: '',
       diagnostics: [{ severity: 'error', file, line: error.line, message: error.message }],
+      lineOf: noLine,
     }
   }
   let parsed: ReturnType<typeof parseYaml>
@@ -43,6 +47,7 @@ export function parseMarkdownWithSchema<S extends z.ZodType>(
       data: undefined,
       body: split.body,
       diagnostics: error.issues.map((issue) => ({ ...issue, severity: 'error' as const })),
+      lineOf: noLine,
     }
   }
   const value = parsed.value ?? {}
@@ -53,8 +58,9 @@ export function parseMarkdownWithSchema<S extends z.ZodType>(
       line: split.frontmatterLine,
       message: 'frontmatter must be a mapping',
     })
-    return { data: undefined, body: split.body, diagnostics }
+    return { data: undefined, body: split.body, diagnostics, lineOf: noLine }
   }
+  const lineOf = (path: readonly (string | number)[]) => parsed.locate(path)?.line
   const at = (path: readonly (string | number)[]) => ({
     file,
     ...(parsed.locate(path) ?? {}),
@@ -75,7 +81,7 @@ export function parseMarkdownWithSchema<S extends z.ZodType>(
     for (const issue of toConfigIssues(result.error.issues, { sourcePaths: normalized.sourcePaths, at })) {
       diagnostics.push({ severity: 'error', ...issue })
     }
-    return { data: undefined, body: split.body, diagnostics }
+    return { data: undefined, body: split.body, diagnostics, lineOf }
   }
-  return { data: result.data as z.output<S>, body: split.body, diagnostics }
+  return { data: result.data as z.output<S>, body: split.body, diagnostics, lineOf }
 }

@@ -4,6 +4,7 @@ import { GatewayError } from '../../core/errors.ts'
 import type { Logger } from '../../core/logger.ts'
 import { createAddressPolicy } from '../../core/notifications/address-policy.ts'
 import type { NotificationEventType } from '../../core/notifications/notification-events.ts'
+import { scheduleNotifyTargets } from '../../core/notifications/schedule-notify-targets.ts'
 import type {
   DeliveryAttemptRecord,
   DeliveryFilter,
@@ -25,6 +26,7 @@ export type ExtraTargets = (record: ExecutionRecord) => Promise<{
   onComplete?: NotificationTargetDefinition[]
   onError?: NotificationTargetDefinition[]
   onTimeout?: NotificationTargetDefinition[]
+  onApproval?: NotificationTargetDefinition[]
 }>
 
 export interface NotificationService {
@@ -89,14 +91,17 @@ export function createNotificationService(options: CreateNotificationServiceOpti
     if (!record) return
     const agent = options.agent(record.agentId)
     const extra = (await options.extraTargets?.(record)) ?? {}
-    const own = agent?.notifications ?? { onComplete: [], onError: [], onTimeout: [] }
+    const own = agent?.notifications ?? { onComplete: [], onError: [], onTimeout: [], onApproval: [] }
+    // A run a schedule started also goes to the schedule's `notify` targets.
+    const scheduled = scheduleNotifyTargets(record.options.notify)
     const deliveries = planDeliveries({
       event,
       record,
       targets: {
-        onComplete: [...own.onComplete, ...(extra.onComplete ?? [])],
-        onError: [...own.onError, ...(extra.onError ?? [])],
-        onTimeout: [...own.onTimeout, ...(extra.onTimeout ?? [])],
+        onComplete: [...own.onComplete, ...scheduled.onComplete, ...(extra.onComplete ?? [])],
+        onError: [...own.onError, ...scheduled.onError, ...(extra.onError ?? [])],
+        onTimeout: [...own.onTimeout, ...scheduled.onTimeout, ...(extra.onTimeout ?? [])],
+        onApproval: [...own.onApproval, ...(extra.onApproval ?? [])],
       },
       config,
       now: now(),

@@ -18,6 +18,12 @@ export function withLifecycleEvents(
     get: (id) => store.get(id),
     list: (filter) => store.list(filter),
     markRunning: (id, at) => store.markRunning(id, at),
+    async awaitApproval(id, pending, usage, at) {
+      const paused = await store.awaitApproval(id, pending, usage, at)
+      if (paused) void emit('execution.awaiting_approval', id)
+      return paused
+    },
+    resumeFromApproval: (id, at) => store.resumeFromApproval(id, at),
     async finish(id, update) {
       const finished = await store.finish(id, update)
       const event = eventOfStatus(update.status)
@@ -30,12 +36,12 @@ export function withLifecycleEvents(
       return outcome
     },
     appendSteps: (id, steps) => store.appendSteps(id, steps),
+    appendJournal: (id, entry, attempt, at) => store.appendJournal(id, entry, attempt, at),
+    listJournal: (id) => store.listJournal(id),
     touch: (id, at) => store.touch(id, at),
     listStale: (before, limit) => store.listStale(before, limit),
     listSteps: (id, afterSequence) => store.listSteps(id, afterSequence),
     stats: (filter) => store.stats(filter),
-    appendJournal: (id, entry, attempt, at) => store.appendJournal(id, entry, attempt, at),
-    listJournal: (id) => store.listJournal(id),
     pruneFinished: (rule) => store.pruneFinished(rule),
   }
 }

@@ -54,6 +54,16 @@ export interface CreateScheduleServiceOptions {
   now?: () => number
 }
 
+/** `notify` as written in YAML and sent over HTTP (snake_case), whatever the parser made of it. */
+function toWireKeys(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value).map(([key, entry]) => [
+      key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+      entry,
+    ]),
+  )
+}
+
 const namePattern = /^[A-Za-z0-9_.-]{1,64}$/
 
 function invalid(path: string, message: string): GatewayError {
@@ -122,7 +132,7 @@ export function createScheduleService(options: CreateScheduleServiceOptions) {
         message: schedule.message,
         input: schedule.input,
         instructions: schedule.instructions ?? null,
-        notify: schedule.notify ?? null,
+        notify: schedule.notify ? toWireKeys(schedule.notify) : null,
         enabled: schedule.enabled,
         misfireGraceSeconds: schedule.misfireGraceSeconds ?? null,
         coalesce: schedule.coalesce ?? null,
