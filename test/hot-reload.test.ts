@@ -54,6 +54,7 @@ describe('POST /v1/reload', () => {
     const response = await reload()
     expect(response.status).toBe(200)
     const body = await readJson(response)
+    expect(body).toMatchObject({ status: 'reloaded', agent_count: 2 })
     expect(body.version).toMatch(/^[0-9a-f]{12}$/)
     expect(body.version).not.toBe(body.previous_version)
     expect(body.agents).toEqual({ added: ['extra'], removed: [], changed: ['helper'] })
@@ -91,6 +92,26 @@ describe('POST /v1/reload', () => {
     const answer = (await invoke('hello')).result.output
     expect(answer).toContain('PROMPT-TWO')
     await t.workspace.write('agents/helper/AGENT.md', agent('PROMPT-TWO'))
+  })
+
+  it('brings workspace schedules in step with the reloaded AGENT.md', async () => {
+    const names = async () =>
+      ((await readJson(t.request('/v1/schedules?agent_id=extra'))).items as { name: string }[]).map(
+        (item) => item.name,
+      )
+    expect(await names()).toEqual([])
+    await t.workspace.write(
+      'agents/extra/AGENT.md',
+      simpleAgent(
+        'Another.',
+        'model: openai:gpt-4o-mini\nschedules:\n  - name: nightly\n    cron: "0 3 * * *"\n    message: Tidy up',
+      ),
+    )
+    expect((await reload()).status).toBe(200)
+    expect(await names()).toEqual(['nightly'])
+    await t.workspace.write('agents/extra/AGENT.md', agent('Another.'))
+    expect((await reload()).status).toBe(200)
+    expect(await names()).toEqual([])
   })
 
   it('lets a run in flight finish on the prompt it started with', async () => {

@@ -27,6 +27,9 @@ const DiagnosticSchema = z
 
 const ReloadSchema = z
   .object({
+    status: z.literal('reloaded'),
+    message: z.string().openapi({ description: 'One line for people, e.g. for a deploy log.' }),
+    agent_count: z.number().int().openapi({ description: 'Agents served now.' }),
     version: z.string().openapi({ description: 'Content hash of the workspace now served.' }),
     previous_version: z.string(),
     agents: ChangesSchema,
@@ -101,8 +104,12 @@ export function registerReloadRoutes(app: OpenAPIHono<GatewayEnv>): void {
         })),
       })
     }
+    const agentCount = c.var.runtime.workspace.agents.length
     return c.json(
       {
+        status: 'reloaded' as const,
+        message: `Workspace reloaded: version ${result.version}, ${agentCount} agent(s).`,
+        agent_count: agentCount,
         version: result.version,
         previous_version: result.previousVersion,
         agents: toChanges(result.changes.agents),
