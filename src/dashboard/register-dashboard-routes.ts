@@ -11,6 +11,7 @@ import { registerExecutionsRoutes } from './routes/executions-routes.ts'
 import { registerLoginRoutes } from './routes/login-routes.ts'
 import { registerNotificationsRoutes } from './routes/notifications-routes.ts'
 import { registerOauth2Routes } from './routes/oauth2-routes.ts'
+import { registerSchedulesRoutes } from './routes/schedules-routes.ts'
 import { registerSetupRoutes } from './routes/setup-routes.ts'
 import { registerStaticRoutes } from './routes/static-routes.ts'
 
@@ -35,6 +36,7 @@ export function registerDashboardRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
   registerChatRoutes(app, table)
   registerExecutionsRoutes(app, table)
   registerConversationsRoutes(app, table)
+  registerSchedulesRoutes(app, table)
   registerNotificationsRoutes(app, table)
   registerAnalyticsRoutes(app, table)
 }

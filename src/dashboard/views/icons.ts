@@ -8,6 +8,7 @@ const paths = {
   chat: '<path d="M4 5h16v11H9l-5 4z"/>',
   executions: '<path d="M5 4l14 8-14 8z"/>',
   conversations: '<path d="M3 5h12v8H7l-4 3zM9 16v1h8l4 3V9h-3"/>',
+  schedules: '<circle cx="12" cy="12" r="8"/><path d="M12 8v4l3 2"/>',
   notifications: '<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20h4"/>',
   analytics: '<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>',
   theme: '<circle cx="12" cy="12" r="8"/><path d="M12 4v16a8 8 0 0 0 0-16z" fill="currentColor"/>',

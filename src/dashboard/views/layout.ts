@@ -16,6 +16,7 @@ const sections = [
   { key: 'chat', label: 'Chat', path: '/dashboard/chat', admin: false },
   { key: 'executions', label: 'Executions', path: '/dashboard/executions', admin: false },
   { key: 'conversations', label: 'Conversations', path: '/dashboard/conversations', admin: false },
+  { key: 'schedules', label: 'Schedules', path: '/dashboard/schedules', admin: false },
   { key: 'notifications', label: 'Notifications', path: '/dashboard/notifications', admin: false },
   { key: 'analytics', label: 'Analytics', path: '/dashboard/analytics', admin: true },
 ] as const
