@@ -20,6 +20,7 @@ import { securityHeaders } from './http/middleware/security-headers.ts'
 import type { RouteTable } from './http/route-table.ts'
 import { sseErrorResponse, wantsEventStream } from './http/stream-run-response.ts'
 import { registerAgentRoutes } from './routes/agents.ts'
+import { registerApprovalRoutes } from './routes/approvals.ts'
 import { registerChatRoutes } from './routes/chat.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { registerExecutionEventRoutes } from './routes/execution-events.ts'
@@ -27,6 +28,7 @@ import { registerExecutionRoutes } from './routes/executions.ts'
 import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
 import { registerMcpRoutes } from './routes/mcp.ts'
+import { registerMcpServerRoutes } from './routes/mcp-servers.ts'
 import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
@@ -94,6 +96,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerInvokeRoutes(app)
   registerChatRoutes(app)
   registerExecutionRoutes(app)
+  registerApprovalRoutes(app)
   registerExecutionEventRoutes(app)
   registerSessionRoutes(app)
   registerScheduleRoutes(app)
@@ -101,6 +104,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerPersonalConfigRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
+  registerMcpServerRoutes(app)
   registerOpenAIModelRoutes(app)
   registerOpenAIChatRoutes(app)
   registerMcpRoutes(app)

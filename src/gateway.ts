@@ -20,6 +20,7 @@ import type { Diagnostic } from './core/workspace/model.ts'
 import { createGatewayApp, type GatewayApp } from './create-gateway-app.ts'
 import { type DashboardOptions, toDashboardConfig } from './dashboard/dashboard-options.ts'
 import { createHooks, type HookEvent, type HookHandler, type Hooks } from './engine/hooks.ts'
+import type { Retriever } from './engine/retrievers/retriever-types.ts'
 import type {
   ApiKeyOptions,
   CustomRouteOptions,
@@ -87,6 +88,7 @@ export class Gateway {
   #customLogger: Logger | undefined
   #codeTools: RegisteredTool[] = []
   #customModels = new Map<string, LanguageModelV4>()
+  #customRetrievers = new Map<string, Retriever>()
   #customAuth: CustomAuthFunction | undefined
   #hooks: Hooks = createHooks(() => this.#runtime?.logger ?? this.#customLogger ?? createSilentLogger())
   #state: State = 'idle'
@@ -207,6 +209,26 @@ export class Gateway {
   useModel(id: string, model: LanguageModelV4): this {
     this.#assertConfigurable('useModel()')
     this.#customModels.set(id, model)
+    return this
+  }
+
+  /**
+   * Registers a retriever under a name, for agents to list in `retrievers:`. Before each run its
+   * passages for the user's message go into the prompt as a delimited "Retrieved Context"
+   * section, and the model can search it with the `use_retriever` tool. The built-in `context`
+   * retriever (BM25 over the agent's context files) is always there; registering `context`
+   * replaces it.
+   *
+   * @example
+   * ```ts
+   * gw.useRetriever('handbook', { retrieve: async (query, { limit }) => search(query, limit) })
+   * ```
+   */
+  useRetriever(name: string, retriever: Retriever): this {
+    this.#assertConfigurable('useRetriever()')
+    if (typeof retriever?.retrieve !== 'function')
+      throw new TypeError(`useRetriever("${name}"): the retriever needs a retrieve(query, context) method`)
+    this.#customRetrievers.set(name, retriever)
     return this
   }
 
@@ -476,6 +498,7 @@ export class Gateway {
         workspaceRoot: this.workspaceRoot,
         codeTools: this.#codeTools,
         customModels: this.#customModels,
+        customRetrievers: this.#customRetrievers,
         customAuth: this.#customAuth,
         hooks: this.#hooks,
         env: this.#env,

@@ -72,6 +72,7 @@ export type {
 } from './core/ports/job-queue.ts'
 export type { LeaseStore } from './core/ports/lease-store.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
+export type { McpServerStore, StoredMcpServer } from './core/ports/mcp-server-store.ts'
 export type { PersonalConfig, PersonalConfigStore } from './core/ports/personal-config-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
 export type {
@@ -98,6 +99,7 @@ export type { JsonSchema } from './core/workspace/tool-parameters.ts'
 export type { GatewayApp } from './create-gateway-app.ts'
 export type { DashboardOptions } from './dashboard/dashboard-options.ts'
 export type { HookEvent, HookHandler, HookPayloads } from './engine/hooks.ts'
+export type { RetrievedPassage, Retriever, RetrieverContext } from './engine/retrievers/retriever-types.ts'
 export { Gateway } from './gateway.ts'
 export type {
   ApiKeyOptions,

@@ -335,6 +335,8 @@ beforeAll(async () => {
         'agents.config_get',
         'agents.config_save',
         'agents.config_delete',
+        'users.me.conversations',
+        'users.me.conversation_messages',
       ],
     },
     queue: { drainTimeoutSeconds: 1 },
@@ -465,6 +467,36 @@ describe('personal setups', () => {
     // The other owner's setup was never touched.
     const other = await apiJson('/v1/agents/notes/config', bearer(keys.other.key))
     expect(other.body.values).toEqual({ owner: 'other' })
+  })
+})
+
+describe('my conversations', () => {
+  /*
+   * `/v1/users/me/conversations` is the caller's own, whoever it is: administrators, `*` and
+   * `executions:read_all` see only theirs there (they have `/v1/sessions` for everyone's), and a
+   * request without credentials has none.
+   */
+  const apiViewers = viewers.filter((viewer) => 'api' in viewer.via)
+
+  it.each(apiViewers)('$name', async (viewer) => {
+    const theirs = await chatAs(bearer(keys.other.key))
+    const headers = (viewer.via as { api: () => Record<string, string> }).api()
+    const listed = await apiJson('/v1/users/me/conversations?limit=200', headers)
+    expect(listed.status).toBe(200)
+    const ids = (listed.body.items as JsonBody[]).map((item) => item.conversation_id)
+    expect(ids).not.toContain(theirs.session_id)
+    const others = await apiJson(`/v1/users/me/conversations/${theirs.session_id}/messages`, headers)
+    expect([others.status, others.body.error?.code]).toEqual([404, 'session_not_found'])
+    if (viewer.reads === 'nothing') {
+      expect(ids).toEqual([])
+      return
+    }
+    const mine = await chatAs(headers)
+    const again = await apiJson('/v1/users/me/conversations?limit=200', headers)
+    expect((again.body.items as JsonBody[]).map((item) => item.conversation_id)).toContain(mine.session_id)
+    const messages = await apiJson(`/v1/users/me/conversations/${mine.session_id}/messages`, headers)
+    expect(messages.status).toBe(200)
+    expect(messages.body.items[0]).toEqual({ role: 'user', content: 'hello' })
   })
 })
 

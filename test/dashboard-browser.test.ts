@@ -12,6 +12,7 @@ import { Gateway, type ListeningGateway } from '../src/index.ts'
 import { createLogger } from '../src/runtime/create-logger.ts'
 import { launchTestBrowser, requireChromium } from './support/browser.ts'
 import { closeServer, listenOnLoopback } from './support/http-server.ts'
+import { everythingEntry } from './support/mcp-everything.ts'
 import { startTestOidcProvider, type TestOidcProvider, testOidcClient } from './support/oidc-provider.ts'
 import { requireBinary } from './support/requirements.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
@@ -58,6 +59,13 @@ You summarise mail.
     '---\ndescription: Tells a webhook when it is done\nmodel: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: ops}\n---\nAnswer.\n',
   'tools/lookup-city/handler.mjs':
     'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
+  // A tool that waits for a human's approval, for the approvals inbox.
+  'agents/payer/AGENT.md':
+    '---\ndescription: Pays invoices\nskills: [paying]\nmodel: mock:assistant\n---\nPay.\n',
+  'skills/paying/SKILL.md': '---\ndescription: Paying\ntools: [pay]\n---\n',
+  'tools/pay/TOOL.md':
+    '---\ndescription: Pay the invoice\nparameters:\n  amount: {type: integer, required: true}\npermissions:\n  require_approval: true\n---\n',
+  'tools/pay/handler.mjs': 'export const handle = ({ amount }) => ({ paid: amount })\n',
 }
 
 interface Mode {
@@ -479,6 +487,103 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: an admin adds an MCP server, sees it connect with its tools, tests, disables and deletes it`, async () => {
+        const { origin, prefix } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const secret = `mcp-env-secret-${name}`
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/mcp-servers"]').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+
+          const form = page.getByTestId('mcp-create-form')
+          if (!(await form.isVisible())) await page.getByTestId('mcp-add').click()
+          await form.locator('input[name=name]').fill('everything')
+          await form.locator('input[name=command]').fill(process.execPath)
+          await form.locator('textarea[name=args]').fill(`${everythingEntry}\nstdio`)
+          await form.locator('textarea[name=env]').fill(JSON.stringify({ EVERYTHING_SECRET: secret }))
+          await form.getByTestId('mcp-create').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+
+          const card = page.locator('[data-mcp-server="everything"]')
+          const deadline = Date.now() + 30_000
+          while (
+            (await card.getByTestId('mcp-status').textContent()) !== 'connected' &&
+            Date.now() < deadline
+          ) {
+            await new Promise((resolve) => setTimeout(resolve, 300))
+            await page.reload()
+          }
+          expect(await card.getByTestId('mcp-status').textContent()).toBe('connected')
+          expect(await card.getByTestId('mcp-tools').textContent()).toContain('everything__echo')
+          expect(await page.content()).not.toContain(secret)
+          await browser.screenshot(`${name}-mcp-servers`)
+
+          await card.getByTestId('mcp-test').click()
+          await page.waitForURL(`${dashboard}/mcp-servers/everything/test`)
+          expect(await page.getByTestId('mcp-notice').textContent()).toMatch(
+            /everything: connected, \d+ tools/,
+          )
+
+          await page.goto(`${dashboard}/mcp-servers`)
+          await card.locator('details.edit summary').click()
+          await card.locator('input[name=enabled]').uncheck()
+          await card.getByTestId('mcp-save').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+          expect(await card.getByTestId('mcp-status').textContent()).toBe('disabled')
+          expect(await page.content()).toContain('EVERYTHING_SECRET')
+          expect(await page.content()).not.toContain(secret)
+
+          await card.getByTestId('mcp-delete').click()
+          await page.waitForURL(`${dashboard}/mcp-servers`)
+          expect(await page.locator('[data-mcp-server="everything"]').count()).toBe(0)
+        } finally {
+          await browser.close()
+        }
+      })
+
+      it(`${name}: the admin approves a paused run with edited arguments from the approvals inbox`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const paused = await gateway.invoke('payer', 'pay the invoice please')
+        expect(paused.status).toBe('awaiting_approval')
+        // A second one stays pending, so the prefix crawler sees an inbox with a form in it.
+        expect((await gateway.invoke('payer', 'pay the invoice please')).status).toBe('awaiting_approval')
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/approvals"]').click()
+          await page.waitForURL(`${dashboard}/approvals`)
+          const item = page.locator(`[data-testid="approval"][data-execution="${paused.executionId}"]`)
+          await item.waitFor()
+          expect(await item.getByTestId('approval-tool').textContent()).toBe('pay')
+          await browser.screenshot(`${name}-7-approvals`)
+          await item.getByTestId('approval-arguments').fill('{"amount": 7}')
+          await item.getByTestId('approve').click()
+          await page.waitForURL(`${dashboard}/approvals`)
+          await expect.poll(() => item.count()).toBe(0)
+          // The run resumes on a worker and calls the tool with the edited arguments.
+          const store = gateway.internalRuntime.executions.store
+          await expect
+            .poll(async () => (await store.get(paused.executionId))?.status, { timeout: 20_000 })
+            .toBe('completed')
+          expect(JSON.stringify((await store.get(paused.executionId))?.result?.output)).toContain('paid')
+          const steps = await store.listSteps(paused.executionId)
+          expect(steps.find((step) => step.type === 'tool_result')?.data).toMatchObject({
+            output: { paid: 7 },
+          })
+        } finally {
+          await browser.close()
+        }
+      })
+
       it(`${name}: every dashboard page an admin can reach stays under the public prefix and on this origin`, async () => {
         const { origin, prefix } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -545,7 +650,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
               else if (
-                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/pause$|\/resume$|\/trigger$/.test(
+                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/decide$|\/pause$|\/resume$|\/trigger$/.test(
                   url.pathname,
                 )
               ) {

@@ -99,10 +99,11 @@ describe('executions', () => {
   it('fails an execution after exactly max_retries retries of a transient model error', async () => {
     const { execution_id: id } = await readJson(post('/v1/agents/flaky/invoke', { message: 'x' }))
     const done = await settled(id)
+    // The last attempt is dead-lettered like any exhausted job, so the error says so.
     expect(done).toMatchObject({
       status: 'failed',
       attempts: 3,
-      error: { code: 'model_error', retryable: true },
+      error: { code: 'retries_exhausted' },
     })
     expect(done.error.message).toMatch(/503/)
     const llmAttempts = done.steps

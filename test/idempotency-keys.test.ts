@@ -16,6 +16,7 @@ beforeAll(async () => {
   t = await createTestGateway(
     {
       'agents/echo/AGENT.md': simpleAgent('Echo.', 'model: "mock:echo?delay_ms=5"'),
+      'agents/slow/AGENT.md': simpleAgent('Echo.', 'model: "mock:echo?delay_ms=100&tokens=6"'),
       'agents/queued/AGENT.md': simpleAgent('Echo.', 'execution_mode: async\nmodel: "mock:echo?delay_ms=5"'),
     },
     {
@@ -26,7 +27,7 @@ beforeAll(async () => {
           { name: 'b', key: keyB, scopes: ['*'] },
         ],
       },
-      persistence: { idempotencyWindowSeconds: 2 },
+      persistence: { idempotencyWindowSeconds: 5 },
     },
   )
   await t.gateway.start()
@@ -128,10 +129,37 @@ describe('Idempotency-Key', () => {
     expect(bad.status).toBe(400)
   })
 
+  it('runs a synchronous request again when its first run was cancelled by the client disconnecting', async () => {
+    const key = `gone-${Date.now()}`
+    const request = () =>
+      fetch(`http://127.0.0.1:${port}/v1/agents/slow/invoke`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${keyA}`,
+          'idempotency-key': key,
+        },
+        body: JSON.stringify({ message: 'patience' }),
+        signal: AbortSignal.timeout(250),
+      })
+    await expect(request()).rejects.toThrow()
+    const [first] = await waitFor(async () => {
+      const items = (await executionsOf('slow')) as { execution_id: string; status: string }[]
+      return items.length === 1 && items[0]?.status === 'cancelled' ? items : undefined
+    })
+    const retried = await readJson(post('/v1/agents/slow/invoke', { message: 'patience' }, key))
+    expect(retried).toMatchObject({ status: 'completed' })
+    expect(retried.execution_id).not.toBe(first?.execution_id)
+    // From now on the key stands for the run that completed.
+    expect((await readJson(post('/v1/agents/slow/invoke', { message: 'patience' }, key))).execution_id).toBe(
+      retried.execution_id,
+    )
+  })
+
   it('forgets a key after the window (persistence.idempotency_window_seconds)', async () => {
     const key = `window-${Date.now()}`
     const first = await readJson(post('/v1/agents/echo/invoke', { message: 'later' }, key))
-    await new Promise((resolve) => setTimeout(resolve, 2200))
+    await new Promise((resolve) => setTimeout(resolve, 5200))
     const later = await readJson(post('/v1/agents/echo/invoke', { message: 'later' }, key))
     expect(later.execution_id).not.toBe(first.execution_id)
   })

@@ -9,6 +9,7 @@ import { GatewayError } from '../src/core/errors.ts'
 import { Gateway } from '../src/index.ts'
 import { createScriptedModel, type ScriptedModel } from '../src/testing/scripted-model.ts'
 import { createDashboardClient } from './support/dashboard-client.ts'
+import { readSse } from './support/read-sse.ts'
 import { createRecordingLogger } from './support/recording-logger.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { type JsonBody, simpleAgent } from './support/test-gateway.ts'
@@ -143,6 +144,17 @@ describe('personal agents', () => {
     expect(before.status).toBe(409)
     expect(before.body.error.code).toBe('setup_required')
     expect(before.body.error.setup_url).toBe('/ai/dashboard/agents/mail/setup')
+    // A stream gets the same error as its `error` frame, then `done`.
+    const stream = await request('/v1/agents/mail/chat', as('alice'), {
+      method: 'POST',
+      body: JSON.stringify({ message: 'hi', options: { stream: true } }),
+    })
+    const { events } = await readSse(stream)
+    expect(events[0]).toMatchObject({
+      event: 'error',
+      data: { code: 'setup_required', setup_url: '/ai/dashboard/agents/mail/setup' },
+    })
+    expect(events.at(-1)?.event).toBe('done')
     expect(toolSaw).toEqual([])
   })
 

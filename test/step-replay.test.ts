@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { Redis } from 'ioredis'
+import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { requireService } from './support/requirements.ts'
+import { postgresUrl, redisUrl, uniqueName } from './support/services.ts'
 import { type SpawnedGateway, spawnGateway, waitFor } from './support/spawn-gateway.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 import { readJson } from './support/test-gateway.ts'
@@ -83,36 +87,44 @@ async function finished(gateway: { url: string }, id: string) {
   }, 60_000)
 }
 
+/**
+ * The done-when scenario: a tool with a side-effect counter has run, the next model call is
+ * streaming, the process is SIGKILLed; the retried attempt replays the recorded steps.
+ */
+async function replaysAfterKill(env: Record<string, string> = {}) {
+  const first = await start(env)
+  const id = await submit(first, 'bumper')
+  // The tool has run and its result is recorded; the next model call is streaming.
+  await waitFor(async () => {
+    const record = await readJson(fetch(`${first.url}/v1/executions/${id}`))
+    return record.steps?.some((step: Step) => step.type === 'tool_result') ? record : undefined
+  }, 30_000)
+  expect((await linesOf('bump.txt')).filter((line) => line === id)).toEqual([id])
+  await first.stop('SIGKILL')
+
+  const second = await start(env)
+  const done = await waitFor(async () => {
+    const record = await readJson(fetch(`${second.url}/v1/executions/${id}`))
+    return terminal.includes(record.status) ? record : undefined
+  }, 60_000)
+  expect(done).toMatchObject({ status: 'completed', attempts: 2 })
+  expect(done.result.output).toMatch(/^Here is what I found\. bump: \{"bumped":true\}/)
+  // The side effect happened once: the retried attempt replayed the tool's recorded result.
+  expect((await linesOf('bump.txt')).filter((line) => line === id)).toEqual([id])
+  const steps = done.steps as Step[]
+  expect(steps.filter((step) => step.attempt === 1).map((step) => step.type)).toEqual(
+    expect.arrayContaining(['llm_call', 'tool_call', 'tool_result']),
+  )
+  const retried = steps.filter((step) => step.attempt === 2)
+  // Attempt 2 starts from the replayed steps, then makes only the call that was in flight.
+  expect(retried.map((step) => step.type)).toEqual(['replay', 'llm_call'])
+  expect(retried[0]?.data).toEqual({ model_calls: 1, tool_calls: 1 })
+  expect(done.usage).toMatchObject({ llm_calls: 2, tool_calls: 1 })
+}
+
 describe('step replay on retry (SQLite + embedded queue)', () => {
   it('replays a finished tool call after its worker is SIGKILLed before the next model call', async () => {
-    const first = await start()
-    const id = await submit(first, 'bumper')
-    // The tool has run and its result is recorded; the next model call is streaming.
-    await waitFor(async () => {
-      const record = await readJson(fetch(`${first.url}/v1/executions/${id}`))
-      return record.steps?.some((step: Step) => step.type === 'tool_result') ? record : undefined
-    }, 30_000)
-    expect(await linesOf('bump.txt')).toEqual([id])
-    await first.stop('SIGKILL')
-
-    const second = await start()
-    const done = await waitFor(async () => {
-      const record = await readJson(fetch(`${second.url}/v1/executions/${id}`))
-      return terminal.includes(record.status) ? record : undefined
-    }, 60_000)
-    expect(done).toMatchObject({ status: 'completed', attempts: 2 })
-    expect(done.result.output).toMatch(/^Here is what I found\. bump: \{"bumped":true\}/)
-    // The side effect happened once: the retried attempt replayed the tool's recorded result.
-    expect(await linesOf('bump.txt')).toEqual([id])
-    const steps = done.steps as Step[]
-    expect(steps.filter((step) => step.attempt === 1).map((step) => step.type)).toEqual(
-      expect.arrayContaining(['llm_call', 'tool_call', 'tool_result']),
-    )
-    const retried = steps.filter((step) => step.attempt === 2)
-    // Attempt 2 starts from the replayed steps, then makes only the call that was in flight.
-    expect(retried.map((step) => step.type)).toEqual(['replay', 'llm_call'])
-    expect(retried[0]?.data).toEqual({ model_calls: 1, tool_calls: 1 })
-    expect(done.usage).toMatchObject({ llm_calls: 2, tool_calls: 1 })
+    await replaysAfterKill()
   }, 120_000)
 
   it('does not blindly re-run a non-idempotent tool call that was in flight at the crash', async () => {
@@ -149,5 +161,37 @@ describe('step replay on retry (SQLite + embedded queue)', () => {
     expect(await linesOf('again.txt')).toHaveLength(2)
     expect(repeated).toMatchObject({ status: 'completed', attempts: 2 })
     expect(repeated.result.output).toContain('{"bumped":true}')
+  }, 120_000)
+})
+
+const postgres = await requireService('PostgreSQL', 5432)
+const redis = await requireService('Redis', 6379)
+
+describe.skipIf(!postgres.available || !redis.available)('step replay on retry (Postgres + BullMQ)', () => {
+  const schema = uniqueName('agw_replay')
+  const keyPrefix = uniqueName('agw-replay')
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: postgresUrl })
+    await client.connect()
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await client.end()
+    const connection = new Redis(redisUrl)
+    const keys = await connection.keys(`${keyPrefix}*`)
+    if (keys.length > 0) await connection.del(...keys)
+    connection.disconnect()
+  })
+
+  it('labels the stalled job taken over by the next worker attempt 2 and replays its tool call', async () => {
+    // BullMQ hands a stalled job on with the same attempt number: the label must not follow it.
+    await replaysAfterKill({
+      AGW_PERSISTENCE__BACKEND: 'postgres',
+      AGW_PERSISTENCE__URL: postgresUrl,
+      AGW_PERSISTENCE__SCHEMA: schema,
+      AGW_QUEUE__BACKEND: 'bullmq',
+      AGW_QUEUE__REDIS_URL: redisUrl,
+      AGW_QUEUE__KEY_PREFIX: keyPrefix,
+      AGW_QUEUE__BULLMQ_LOCK_DURATION_MS: '2000',
+      AGW_QUEUE__BULLMQ_STALLED_INTERVAL_MS: '1000',
+    })
   }, 120_000)
 })

@@ -144,7 +144,15 @@
             )
           }
         } else if (event === 'error') {
-          answer.append(element('p', 'alert', data.message || 'The run failed.'))
+          const alert = element('p', 'alert', data.message || 'The run failed.')
+          // A personal agent without the user's setup: link to its form (the URL is already prefixed).
+          if (typeof data.setup_url === 'string' && data.setup_url.startsWith('/')) {
+            const link = element('a', 'button', 'Set up this agent')
+            link.href = data.setup_url
+            link.setAttribute('data-testid', 'setup-link')
+            alert.append(' ', link)
+          }
+          answer.append(alert)
         } else if (event === 'done') {
           if (data.session_id) setSession(data.session_id)
           body.classList.remove('streaming')

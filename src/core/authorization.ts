@@ -71,6 +71,20 @@ function owns(viewer: Viewer, ownerId: string | null): boolean {
 }
 
 /**
+ * Whether the resource is the viewer's own — not merely visible to it: for "my …" views, where
+ * even an administrator sees only what it owns. An unowned resource is nobody's own.
+ */
+export function isOwnResource(viewer: Viewer, ownerId: string | null): boolean {
+  return owns(viewer, ownerId)
+}
+
+/** Which owner's resources a "my …" list shows: the viewer's own, or nothing without an identity. */
+export function ownListScope(viewer: Viewer): ListScope {
+  const ownerId = ownerIdOf(viewer)
+  return ownerId === null ? { kind: 'nothing' } : { kind: 'owner', ownerId }
+}
+
+/**
  * Whether the viewer may see (read, list, follow) a resource of this owner: its owner, and
  * viewers who see everything. Deny by default: unowned resources are seen only by those.
  */
@@ -86,8 +100,20 @@ export function canChange(viewer: Viewer, ownerId: string | null): boolean {
   return owns(viewer, ownerId) || changesEverything(viewer)
 }
 
+/** Scopes that let a principal decide any owner's pending tool-call approvals. */
+const approveEverythingScopes: readonly string[] = ['*', 'admin', 'executions:approve']
+
+/**
+ * Whether the viewer may decide (approve, reject, edit) pending tool calls — of every owner: an
+ * approver is someone other than the run's owner. Reading the rest of the execution still
+ * follows `canSee`.
+ */
+export function canApprove(viewer: Viewer): boolean {
+  return viewer.kind === 'system' || holdsAny(viewer, approveEverythingScopes)
+}
+
 /** What a viewer wants to do with an owned resource. */
-export type Access = 'read' | 'change'
+export type Access = 'read' | 'change' | 'approve'
 
 /**
  * The answer for one resource: `hidden` when the viewer may not see it — answered like a
@@ -97,7 +123,9 @@ export type Access = 'read' | 'change'
 export type AccessDecision = 'allowed' | 'hidden' | 'forbidden'
 
 export function decideAccess(viewer: Viewer, ownerId: string | null, access: Access): AccessDecision {
+  if (access === 'approve' && canApprove(viewer)) return 'allowed'
   if (!canSee(viewer, ownerId)) return 'hidden'
+  if (access === 'approve') return 'forbidden'
   if (access === 'read' || canChange(viewer, ownerId)) return 'allowed'
   return 'forbidden'
 }
@@ -110,6 +138,11 @@ export type ListScope =
   | { readonly kind: 'everyone' }
   | { readonly kind: 'owner'; readonly ownerId: string }
   | { readonly kind: 'nothing' }
+
+/** Which owners' pending approvals a list shows: approvers see everyone's, others their own. */
+export function approvalListScope(viewer: Viewer): ListScope {
+  return canApprove(viewer) ? { kind: 'everyone' } : listScope(viewer)
+}
 
 export function listScope(viewer: Viewer): ListScope {
   if (seesEverything(viewer)) return { kind: 'everyone' }

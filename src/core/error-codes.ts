@@ -17,6 +17,16 @@ export const errorCodes = {
   tool_not_found: { status: 404, message: 'Tool not found.' },
   session_not_found: { status: 404, message: 'Session not found.' },
   execution_not_found: { status: 404, message: 'Execution not found.' },
+  mcp_server_not_found: { status: 404, message: 'MCP server not found.' },
+  mcp_server_exists: { status: 409, message: 'An MCP server with this name exists.' },
+  mcp_server_read_only: {
+    status: 409,
+    message: 'This MCP server is defined in gateway.yaml; change it there.',
+  },
+  secret_key_missing: {
+    status: 503,
+    message: 'The gateway has no secret key to encrypt credentials (set AGW_SECRET_KEY or secrets.key).',
+  },
   schedule_not_found: { status: 404, message: 'Schedule not found.' },
   schedule_conflict: { status: 409, message: 'A schedule with this name already exists.' },
   delivery_not_found: { status: 404, message: 'Notification delivery not found.' },

@@ -1,10 +1,26 @@
 import type { ErrorDetail } from './errors.ts'
 
 /** Why a run ended. */
-export type StopReason = 'completed' | 'max_iterations' | 'max_tool_calls' | 'timeout' | 'cancelled' | 'error'
+export type StopReason =
+  | 'completed'
+  | 'max_iterations'
+  | 'max_tool_calls'
+  | 'timeout'
+  | 'cancelled'
+  | 'error'
+  /** Paused before a tool call that needs a human's approval; resumed once decided. */
+  | 'awaiting_approval'
 
 /** Lifecycle of an execution record. */
-export type ExecutionStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'timeout'
+export type ExecutionStatus =
+  | 'queued'
+  | 'running'
+  /** Paused before a tool call until an approver decides (not terminal; no worker holds it). */
+  | 'awaiting_approval'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'timeout'
 
 export const terminalStatuses: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled', 'timeout']
 
@@ -17,6 +33,8 @@ export function statusOf(stopReason: StopReason): ExecutionStatus {
       return 'cancelled'
     case 'error':
       return 'failed'
+    case 'awaiting_approval':
+      return 'awaiting_approval'
     default:
       return 'completed'
   }
@@ -38,6 +56,18 @@ export function emptyUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0, costUsd: 0, llmCalls: 0, toolCalls: 0, modelsUsed: [] }
 }
 
+/** The sum of two usages (a workflow's total); models in order of first use. */
+export function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+    costUsd: total.costUsd + more.costUsd,
+    llmCalls: total.llmCalls + more.llmCalls,
+    toolCalls: total.toolCalls + more.toolCalls,
+    modelsUsed: [...new Set([...total.modelsUsed, ...more.modelsUsed])],
+  }
+}
+
 /** A failure of a run, safe to show to callers. */
 export interface RunError {
   code:
@@ -46,8 +76,12 @@ export interface RunError {
     | 'timeout'
     | 'cancelled'
     | 'output_validation_failed'
+    /** A queued execution failed its last allowed attempt and was dead-lettered. */
+    | 'retries_exhausted'
     /** A retried run found a non-idempotent tool call unfinished, and the tool says to fail. */
     | 'tool_interrupted'
+    /** A tool call waited for approval longer than `approvals.timeout_seconds`. */
+    | 'approval_expired'
   message: string
   /** The failure is transient (rate limit, outage): running again later may succeed. */
   retryable?: boolean
@@ -105,6 +139,16 @@ export type EngineEvent =
       logs?: { stdout?: string; stderr?: string } | undefined
     }
   | {
+      type: 'retrieval'
+      retriever: string
+      query: string
+      /** What was found (the text itself stays out of the trace). */
+      passages: { source: string | null; score: number | null; chars: number }[]
+      durationMs: number
+      /** Why nothing was retrieved: not registered, failed or timed out. */
+      error?: string
+    }
+  | {
       type: 'llm_call'
       model: string
       durationMs: number
@@ -114,6 +158,13 @@ export type EngineEvent =
       toolCalls: number
       text: string
       error?: string
+    }
+  | {
+      /** The run pauses before this call until an approver decides (see `PendingApproval`). */
+      type: 'approval_required'
+      callId: string
+      name: string
+      arguments: Record<string, unknown>
     }
   | {
       /** A retried attempt starts: what it replays from the run journal instead of doing again. */
@@ -141,6 +192,33 @@ export type RunJournalEntry =
   | { kind: 'model_call'; step: number; call: JournaledModelCall }
   | { kind: 'tool_started'; step: number; callId: string; name: string }
   | { kind: 'tool_result'; step: number; result: ToolResultMessage }
+  | {
+      /** An approver's decision on a call that needed approval. */
+      kind: 'approval'
+      step: number
+      callId: string
+      decision: 'approved' | 'rejected'
+      /** Edited arguments the call runs with instead of the model's (validated). */
+      arguments?: Record<string, unknown> | undefined
+      /** Why it was rejected; the model reads it as the tool's result. */
+      reason?: string | undefined
+      /** Principal id of the approver; `null` for an unauthenticated or the host's own call. */
+      decidedBy: string | null
+    }
+
+/** A tool call a paused run waits on: what an approver approves, rejects or edits. */
+export interface PendingApproval {
+  step: number
+  callId: string
+  toolName: string
+  /** The model's arguments, already validated against the tool's parameters. */
+  arguments: Record<string, unknown>
+  requestedAt: number
+  /** When the request expires into `failed` with `approval_expired` (epoch ms). */
+  expiresAt: number
+  /** Who the resumed run acts as (the submitter's job identity, opaque JSON). */
+  resumeAs: unknown
+}
 
 /** A stored journal entry with its place and the attempt that wrote it. */
 export interface RunJournalRecord {

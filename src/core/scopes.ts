@@ -6,6 +6,8 @@ export const scopes = [
   'executions:read',
   'executions:read_all',
   'executions:cancel',
+  /** Decide tool calls waiting for approval, of any owner. */
+  'executions:approve',
   'sessions:read',
   'sessions:manage',
   'schedules:read',
@@ -15,6 +17,7 @@ export const scopes = [
   'notifications:read',
   'notifications:write',
   'admin',
+  'admin:mcp',
 ] as const
 
 /** A permission a route may require and a credential may grant, e.g. `agents:invoke`. */
@@ -26,4 +29,6 @@ export type Scope = (typeof scopes)[number]
  */
 export const scopeAliases: Readonly<Partial<Record<Scope, readonly string[]>>> = {
   'schedules:write': ['schedules:manage'],
+  // `admin` grants every narrower administrative scope.
+  'admin:mcp': ['admin'],
 }

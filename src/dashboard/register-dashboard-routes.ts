@@ -5,10 +5,12 @@ import { url } from '../http/url.ts'
 import { addDashboardRoute } from './dashboard-route.ts'
 import { registerAgentsRoutes } from './routes/agents-routes.ts'
 import { registerAnalyticsRoutes } from './routes/analytics-routes.ts'
+import { registerApprovalsRoutes } from './routes/approvals-routes.ts'
 import { registerChatRoutes } from './routes/chat-routes.ts'
 import { registerConversationsRoutes } from './routes/conversations-routes.ts'
 import { registerExecutionsRoutes } from './routes/executions-routes.ts'
 import { registerLoginRoutes } from './routes/login-routes.ts'
+import { registerMcpServersRoutes } from './routes/mcp-servers-routes.ts'
 import { registerNotificationsRoutes } from './routes/notifications-routes.ts'
 import { registerOauth2Routes } from './routes/oauth2-routes.ts'
 import { registerSchedulesRoutes } from './routes/schedules-routes.ts'
@@ -35,8 +37,10 @@ export function registerDashboardRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
   registerSetupRoutes(app, table)
   registerChatRoutes(app, table)
   registerExecutionsRoutes(app, table)
+  registerApprovalsRoutes(app, table)
   registerConversationsRoutes(app, table)
   registerSchedulesRoutes(app, table)
   registerNotificationsRoutes(app, table)
   registerAnalyticsRoutes(app, table)
+  registerMcpServersRoutes(app, table)
 }

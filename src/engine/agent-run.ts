@@ -12,9 +12,26 @@ import { emptyUsage } from '../core/execution-types.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
+import type { ApprovalRequest } from './approval-gate.ts'
 import type { ModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import type { Replay, RunJournal } from './run-replay.ts'
+
+/** What an agent asks of another one through the `delegate_to_agent` tool. */
+export interface DelegationRequest {
+  agentId: string
+  message: string
+  input: Record<string, unknown>
+  /** The tool call's signal: the child run stops when the parent's run does. */
+  signal: AbortSignal
+}
+
+/**
+ * Runs a delegated request as a child execution and returns what the calling model sees (the
+ * child's execution id, status and output); throws, with a message for the model, when the
+ * delegation is refused.
+ */
+export type DelegateFunction = (request: DelegationRequest) => Promise<Record<string, unknown>>
 
 /** One run of an agent, as the services ask for it. */
 export interface RunAgentRequest {
@@ -47,6 +64,8 @@ export interface RunAgentRequest {
         secretTexts: readonly string[]
       }
     | undefined
+  /** Offered as the `delegate_to_agent` tool when the agent lists `delegates_to`. */
+  delegate?: DelegateFunction | undefined
   /** Overall time limit of the run. */
   timeoutMs: number
   /** Aborting it cancels the run cooperatively. */
@@ -62,6 +81,8 @@ export interface RunAgentRequest {
 /** What a run produced. */
 export interface RunAgentOutcome {
   result: ExecutionResult
+  /** The call a run stopped with `awaiting_approval` waits on. */
+  approval?: ApprovalRequest | undefined
   /** The messages this turn added (user, assistant, tool), safe to append to a session. */
   messages: ChatMessage[]
 }
@@ -111,6 +132,8 @@ export interface RunState {
 export interface RunStop {
   stopReason: StopReason
   runError: RunError | null
+  /** The call the run paused on (`awaiting_approval`). */
+  approval?: ApprovalRequest | undefined
 }
 
 /** The state before the first step: only the user's message. */

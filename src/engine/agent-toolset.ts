@@ -1,10 +1,14 @@
 import type { LanguageModelV4Prompt } from '@ai-sdk/provider'
 import type { EngineEvent } from '../core/execution-types.ts'
+import type { Principal } from '../core/principal.ts'
 import type { AgentDefinition, SkillDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
 import { resolveAgentTools } from '../tools/resolve-agent-tools.ts'
 import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
+import type { DelegateFunction } from './agent-run.ts'
+import { delegationTool } from './delegation-tool.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
+import { retrieverTool } from './retrievers/retriever-tool.ts'
 import { runToolCalls } from './run-tool-calls.ts'
 import { referencedInputFields } from './workflows/resolve-references.ts'
 import { runWorkflow, workflowTimeoutMs } from './workflows/run-workflow.ts'
@@ -20,6 +24,10 @@ export interface AgentToolsetOptions {
   emit: (event: EngineEvent) => void
   /** A model call without tools, for workflow prompt steps. */
   callModel: (prompt: LanguageModelV4Prompt) => Promise<string>
+  /** Runs a delegated request; the `delegate_to_agent` tool is offered when set and `delegates_to` lists agents. */
+  delegate?: DelegateFunction | undefined
+  /** The run, for the `use_retriever` tool of agents with `retrievers`. */
+  retrieval?: { executionId: string; principal: Principal | undefined } | undefined
 }
 
 function parseToolContent(content: string): unknown {
@@ -120,6 +128,14 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
           },
         }),
     })
+  }
+  if (options.retrieval && agent.retrievers.length > 0) {
+    const tool = retrieverTool(deps, agent, { ...options.retrieval, emit: options.emit })
+    tools.set(tool.name, tool)
+  }
+  if (options.delegate && agent.delegatesTo.length > 0) {
+    const tool = delegationTool(agent, deps.workspace.agents, options.delegate)
+    tools.set(tool.name, tool)
   }
   return { tools, skills }
 }

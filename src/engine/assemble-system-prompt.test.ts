@@ -11,7 +11,8 @@ const agent = {
     { path: 'agents/a/context/a.md', content: 'CONTEXT A' },
     { path: 'agents/a/context/b.md', content: 'y'.repeat(maxContextFileChars + 50) },
   ],
-} as AgentDefinition
+  retrievers: [],
+} as unknown as AgentDefinition
 const workspace = { sharedPrompt: 'SHARED AGENTS', sharedBehavior: 'SHARED BEHAVIOR' } as WorkspaceDefinition
 
 describe('assembleSystemPrompt', () => {

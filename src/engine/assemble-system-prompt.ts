@@ -16,6 +16,8 @@ export interface SystemPromptOptions {
   instructions?: string | null | undefined
   /** The opening date line, from the gateway's `PromptClock`. */
   dateLine: string
+  /** The "Retrieved Context" section of this run, if the agent's retrievers found anything. */
+  retrievedContext?: string | null | undefined
   /** A personal agent's user instructions (from the user's setup), if any. */
   userInstructions?: string | null | undefined
   /** Limits of the reference material. @default 100 000 per file, 200 000 in total */
@@ -79,7 +81,8 @@ export function outputSchemaInstruction(schema: JsonSchema): string {
 
 /**
  * Builds the system prompt, layer by layer: date and time, shared AGENTS.md and BEHAVIOR.md,
- * the agent's prompt and BEHAVIOR.md, the user's instructions (personal agents), reference material (capped), skills, and the output
+ * the agent's prompt and BEHAVIOR.md, the user's instructions (personal agents), reference material
+ * (unless the built-in `context` retriever serves it), retrieved context (capped), skills, and the output
  * format when a schema is set. Layers are separated by `---`.
  */
 export function assembleSystemPrompt(options: SystemPromptOptions): string {
@@ -91,10 +94,14 @@ export function assembleSystemPrompt(options: SystemPromptOptions): string {
     agent.prompt,
     agent.behavior,
     userInstructionsSection(options.userInstructions),
-    contextSection(
-      agent,
-      options.contextLimits ?? { fileChars: maxContextFileChars, totalChars: maxContextTotalChars },
-    ),
+    // With the built-in `context` retriever the files are searched, not copied in whole.
+    agent.retrievers.includes('context')
+      ? null
+      : contextSection(
+          agent,
+          options.contextLimits ?? { fileChars: maxContextFileChars, totalChars: maxContextTotalChars },
+        ),
+    options.retrievedContext,
     skillsSection(options.skills),
     options.instructions?.trim() ? `## Instructions for this run\n\n${options.instructions.trim()}` : null,
     options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,

@@ -6,6 +6,7 @@ import type { McpToolSource, ToolRegistry } from '../tools/tool-types.ts'
 import type { PromptClock } from './create-prompt-clock.ts'
 import type { Hooks } from './hooks.ts'
 import type { ModelRegistry } from './models/model-registry.ts'
+import type { Retriever } from './retrievers/retriever-types.ts'
 
 /** What the engine needs from a started gateway. */
 export interface EngineDependencies {
@@ -19,6 +20,8 @@ export interface EngineDependencies {
   hooks: Hooks
   logger: Logger
   clock: PromptClock
+  /** Retrievers by name (`gw.useRetriever` and the built-in `context`). */
+  retrievers?: ReadonlyMap<string, Retriever> | undefined
   /** Removes configured secrets from error text before it is shown, stored or logged. */
   redact: (text: string) => string
 }

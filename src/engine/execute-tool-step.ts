@@ -1,5 +1,7 @@
 import type { ToolCall } from '../core/execution-types.ts'
+import { toolNeedsApproval } from '../tools/resolve-agent-tools.ts'
 import type { AgentRun, RunState } from './agent-run.ts'
+import { ApprovalRequiredError, rejectionMessage } from './approval-gate.ts'
 import type { ModelCallResult } from './call-model.ts'
 import { interruptedToolMessage, ToolInterruptedError, toolKey } from './run-replay.ts'
 import { type PendingToolCall, runToolCalls, type ToolCallJournal, ToolFailure } from './run-tool-calls.ts'
@@ -56,6 +58,7 @@ export async function executeToolStep(run: AgentRun, state: RunState, step: Mode
     onEvent: run.emit,
     redact: redactWithUserSecrets(deps.redact, request.personal?.secretTexts ?? []),
     journal: stepJournal(run, stepNumber),
+    needsApproval: (tool) => toolNeedsApproval(tool, request.agent),
   })
   for (const call of refused) {
     results.push({
@@ -76,10 +79,22 @@ function stepJournal(run: AgentRun, step: number): ToolCallJournal | undefined {
   if (!journal) return undefined
   return {
     replayed: (callId) => run.replay.toolResults.get(toolKey(step, callId)),
-    async starting(callId, tool) {
+    async starting(callId, tool, args) {
+      const key = toolKey(step, callId)
+      let approved = args
+      if (toolNeedsApproval(tool, run.request.agent)) {
+        const decision = run.replay.approvals.get(key)
+        if (!decision) {
+          run.emit({ type: 'approval_required', callId, name: tool.name, arguments: args })
+          throw new ApprovalRequiredError({ step, callId, toolName: tool.name, arguments: args })
+        }
+        if (decision.decision === 'rejected')
+          throw new ToolFailure(rejectionMessage(tool.name, decision.reason))
+        approved = decision.arguments ?? args
+      }
       // An idempotent tool is simply run (again); nothing needs recording before it runs.
-      if (tool.idempotent) return
-      if (run.replay.started.has(toolKey(step, callId))) {
+      if (tool.idempotent) return approved
+      if (run.replay.started.has(key)) {
         run.deps.logger.warn(
           { tool: tool.name, callId, executionId: run.request.executionId, policy: tool.onInterrupted },
           'a non-idempotent tool call was interrupted by a crash and is not run again',
@@ -88,6 +103,7 @@ function stepJournal(run: AgentRun, step: number): ToolCallJournal | undefined {
         throw new ToolFailure(interruptedToolMessage(tool.name))
       }
       await journal.record({ kind: 'tool_started', step, callId, name: tool.name })
+      return approved
     },
     finished: (result) => journal.record({ kind: 'tool_result', step, result }),
   }

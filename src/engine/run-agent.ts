@@ -10,10 +10,12 @@ import {
   type RunStop,
 } from './agent-run.ts'
 import { agentToolset } from './agent-toolset.ts'
+import { ApprovalRequiredError } from './approval-gate.ts'
 import { assembleSystemPrompt } from './assemble-system-prompt.ts'
 import { createModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { executeToolStep } from './execute-tool-step.ts'
+import { retrievedContextSection, runRetrievers } from './retrievers/run-retrievers.ts'
 import { runModelStep } from './run-model-step.ts'
 import { readReplay } from './run-replay.ts'
 import { startTimeout } from './start-timeout.ts'
@@ -48,6 +50,7 @@ function prepareRun(
   request: RunAgentRequest,
   timeoutSignal: AbortSignal,
   state: RunState,
+  retrieved: string | null,
 ): AgentRun {
   const { agent } = request
   const { config } = deps
@@ -64,6 +67,8 @@ function prepareRun(
     agent,
     emit,
     callModel: async (prompt) => (await callModel({ prompt, tools: [] })).text,
+    delegate: request.delegate,
+    retrieval: { executionId: request.executionId, principal: request.principal },
   })
   const modelTools: LanguageModelV4FunctionTool[] = [...toolset.tools.values()].map((tool) => ({
     type: 'function',
@@ -87,6 +92,7 @@ function prepareRun(
       outputSchema: request.outputSchema,
       instructions: request.instructions ?? null,
       userInstructions: request.personal?.instructions,
+      retrievedContext: retrieved,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,
@@ -98,6 +104,26 @@ function prepareRun(
     callModel,
     replay: readReplay(request.journal?.recorded ?? []),
   }
+}
+
+/** The "Retrieved Context" section for the agent's `retrievers`, queried with the user's message. */
+async function retrieveForPrompt(
+  deps: EngineDependencies,
+  request: RunAgentRequest,
+  timeoutSignal: AbortSignal,
+): Promise<string | null> {
+  const { agent } = request
+  if (agent.retrievers.length === 0) return null
+  const retrieved = await runRetrievers(deps, {
+    agentId: agent.id,
+    executionId: request.executionId,
+    principal: request.principal,
+    query: request.userMessage,
+    names: agent.retrievers,
+    signal: AbortSignal.any(request.signal ? [request.signal, timeoutSignal] : [timeoutSignal]),
+    emit: request.onEvent ?? (() => {}),
+  })
+  return retrievedContextSection(retrieved, deps.config.contextRetrieval.maxRetrievedChars)
 }
 
 /**
@@ -137,7 +163,15 @@ async function runWithin(
   })
   // A server still making its first connection is waited for (bounded by its connection timeout).
   if (agent.mcpServers.length > 0) await deps.mcp?.ready(agent.mcpServers)
-  const run = prepareRun(deps, request, timeoutSignal, state)
+  // Retrieval runs before the first model call: its passages are part of the system prompt.
+  let retrieved: string | null = null
+  let stoppedEarly: RunStop | undefined
+  try {
+    retrieved = await retrieveForPrompt(deps, request, timeoutSignal)
+  } catch (error) {
+    stoppedEarly = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
+  }
+  const run = prepareRun(deps, request, timeoutSignal, state, retrieved)
   if (run.replay.modelCalls.size > 0) {
     run.emit({
       type: 'replay',
@@ -148,9 +182,12 @@ async function runWithin(
 
   let stop: RunStop
   try {
-    stop = await runSteps(run, state)
+    stop = stoppedEarly ?? (await runSteps(run, state))
   } catch (error) {
-    stop = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
+    stop =
+      error instanceof ApprovalRequiredError
+        ? { stopReason: 'awaiting_approval', runError: null, approval: error.request }
+        : classifyFailure(error, request.signal, timeoutSignal, deps.redact)
     if (stop.runError?.code === 'execution_error') {
       deps.logger.warn({ err: error, agent: agent.id, executionId: request.executionId }, 'run failed')
     }
@@ -171,5 +208,9 @@ async function runWithin(
     result,
     durationMs: result.durationMs,
   })
-  return { result, messages: closeDanglingToolCalls(state.messages) }
+  return {
+    result,
+    messages: closeDanglingToolCalls(state.messages),
+    ...(stop.approval ? { approval: stop.approval } : {}),
+  }
 }

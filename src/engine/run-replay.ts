@@ -4,6 +4,7 @@ import type {
   ToolResultMessage,
   Usage,
 } from '../core/execution-types.ts'
+import type { ApprovalDecision } from './approval-gate.ts'
 
 /**
  * Where a run keeps its steps in full so a retried attempt can replay them (the services back it
@@ -19,6 +20,8 @@ export interface RunJournal {
 /** What an attempt finds in its journal, by step. */
 export interface Replay {
   modelCalls: ReadonlyMap<number, JournaledModelCall>
+  /** Approvers' decisions by `toolKey(step, callId)`. */
+  approvals: ReadonlyMap<string, ApprovalDecision>
   /** Tool results by `toolKey(step, callId)`. */
   toolResults: ReadonlyMap<string, ToolResultMessage>
   /** Tool calls that started (non-idempotent tools record it) — finished or not. */
@@ -54,12 +57,14 @@ export function readReplay(entries: readonly RunJournalEntry[]): Replay {
   const modelCalls = new Map<number, JournaledModelCall>()
   const toolResults = new Map<string, ToolResultMessage>()
   const started = new Set<string>()
+  const approvals = new Map<string, ApprovalDecision>()
   for (const entry of entries) {
     if (entry.kind === 'model_call') modelCalls.set(entry.step, entry.call)
+    else if (entry.kind === 'approval') approvals.set(toolKey(entry.step, entry.callId), entry)
     else if (entry.kind === 'tool_started') started.add(toolKey(entry.step, entry.callId))
     else toolResults.set(toolKey(entry.step, entry.result.callId), entry.result)
   }
-  return { modelCalls, toolResults, started }
+  return { modelCalls, approvals, toolResults, started }
 }
 
 /** Adds a replayed model call to the run's usage: it was paid for by the attempt that made it. */

@@ -23,12 +23,17 @@ export interface ToolCallJournal {
   /** The result an earlier attempt recorded for this call, replayed instead of running it. */
   replayed(callId: string): ToolResultMessage | undefined
   /**
-   * Called after the arguments validated, right before the handler runs. Resolves once the
-   * start is recorded (non-idempotent tools). Throws `ToolFailure` when the call must not run
-   * again — its earlier attempt may have taken effect — and the model should be told; throws
-   * anything else to end the run.
+   * Called after the arguments validated, right before the handler runs; resolves with the
+   * arguments to run it with (an approver may have edited them) once the start is recorded
+   * (non-idempotent tools). Throws `ToolFailure` when the call must not run — an approver
+   * rejected it, or an earlier attempt may have taken effect — and the model should be told;
+   * throws anything else to stop the run (a failure, or a pause for approval).
    */
-  starting(callId: string, tool: RegisteredTool): Promise<void>
+  starting(
+    callId: string,
+    tool: RegisteredTool,
+    args: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>
   /** Resolves once the result is recorded. */
   finished(result: ToolResultMessage): Promise<void>
 }
@@ -51,6 +56,8 @@ export interface ToolRunContext {
   onEvent: (event: EngineEvent) => void
   /** Removes configured secrets from error text (a handler's error may quote a credential). */
   redact: (text: string) => string
+  /** Whether a call of this tool waits for approval (the agent's policy too); default: the tool's. */
+  needsApproval?: ((tool: RegisteredTool) => boolean) | undefined
   /** Replay and recording of the calls; absent for workflow steps (their tool is recorded whole). */
   journal?: ToolCallJournal | undefined
 }
@@ -132,7 +139,13 @@ export async function runToolCalls(
         const list = problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')
         throw new ToolFailure(`invalid arguments: ${list}. Fix them and call the tool again.`)
       }
-      await context.journal?.starting(call.id, tool)
+      if (context.journal) args = await context.journal.starting(call.id, tool, args)
+      else if (context.needsApproval?.(tool) ?? tool.requireApproval) {
+        // Never run an approval-gated tool unapproved: without a journal the run cannot pause.
+        throw new ToolFailure(
+          `the tool "${tool.name}" needs a human's approval, which this run cannot wait for (only invoke runs can pause for approval)`,
+        )
+      }
       await context.hooks.emit('tool.execute.before', {
         toolName: tool.name,
         agentId: context.agentId,

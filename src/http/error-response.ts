@@ -14,6 +14,11 @@ export function zodDetails(error: ZodError, prefix = ''): ErrorDetail[] {
   }))
 }
 
+/** An error's `links` as URLs with the request's public prefix, by envelope field name. */
+export function prefixedLinks(c: Context<GatewayEnv>, error: GatewayError): Record<string, string> {
+  return Object.fromEntries(Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]))
+}
+
 /**
  * Sends a `GatewayError` as the error envelope — or, on the routes whose identity says so (the
  * OpenAI-compatible ones), in OpenAI's error shape, so their clients read it. Decided by the
@@ -25,8 +30,8 @@ export function errorResponse(c: Context<GatewayEnv>, error: GatewayError): Resp
     return c.json(toOpenAIErrorBody(error), error.status as ContentfulStatusCode)
   }
   const envelope = error.toJSON()
-  const links = Object.fromEntries(
-    Object.entries(error.links ?? {}).map(([name, path]) => [name, url(c, path)]),
+  return c.json(
+    { error: { ...envelope.error, ...prefixedLinks(c, error) } },
+    error.status as ContentfulStatusCode,
   )
-  return c.json({ error: { ...envelope.error, ...links } }, error.status as ContentfulStatusCode)
 }

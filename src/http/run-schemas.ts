@@ -19,7 +19,15 @@ export const RunErrorSchema = z
   .nullable()
   .openapi('RunError', { description: 'Why the run failed, timed out or was cancelled.' })
 
-export const StatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'timeout'])
+export const StatusSchema = z.enum([
+  'queued',
+  'running',
+  'awaiting_approval',
+  'completed',
+  'failed',
+  'cancelled',
+  'timeout',
+])
 export const StopReasonSchema = z.enum([
   'completed',
   'max_iterations',
@@ -27,6 +35,7 @@ export const StopReasonSchema = z.enum([
   'timeout',
   'cancelled',
   'error',
+  'awaiting_approval',
 ])
 
 export const ResultSchema = z
@@ -43,7 +52,7 @@ export const sseContent = {
   'text/event-stream': {
     schema: z.string().openapi({
       description:
-        'Server-sent events: `session`, `token`, `tool_call`, `tool_result`, `error`, and always `done` last. See docs/streaming.md.',
+        'Server-sent events: `session`, `token`, `tool_call`, `tool_result`, `approval_required`, `error`, and always `done` last. See docs/streaming.md.',
     }),
   },
 }

@@ -104,6 +104,11 @@ export function toWireFrame(frame: StreamFrame): WireFrame {
           duration_ms: frame.data.durationMs,
         },
       }
+    case 'approval_required':
+      return {
+        event: 'approval_required',
+        data: { call_id: frame.data.callId, name: frame.data.name, arguments: frame.data.arguments },
+      }
     case 'error':
       return { event: 'error', data: { ...frame.data } }
     case 'done':

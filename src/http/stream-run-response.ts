@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { GatewayError } from '../core/errors.ts'
 import type { AgentRunner } from '../services/agent-runner.ts'
 import { failureFrames, type StreamRequest, streamRun } from '../services/run-stream.ts'
+import { prefixedLinks } from './error-response.ts'
 import type { GatewayEnv } from './gateway-env.ts'
 import { toWireFrame } from './run-wire.ts'
 import { sseResponse } from './sse.ts'
@@ -33,7 +34,11 @@ export function sseErrorResponse(
         ...(sessionId !== undefined ? { sessionId } : {}),
       })) {
         const wire = toWireFrame(frame)
-        sink.send(wire.event, wire.data)
+        // An error that names a place to go (e.g. `setup_url`) carries it, prefixed, on the frame.
+        sink.send(
+          wire.event,
+          frame.event === 'error' ? { ...wire.data, ...prefixedLinks(c, error) } : wire.data,
+        )
       }
     },
   })

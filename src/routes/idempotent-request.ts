@@ -27,7 +27,18 @@ export async function claimIdempotencyKey(
 ): Promise<IdempotencyClaim | undefined> {
   const key = c.req.header('idempotency-key')
   if (key === undefined) return undefined
-  return c.get('runtime').idempotency.claim({ viewer: c.var.viewer, key, request })
+  const runtime = c.get('runtime')
+  return runtime.idempotency.claim({
+    viewer: c.var.viewer,
+    key,
+    request,
+    // A synchronous run its client walked away from (cancelled with the connection, not by a
+    // cancel request) is not what the client's retry wants back: the retry runs again.
+    reusable: async (executionId) => {
+      const record = await runtime.executions.store.get(executionId)
+      return record?.status === 'cancelled' && !record.options.queued && record.cancelRequestedAt === null
+    },
+  })
 }
 
 /** The 202 body of a queued execution (first answer and replays alike). */

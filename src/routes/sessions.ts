@@ -143,7 +143,108 @@ const deleteRoute = defineRoute(
   }),
 )
 
+const ConversationSchema = z
+  .object({
+    conversation_id: z.string().openapi({ description: 'The chat session id.' }),
+    agent_id: z.string(),
+    turn_count: z.number().int(),
+    message_count: z.number().int(),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+  })
+  .openapi('Conversation')
+
+const ConversationIdParams = z.object({
+  conversation_id: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'conversation_id', in: 'path' } }),
+})
+
+const myConversationsRoute = defineRoute(
+  { id: 'users.me.conversations', surface: 'api', scopes: ['sessions:read'] },
+  createRoute({
+    operationId: 'listMyConversations',
+    method: 'get',
+    path: '/v1/users/me/conversations',
+    tags: ['Sessions'],
+    summary: 'Your conversations, most recently active first',
+    description:
+      "The caller's own chat sessions only — administrators too (`GET /v1/sessions` lists everyone's for them). A caller without an identity has none.",
+    request: {
+      query: z.object({
+        agent_id: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        before: TimestampQuerySchema.optional().openapi({
+          description: 'Only conversations updated before this time, for paging.',
+        }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'Conversations',
+        content: { 'application/json': { schema: z.object({ items: z.array(ConversationSchema) }) } },
+      },
+      ...errors(401, 403, 422),
+    },
+  }),
+)
+
+const myMessagesRoute = defineRoute(
+  { id: 'users.me.conversation_messages', surface: 'api', scopes: ['sessions:read'] },
+  createRoute({
+    operationId: 'listMyConversationMessages',
+    method: 'get',
+    path: '/v1/users/me/conversations/{conversation_id}/messages',
+    tags: ['Sessions'],
+    summary: 'The messages of one of your conversations',
+    description: "Anyone else's conversation answers 404 `session_not_found`, administrators included.",
+    request: { params: ConversationIdParams },
+    responses: {
+      200: {
+        description: 'The messages, oldest first',
+        content: {
+          'application/json': {
+            schema: z.object({
+              conversation_id: z.string(),
+              agent_id: z.string(),
+              items: z.array(MessageSchema),
+            }),
+          },
+        },
+      },
+      ...errors(401, 403, 404),
+    },
+  }),
+)
+
 export function registerSessionRoutes(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(myConversationsRoute, async (c) => {
+    const query = c.req.valid('query')
+    const sessions = await c.var.runtime.sessions.listOwn(
+      { agentId: query.agent_id, limit: query.limit, before: query.before },
+      c.var.viewer,
+    )
+    return c.json(
+      {
+        items: sessions.map((session) => {
+          const { session_id, ...rest } = toSessionBody(session)
+          return { conversation_id: session_id, ...rest }
+        }),
+      },
+      200,
+    )
+  })
+
+  app.openapi(myMessagesRoute, async (c) => {
+    const session = await c.var.runtime.sessions.getOwn(c.req.valid('param').conversation_id, c.var.viewer)
+    return c.json(
+      { conversation_id: session.id, agent_id: session.agentId, items: session.messages.map(toMessageBody) },
+      200,
+    )
+  })
+
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query')
     const sessions = await c.var.runtime.sessions.listVisible(

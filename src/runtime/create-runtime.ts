@@ -11,17 +11,24 @@ import type { Diagnostic } from '../core/workspace/model.ts'
 import { createPromptClock } from '../engine/create-prompt-clock.ts'
 import type { Hooks } from '../engine/hooks.ts'
 import { createModelRegistry } from '../engine/models/model-registry.ts'
+import {
+  contextRetrieverName,
+  createContextRetriever,
+} from '../engine/retrievers/create-context-retriever.ts'
+import type { Retriever } from '../engine/retrievers/retriever-types.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import { createAgentRunner } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createSecurity } from '../services/auth/create-security.ts'
 import { createDashboardService } from '../services/dashboard-auth/create-dashboard-service.ts'
+import { createApprovalService } from '../services/executions/create-approval-service.ts'
 import { createExecutionService } from '../services/executions/create-execution-service.ts'
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
+import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
 import {
   createNotificationService,
   deliveryJobKind,
@@ -47,6 +54,8 @@ export interface CreateRuntimeOptions {
   workspaceRoot: string
   codeTools: readonly RegisteredTool[]
   customModels: ReadonlyMap<string, LanguageModelV4>
+  /** `gw.useRetriever()` registrations. */
+  customRetrievers?: ReadonlyMap<string, Retriever> | undefined
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
@@ -125,6 +134,28 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     'workspace loaded',
   )
 
+  const retrievers = new Map<string, Retriever>([
+    [
+      contextRetrieverName,
+      createContextRetriever(
+        (agentId) => workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
+      ),
+    ],
+    ...(options.customRetrievers ?? []),
+  ])
+  for (const agent of workspace.agents) {
+    for (const name of agent.retrievers.filter((name) => !retrievers.has(name))) {
+      const diagnostic: Diagnostic = {
+        severity: 'warning',
+        file: agent.file,
+        keyPath: 'retrievers',
+        subject: { kind: 'agent', id: agent.id },
+        message: `no retriever named "${name}" is registered (gw.useRetriever); runs skip it`,
+      }
+      diagnostics.push(diagnostic)
+      logger.warn(formatConfigIssue(diagnostic))
+    }
+  }
   // MCP servers connect in the background: a server that is down never holds up start-up.
   const mcp = createMcpClients({
     defaults: {
@@ -136,6 +167,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     redact: options.redactor.redact,
   })
   const engine = {
+    retrievers,
     config,
     workspace,
     tools,
@@ -172,6 +204,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
     mcp.start(config.mcp.servers)
+    const mcpServers = createMcpServerService({
+      configServers: config.mcp.servers,
+      store: storage.mcpServers,
+      clients: mcp,
+      secretBox,
+      bus: persistence.bus,
+      logger: logger.child({ component: 'mcp' }),
+    })
+    await mcpServers.start()
+    started.push(() => mcpServers.stop())
     const security = createSecurity({
       config,
       customAuth: options.customAuth,
@@ -265,6 +307,16 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       store: storage.idempotencyKeys ?? createMemoryIdempotencyStore(),
       windowMs: config.persistence.idempotencyWindowSeconds * 1000,
     })
+    const approvals = createApprovalService({
+      store: storage.executions,
+      queue: persistence.queue,
+      bus: persistence.bus,
+      tools,
+      validator,
+      logger,
+    })
+    approvals.start()
+    started.push(async () => approvals.stop())
     if (config.queue.runWorkers) await executions.startWorkers(config.queue.workers)
     const schedules = createScheduleService({
       store: storage.schedules,
@@ -290,6 +342,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       personalConfigs,
       runner,
       executions,
+      approvals,
       idempotency,
       schedules,
       notifications,
@@ -298,12 +351,15 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       security,
       secretBox,
       mcp,
+      mcpServers,
       dashboard,
       diagnostics,
       notices,
       async close(drainMs) {
+        approvals.stop()
         await schedules.stop()
         await executions.stop(drainMs)
+        await mcpServers.stop()
         await notifications.drain()
         await mcp.close()
         await agents.stop()

@@ -1,19 +1,31 @@
 import { randomUUID } from 'node:crypto'
 import { ownerIdOf, principalOf, type Viewer } from '../core/authorization.ts'
 import { GatewayError } from '../core/errors.ts'
-import type { ChatMessage, EngineEvent, ExecutionResult, ExecutionStatus } from '../core/execution-types.ts'
-import { emptyUsage, statusOf } from '../core/execution-types.ts'
+import {
+  addUsage,
+  type ChatMessage,
+  type EngineEvent,
+  type ExecutionResult,
+  type ExecutionStatus,
+  emptyUsage,
+  type PendingApproval,
+  statusOf,
+  type Usage,
+} from '../core/execution-types.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
 import type { JsonSchema } from '../core/workspace/tool-parameters.ts'
+import type { DelegateFunction } from '../engine/agent-run.ts'
 import { userMessageContent } from '../engine/assemble-system-prompt.ts'
 import type { EngineDependencies } from '../engine/engine-dependencies.ts'
 import { type RunAgentOutcome, runAgent } from '../engine/run-agent.ts'
 import type { RunJournal } from '../engine/run-replay.ts'
 import type { ValidateFunction } from '../json-schema/create-json-schema-validator.ts'
+import { resolveAgentTools, toolNeedsApproval } from '../tools/resolve-agent-tools.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
-import type { ExecutionTracker } from './executions/create-execution-tracker.ts'
+import type { ExecutionLineage, ExecutionTracker } from './executions/create-execution-tracker.ts'
+import { toJobIdentity } from './executions/job-identity.ts'
 import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
 
@@ -189,10 +201,18 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       signal: AbortSignal,
       onEvent: (event: EngineEvent) => void,
       journal: RunJournal | undefined,
+      delegate: DelegateFunction | undefined,
     ) => Promise<RunAgentOutcome>,
-    extra: { sessionId: string | null; outputSchema: JsonSchema | null },
+    extra: {
+      sessionId: string | null
+      outputSchema: JsonSchema | null
+      /** The run may pause for approval, so it keeps a journal to resume from. */
+      canPause: boolean
+      lineage?: ExecutionLineage | undefined
+    },
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
+    const lineage = extra.lineage
     const tracking = await tracker.begin({
       executionId,
       existing: runOptions.execution !== undefined,
@@ -203,8 +223,10 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       options: { timeoutMs: runOptions.timeoutMs, outputSchema: extra.outputSchema },
       sessionId: extra.sessionId,
       principalId: ownerIdOf(runOptions.viewer),
-      // A queued run may be retried by another worker: it keeps a journal to replay from.
-      journal: runOptions.execution !== undefined,
+      // A queued run may be retried by another worker, and a run that may pause for approval
+      // resumes on one: both keep a journal to replay from.
+      journal: runOptions.execution !== undefined || extra.canPause,
+      lineage,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
     const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
@@ -212,18 +234,80 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       tracking.onEvent(event)
       runOptions.onEvent?.(event)
     }
+    // What the children this run delegated to used, their own children included.
+    const childUsage: Usage[] = []
+    const delegate =
+      agent.delegatesTo.length > 0
+        ? delegateFrom(
+            agent,
+            runOptions.viewer,
+            {
+              parentExecutionId: executionId,
+              rootExecutionId: lineage?.rootExecutionId ?? executionId,
+              depth: (lineage?.depth ?? 0) + 1,
+            },
+            childUsage,
+          )
+        : undefined
     let outcome: RunAgentOutcome
     try {
-      outcome = await run(executionId, signal, onEvent, tracking.journal)
+      outcome = await run(executionId, signal, onEvent, tracking.journal, delegate)
     } catch (error) {
       // The engine does not throw for run failures; this is a bug or an outage: record it.
       await tracking.end(failedResult()).catch(() => undefined)
       throw error
     }
     const keptOpen = runOptions.execution?.keepOpenIf?.(outcome.result) ?? false
-    await tracking.end(outcome.result, { keepOpen: keptOpen })
-    return { ...outcome, executionId, keptOpen }
+    const approval: PendingApproval | undefined = outcome.approval && {
+      ...outcome.approval,
+      requestedAt: Date.now(),
+      expiresAt: Date.now() + engine.config.guardrails.approvalTimeoutSeconds * 1000,
+      resumeAs: toJobIdentity(runOptions.viewer),
+    }
+    // The record keeps this run's own usage (so sums over executions count each call once);
+    // the caller gets the workflow's total.
+    await tracking.end(outcome.result, { keepOpen: keptOpen, ...(approval ? { approval } : {}) })
+    const usage = childUsage.reduce(addUsage, outcome.result.usage)
+    return { ...outcome, result: { ...outcome.result, usage }, executionId, keptOpen }
   }
+
+  /** The `delegate_to_agent` tool's work for one run: checks, then a child execution. */
+  const delegateFrom =
+    (
+      parent: AgentDefinition,
+      viewer: Viewer,
+      lineage: ExecutionLineage,
+      childUsage: Usage[],
+    ): DelegateFunction =>
+    async (request) => {
+      const limit = engine.config.guardrails.maxDelegationDepth
+      if (lineage.depth > limit) {
+        throw new Error(
+          `delegation depth limit reached: "${parent.id}" runs at depth ${lineage.depth - 1} and guardrails.max_delegation_depth is ${limit}; answer without delegating`,
+        )
+      }
+      let outcome: RunOutcome
+      try {
+        outcome = await invokeAt(
+          request.agentId,
+          request.message,
+          { viewer, input: request.input, signal: request.signal },
+          lineage,
+        )
+      } catch (error) {
+        // Refusals (unknown or disabled agent, invalid input, setup required) go to the model.
+        if (GatewayError.isInstance(error)) throw new Error(`${error.code}: ${error.message}`)
+        throw error
+      }
+      childUsage.push(outcome.result.usage)
+      return {
+        execution_id: outcome.executionId,
+        agent_id: outcome.agentId,
+        status: outcome.status,
+        output: outcome.result.output,
+        ...(outcome.result.error ? { error: outcome.result.error.message } : {}),
+      }
+    }
   const validateInput = new Map<string, ValidateFunction>()
 
   const prepare = async (
@@ -264,43 +348,56 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     return agent
   }
 
+  /** Whether any tool the agent may call needs approval (its runs keep a journal to pause on). */
+  const needsApproval = (agent: AgentDefinition) =>
+    resolveAgentTools(agent, engine.workspace, engine.tools).some((tool) => toolNeedsApproval(tool, agent))
+
   const timeoutFor = (agent: AgentDefinition, requested: number | undefined) =>
     requested ?? agent.guardrails.timeoutMs ?? engine.config.guardrails.timeoutMs
+
+  /** An invoke, as the root of a workflow (`lineage` undefined) or as a delegated child. */
+  const invokeAt = async (
+    agentId: string,
+    message: string,
+    runOptions: AsViewer<InvokeOptions>,
+    lineage: ExecutionLineage | undefined,
+  ): Promise<RunOutcome> => {
+    const input = runOptions.input ?? {}
+    const agent = await prepare(agentId, input, runOptions.viewer)
+    const personal = await personalConfigs.forRun(agent, runOptions.viewer)
+    const outputSchema = runOptions.outputSchema ?? agent.outputSchema
+    const { result, executionId, keptOpen } = await tracked(
+      agent,
+      'invoke',
+      message,
+      runOptions,
+      (id, signal, onEvent, journal, delegate) =>
+        runAgent(engine, {
+          agent,
+          history: runOptions.history ?? [],
+          userMessage: userMessageContent(message, input),
+          input,
+          outputSchema,
+          instructions: runOptions.instructions,
+          executionId: id,
+          sessionId: undefined,
+          principal: principalOf(runOptions.viewer),
+          personal,
+          delegate,
+          timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
+          signal,
+          onEvent,
+          journal,
+        }),
+      { sessionId: null, outputSchema, canPause: needsApproval(agent), lineage },
+    )
+    return { executionId, agentId, status: statusOf(result.stopReason), result, keptOpen }
+  }
 
   return {
     prepare,
 
-    async invoke(agentId, message, runOptions) {
-      const input = runOptions.input ?? {}
-      const agent = await prepare(agentId, input, runOptions.viewer)
-      const personal = await personalConfigs.forRun(agent, runOptions.viewer)
-      const outputSchema = runOptions.outputSchema ?? agent.outputSchema
-      const { result, executionId, keptOpen } = await tracked(
-        agent,
-        'invoke',
-        message,
-        runOptions,
-        (id, signal, onEvent, journal) =>
-          runAgent(engine, {
-            agent,
-            history: runOptions.history ?? [],
-            userMessage: userMessageContent(message, input),
-            input,
-            outputSchema,
-            instructions: runOptions.instructions,
-            executionId: id,
-            sessionId: undefined,
-            principal: principalOf(runOptions.viewer),
-            personal,
-            timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
-            signal,
-            onEvent,
-            journal,
-          }),
-        { sessionId: null, outputSchema },
-      )
-      return { executionId, agentId, status: statusOf(result.stopReason), result, keptOpen }
-    },
+    invoke: (agentId, message, runOptions) => invokeAt(agentId, message, runOptions, undefined),
 
     async chat(agentId, message, runOptions) {
       const input = runOptions.input ?? {}
@@ -327,7 +424,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
           'chat',
           message,
           runOptions,
-          (executionId, signal, onEvent) =>
+          (executionId, signal, onEvent, _journal, delegate) =>
             runAgent(engine, {
               agent,
               history: session?.messages ?? [],
@@ -340,11 +437,14 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
               sessionId: id,
               principal: principalOf(viewer),
               personal,
+              delegate,
               timeoutMs: timeoutFor(agent, runOptions.timeoutMs),
               signal,
               onEvent,
             }),
-          { sessionId: id, outputSchema },
+          // A chat turn runs under its session's lock and cannot pause: approval-gated tools
+          // answer the model with an error instead of running.
+          { sessionId: id, outputSchema, canPause: false },
         )
         const status = statusOf(result.stopReason)
         const turnCount = session?.turnCount ?? 0

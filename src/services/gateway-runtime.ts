@@ -11,9 +11,11 @@ import type { AgentRunner } from './agent-runner.ts'
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { GatewaySecurity } from './auth/create-security.ts'
 import type { DashboardService } from './dashboard-auth/create-dashboard-service.ts'
+import type { ApprovalService } from './executions/create-approval-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
 import type { McpClients } from './mcp/create-mcp-clients.ts'
+import type { McpServerService } from './mcp/mcp-server-service.ts'
 import type { NotificationService } from './notifications/create-notification-service.ts'
 import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { ScheduleService } from './schedules/create-schedule-service.ts'
@@ -40,6 +42,8 @@ export interface GatewayRuntime {
   personalConfigs: PersonalConfigService
   runner: AgentRunner
   executions: ExecutionService
+  /** Tool calls waiting for a human's approval. */
+  approvals: ApprovalService
   /** `Idempotency-Key`s of requests that start executions, for every entry point. */
   idempotency: IdempotencyService
   /** Cron schedules (workspace, admin and users'), as each viewer may see them, and the ticker. */
@@ -53,6 +57,8 @@ export interface GatewayRuntime {
   secretBox: SecretBox | undefined
   /** The MCP servers agents use as tool sources: connections, status and tools. */
   mcp: McpClients
+  /** MCP servers from gateway.yaml and the database, as the admin API and dashboard manage them. */
+  mcpServers: McpServerService
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
   /** Releases connections and stops workers; called by `gw.stop()`. */

@@ -34,6 +34,18 @@ export interface ToolResultFrameData {
   durationMs: number
 }
 
+/**
+ * The `data` of an `approval_required` frame: the run paused before this tool call until an
+ * approver decides (`POST /v1/executions/{id}/approvals`); `done` follows with
+ * `status: awaiting_approval`.
+ */
+export interface ApprovalRequiredFrameData {
+  callId: string
+  name: string
+  /** The validated arguments the approver approves, rejects or edits. */
+  arguments: Record<string, unknown>
+}
+
 /** The `data` of an `error` frame: why the run failed, timed out or was cancelled. */
 export interface ErrorFrameData {
   code: string
@@ -73,6 +85,7 @@ export type StreamFrame =
   | { event: 'token'; data: { content: string } }
   | { event: 'tool_call'; data: ToolCallFrameData }
   | { event: 'tool_result'; data: ToolResultFrameData }
+  | { event: 'approval_required'; data: ApprovalRequiredFrameData }
   | { event: 'error'; data: ErrorFrameData }
   | { event: 'done'; data: DoneFrameData }
 
@@ -101,6 +114,11 @@ export function toStreamFrame(event: EngineEvent): StreamFrame | undefined {
           isError: event.isError,
           durationMs: event.durationMs,
         },
+      }
+    case 'approval_required':
+      return {
+        event: 'approval_required',
+        data: { callId: event.callId, name: event.name, arguments: event.arguments },
       }
     default:
       return undefined

@@ -359,6 +359,46 @@ export function defineExecutionStoreConformance(
         assert.deepEqual(await store.listSteps(uniqueId('exec_missing')), [])
       })
 
+      it('pauses a running execution for approval and resumes it exactly once', async () => {
+        const store = fixture.store()
+        const record = execution({ status: 'running', attempts: 1 })
+        await store.create(record)
+        const pending = {
+          step: 0,
+          callId: 'c1',
+          toolName: 'pay',
+          arguments: { amount: 3 },
+          requestedAt: 1000,
+          expiresAt: 2000,
+          resumeAs: { kind: 'system' },
+        }
+        const usage = finished().usage as NonNullable<FinishUpdate['usage']>
+        assert.equal(await store.awaitApproval(record.id, pending, usage, 1000), true)
+        assert.equal(await store.awaitApproval(record.id, pending, usage, 1001), false)
+        const other = await fixture.another()
+        assertLike(await other.get(record.id), {
+          status: 'awaiting_approval',
+          pendingApproval: pending,
+          usage,
+        })
+        const both = await Promise.all([
+          store.resumeFromApproval(record.id, 1002),
+          other.resumeFromApproval(record.id, 1002),
+        ])
+        assert.deepEqual(both.filter(Boolean), [true])
+        const resumed = await store.get(record.id)
+        assert.equal(resumed?.status, 'queued')
+        assert.equal(resumed?.pendingApproval ?? null, null)
+        assert.equal(await store.resumeFromApproval(record.id, 1003), false)
+
+        const cancelled = execution({ status: 'running' })
+        await store.create(cancelled)
+        await store.awaitApproval(cancelled.id, pending, usage, 1000)
+        assert.equal(await store.requestCancel(cancelled.id, 1001), 'cancelled')
+        assert.equal(await store.resumeFromApproval(cancelled.id, 1002), false)
+        assert.equal(await store.awaitApproval(uniqueId('exec_missing'), pending, usage, 1000), false)
+      })
+
       it('keeps the run journal in full and in order, apart from the steps', async () => {
         const store = fixture.store()
         const record = execution({ status: 'running' })

@@ -47,6 +47,7 @@ export {
 export { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 export { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+export { defineMcpServerStoreConformance } from './mcp-server-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
 export { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 export {

@@ -10,6 +10,7 @@ import { defineExecutionStoreConformance } from './execution-store-conformance.t
 import { defineIdempotencyStoreConformance } from './idempotency-store-conformance.ts'
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
+import { defineMcpServerStoreConformance } from './mcp-server-store-conformance.ts'
 import { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 import { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
@@ -83,6 +84,7 @@ export function defineStorageConformance(
     defineSecretStoreConformance(test, name, part('secrets'), options)
     defineAgentOverrideStoreConformance(test, name, part('agentOverrides'), options)
     defineLoginFailureStoreConformance(test, name, part('loginFailures'), options)
+    defineMcpServerStoreConformance(test, name, part('mcpServers'), options)
     // Leases are optional: a storage without them is run against in-process leases, which the
     // gateway does not use for it (each instance then reconciles on its own).
     defineLeaseStoreConformance(

@@ -14,6 +14,10 @@ export interface CodeToolOptions<Args extends Record<string, unknown> = Record<s
   parameters?: z.ZodType<Args> | JsonSchema
   /** Restrict to these agent ids. @default any agent whose skills list the tool */
   allowedAgents?: string[]
+  /**
+   * Every call waits for a human's decision (`POST /v1/executions/{id}/approvals`): the run
+   * pauses before it with status `awaiting_approval`. @default false
+   */
   requireApproval?: boolean
   /** Time limit of one call. @default the run's remaining time */
   timeoutMs?: number

@@ -6,6 +6,15 @@ export function toolAllowsAgent(tool: RegisteredTool, agentId: string): boolean 
   return tool.allowedAgents === null || tool.allowedAgents.includes(agentId)
 }
 
+/** Whether a call of this tool by this agent waits for approval: the tool's or the agent's policy. */
+export function toolNeedsApproval(
+  tool: RegisteredTool,
+  agent: Pick<AgentDefinition, 'requireApproval'>,
+): boolean {
+  if (tool.requireApproval || agent.requireApproval === true) return true
+  return Array.isArray(agent.requireApproval) && agent.requireApproval.includes(tool.name)
+}
+
 /**
  * The tools an agent may call: those listed on the agent itself and those owned by its skills,
  * that exist and whose allow-list admits the agent.

@@ -6,6 +6,7 @@ import { createMemoryDeliveryLog } from './memory-delivery-log.ts'
 import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from './memory-lease-store.ts'
+import { createMemoryMcpServerStore } from './memory-mcp-server-store.ts'
 import { createMemoryPersonalConfigStore } from './memory-personal-config-store.ts'
 import { createMemoryScheduleStore } from './memory-schedule-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
@@ -27,6 +28,7 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     executions: createMemoryExecutionStore(),
     sessions: createMemorySessionStore(options.sessions),
     audit: createLogAuditLog(options.logger),
+    mcpServers: createMemoryMcpServerStore(),
     leases: createMemoryLeaseStore(),
     idempotencyKeys: createMemoryIdempotencyStore(),
     schedules: createMemoryScheduleStore(),

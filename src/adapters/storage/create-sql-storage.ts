@@ -10,6 +10,7 @@ import { createSqlExecutionStore } from './sql-execution-store.ts'
 import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
+import { createSqlMcpServerStore } from './sql-mcp-server-store.ts'
 import { createSqlPersonalConfigStore } from './sql-personal-config-store.ts'
 import { createSqlScheduleStore } from './sql-schedule-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
@@ -31,6 +32,7 @@ export function createSqlStorage(
     secrets: createSqlSecretStore(db),
     agentOverrides: createSqlAgentOverrideStore(db),
     loginFailures: createSqlLoginFailureStore(db),
+    mcpServers: createSqlMcpServerStore(db),
     audit: createSqlAuditLog(db, logger),
     leases: createSqlLeases(db),
     idempotencyKeys: createSqlIdempotencyStore(db),

@@ -23,6 +23,8 @@ export interface ExecutionsTable {
   updated_at: number
   /** `usage.costUsd` of a finished execution, as a column so cost filters and sums run in SQL. */
   cost_usd: number | null
+  /** The `PendingApproval` of an `awaiting_approval` execution, as JSON. */
+  pending_approval: string | null
 }
 
 export interface ExecutionStepsTable {
@@ -132,6 +134,24 @@ export interface LoginFailuresTable {
   window_started_at: number
 }
 
+export interface McpServersTable {
+  name: string
+  transport: string
+  command: string | null
+  /** JSON array of strings. */
+  args: string
+  cwd: string | null
+  url: string | null
+  enabled: number
+  connection_timeout_ms: number | null
+  tool_call_timeout_ms: number | null
+  sealed_secrets: string | null
+  /** JSON array of strings. */
+  secret_names: string
+  created_at: number
+  updated_at: number
+}
+
 export interface IdempotencyKeysTable {
   scope: string
   key: string
@@ -229,6 +249,7 @@ export interface GatewayDatabase {
   gateway_secrets: GatewaySecretsTable
   agent_overrides: AgentOverridesTable
   login_failures: LoginFailuresTable
+  mcp_servers: McpServersTable
   idempotency_keys: IdempotencyKeysTable
   schedules: SchedulesTable
   schedule_runs: ScheduleRunsTable

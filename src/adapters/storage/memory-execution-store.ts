@@ -97,10 +97,28 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
       })
       return true
     },
+    async awaitApproval(id, pending, usage, at) {
+      const record = executions.get(id)
+      if (record?.status !== 'running') return false
+      Object.assign(record, {
+        status: 'awaiting_approval',
+        pendingApproval: copy(pending),
+        usage: copy(usage),
+        updatedAt: at,
+      })
+      return true
+    },
+    async resumeFromApproval(id, at) {
+      const record = executions.get(id)
+      if (record?.status !== 'awaiting_approval') return false
+      Object.assign(record, { status: 'queued', updatedAt: at })
+      delete record.pendingApproval
+      return true
+    },
     async requestCancel(id, at) {
       const record = executions.get(id)
       if (!record) return 'not_found'
-      if (record.status === 'queued') {
+      if (record.status === 'queued' || record.status === 'awaiting_approval') {
         Object.assign(record, {
           status: 'cancelled',
           completedAt: at,

@@ -32,6 +32,7 @@ function toRecord(row: Selectable<ExecutionsTable>): ExecutionRecord {
     startedAt: row.started_at,
     completedAt: row.completed_at,
     cancelRequestedAt: row.cancel_requested_at,
+    ...(row.pending_approval ? { pendingApproval: fromJson(row.pending_approval) } : {}),
     updatedAt: row.updated_at,
   }
 }
@@ -65,6 +66,7 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
           started_at: record.startedAt,
           completed_at: record.completedAt,
           cancel_requested_at: record.cancelRequestedAt,
+          pending_approval: record.pendingApproval ? toJson(record.pendingApproval) : null,
           updated_at: record.createdAt,
           cost_usd: record.usage ? record.usage.costUsd : null,
         })
@@ -150,6 +152,31 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
       return Number(result.numUpdatedRows) > 0
     },
 
+    async awaitApproval(id, pending, usage, at) {
+      const result = await db
+        .updateTable('executions')
+        .set({
+          status: 'awaiting_approval',
+          pending_approval: toJson(pending),
+          usage: toJson(usage),
+          updated_at: at,
+        })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) > 0
+    },
+
+    async resumeFromApproval(id, at) {
+      const result = await db
+        .updateTable('executions')
+        .set({ status: 'queued', pending_approval: null, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'awaiting_approval')
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) > 0
+    },
+
     async requestCancel(id, at) {
       const cancelled = await db
         .updateTable('executions')
@@ -161,7 +188,7 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
           updated_at: at,
         })
         .where('id', '=', id)
-        .where('status', '=', 'queued')
+        .where('status', 'in', ['queued', 'awaiting_approval'])
         .executeTakeFirst()
       if (Number(cancelled.numUpdatedRows) > 0) return 'cancelled'
       const requested = await db

@@ -124,15 +124,6 @@ export const referenceKeys: Readonly<Record<string, ReferenceKey>> = {
       'nothing to configure: every instance claims schedule ticks in the database, so each fires once; remove it',
   },
 
-  'context_retrieval.retriever_timeout_seconds': {
-    kind: 'unsupported',
-    instead: 'retrievers are not supported yet; remove it',
-  },
-  'context_retrieval.max_retrieved_chars': {
-    kind: 'unsupported',
-    instead: 'retrievers are not supported yet; remove it',
-  },
-
   'rate_limit.storage_uri': {
     kind: 'translated',
     translate(value) {

@@ -163,6 +163,12 @@ export const guardrailsSchema = z.object({
     .int()
     .min(256)
     .default(32 * 1024),
+  /** How long a tool call waits for approval before the execution fails with `approval_expired`. */
+  approvalTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 60 * 60),
 })
 
 const scopeName = z.string().min(1)
@@ -464,8 +470,12 @@ export const corsSchema = z
     enabled: z.boolean().default(false),
     allowOrigins: z.array(z.string()).default([]),
     allowMethods: z.array(z.string()).default(['GET', 'POST', 'DELETE', 'OPTIONS']),
-    allowHeaders: z.array(z.string()).default(['Authorization', 'Content-Type', 'Last-Event-ID']),
-    exposeHeaders: z.array(z.string()).default(['Location', 'Retry-After', 'X-Request-Id']),
+    allowHeaders: z
+      .array(z.string())
+      .default(['Authorization', 'Content-Type', 'Last-Event-ID', 'Idempotency-Key']),
+    exposeHeaders: z
+      .array(z.string())
+      .default(['Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed']),
     allowCredentials: z.boolean().default(false),
     maxAge: z.number().int().min(0).default(3600),
   })
@@ -598,6 +608,10 @@ export const contextRetrievalSchema = z.object({
   maxContextFileChars: z.number().int().min(1).default(100_000),
   /** All context files of one agent together are cut at this many characters. */
   maxContextChars: z.number().int().min(1).default(200_000),
+  /** Retrieved passages of one run together are cut at this many characters. */
+  maxRetrievedChars: z.number().int().min(1).default(8000),
+  /** Each retriever gets this long per retrieval; a late one is skipped. */
+  retrieverTimeoutSeconds: z.number().min(0.1).default(10),
 })
 
 export const telemetrySchema = z.object({

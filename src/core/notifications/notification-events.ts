@@ -10,12 +10,14 @@ export const notificationEventTypes = [
   'execution.failed',
   'execution.cancelled',
   'execution.timeout',
+  /** A run paused before a tool call that needs a human's approval (not terminal). */
+  'execution.awaiting_approval',
 ] as const
 
 export type NotificationEventType = (typeof notificationEventTypes)[number]
 
 /** Which list of an agent's `notifications` (or a schedule's `notify`) an event goes to. */
-export type NotificationRoute = 'onComplete' | 'onError' | 'onTimeout'
+export type NotificationRoute = 'onComplete' | 'onError' | 'onTimeout' | 'onApproval'
 
 /**
  * Routing of events to an agent's `notifications` lists, as the reference routes them:
@@ -26,6 +28,7 @@ export const eventRoutes: Record<NotificationEventType, NotificationRoute> = {
   'execution.failed': 'onError',
   'execution.cancelled': 'onError',
   'execution.timeout': 'onTimeout',
+  'execution.awaiting_approval': 'onApproval',
 }
 
 /** The event of an execution that reached a terminal status; `undefined` for a live one. */

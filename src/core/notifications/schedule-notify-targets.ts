@@ -35,6 +35,8 @@ export function scheduleNotifyTargets(
     onComplete: [],
     onError: [],
     onTimeout: [],
+    // A schedule's `notify` has no approval route; agents' `on_approval` still applies.
+    onApproval: [],
   }
   if (!notify) return result
   const single = toTarget(notify)

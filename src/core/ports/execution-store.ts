@@ -1,5 +1,6 @@
 import type {
   ExecutionStatus,
+  PendingApproval,
   RunError,
   RunJournalEntry,
   RunJournalRecord,
@@ -50,15 +51,18 @@ export interface ExecutionRecord {
   startedAt: number | null
   completedAt: number | null
   cancelRequestedAt: number | null
+  /** The tool call an `awaiting_approval` execution waits on; `null`/absent otherwise. */
+  pendingApproval?: PendingApproval | null | undefined
   /** Last change or heartbeat (epoch ms); set by stores, ignored on create. */
   updatedAt?: number | undefined
 }
 
 /**
- * What a step of an execution's trace records: a model call, a tool call, its result, or — first
- * in a retried attempt — what that attempt replayed from the run journal instead of doing again.
+ * What a step of an execution's trace records: a model call, a tool call, its result, a
+ * retrieval, or — first in a retried attempt — what that attempt replayed from the run journal
+ * instead of doing again.
  */
-export type StepType = 'llm_call' | 'tool_call' | 'tool_result' | 'replay'
+export type StepType = 'llm_call' | 'tool_call' | 'tool_result' | 'retrieval' | 'replay'
 
 /** One step of an execution's trace, as stored. */
 export interface ExecutionStepRecord {
@@ -164,6 +168,17 @@ export interface ExecutionStore {
    * missing. Of concurrent finishes — from any instance — exactly one resolves `true`.
    */
   finish(id: string, update: FinishUpdate): Promise<boolean>
+  /**
+   * `running` → `awaiting_approval`, keeping `pending` (the call it waits on) and the usage so
+   * far. Resolves `false`, changing nothing, from any other status.
+   */
+  awaitApproval(id: string, pending: PendingApproval, usage: Usage, at: number): Promise<boolean>
+  /**
+   * `awaiting_approval` → `queued` (a worker resumes it), clearing the pending call. Of
+   * concurrent calls — from any instance — exactly one resolves `true`; from any other status it
+   * resolves `false`, changing nothing.
+   */
+  resumeFromApproval(id: string, at: number): Promise<boolean>
   /**
    * A `queued` execution becomes `cancelled` at once (`'cancelled'`, with a `cancelled` error
    * and `completedAt`); a `running` one keeps running with `cancelRequestedAt` set

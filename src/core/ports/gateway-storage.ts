@@ -6,6 +6,7 @@ import type { ExecutionStore } from './execution-store.ts'
 import type { IdempotencyStore } from './idempotency-store.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { McpServerStore } from './mcp-server-store.ts'
 import type { PersonalConfigStore } from './personal-config-store.ts'
 import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
@@ -26,9 +27,8 @@ import type { SessionStore } from './session-store.ts'
  * const storage: GatewayStorage = {
  *   executions: myExecutionStore,
  *   sessions: mySessionStore,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, schedules,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, deliveries,
- *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, personalConfigs,
+ *   dashboardSessions, secrets, agentOverrides, loginFailures, audit, schedules, mcpServers,
+ *   deliveries, personalConfigs,
  * }
  * const gw = new Gateway({ persistence: { backend: storage } })
  * ```
@@ -48,6 +48,8 @@ export interface GatewayStorage {
   loginFailures: LoginFailureStore
   /** Who did what, for operators. */
   audit: AuditLog
+  /** MCP servers configured through the admin API, credentials sealed. */
+  mcpServers: McpServerStore
   /**
    * Named leases, so background duties (the queue reconciler) run on one instance at a time.
    * Optional: without it each instance runs them itself, which is safe but duplicates work.

@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './idempotency-store.ts'
 import type { JobQueue } from './job-queue.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
+import type { McpServerStore } from './mcp-server-store.ts'
 import type { PersonalConfigStore } from './personal-config-store.ts'
 import {
   missingMembers,
@@ -45,6 +46,7 @@ const inStep: {
   AgentOverrideStore: true satisfies Same<MethodsOf<AgentOverrideStore>, Listed<'AgentOverrideStore'>>,
   LoginFailureStore: true satisfies Same<MethodsOf<LoginFailureStore>, Listed<'LoginFailureStore'>>,
   AuditLog: true satisfies Same<MethodsOf<AuditLog>, Listed<'AuditLog'>>,
+  McpServerStore: true satisfies Same<MethodsOf<McpServerStore>, Listed<'McpServerStore'>>,
   LeaseStore: true satisfies Same<MethodsOf<LeaseStore>, Listed<'LeaseStore'>>,
   IdempotencyStore: true satisfies Same<MethodsOf<IdempotencyStore>, Listed<'IdempotencyStore'>>,
   ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,

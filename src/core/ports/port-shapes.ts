@@ -13,6 +13,8 @@ export const portMethods = {
     'list',
     'markRunning',
     'finish',
+    'awaitApproval',
+    'resumeFromApproval',
     'requestCancel',
     'appendSteps',
     'appendJournal',
@@ -28,6 +30,7 @@ export const portMethods = {
   AgentOverrideStore: ['list', 'put'],
   LoginFailureStore: ['count', 'record', 'clear'],
   AuditLog: ['record'],
+  McpServerStore: ['list', 'get', 'create', 'update', 'delete'],
   LeaseStore: ['acquire', 'release'],
   IdempotencyStore: ['claim', 'deleteExpired'],
   ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
@@ -46,6 +49,7 @@ export const storageMembers = {
   agentOverrides: 'AgentOverrideStore',
   loginFailures: 'LoginFailureStore',
   audit: 'AuditLog',
+  mcpServers: 'McpServerStore',
   schedules: 'ScheduleStore',
 } as const satisfies Record<string, PortName>
 

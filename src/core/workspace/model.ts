@@ -43,12 +43,18 @@ export interface AgentDefinition {
     onComplete: NotificationTargetDefinition[]
     onError: NotificationTargetDefinition[]
     onTimeout: NotificationTargetDefinition[]
+    onApproval: NotificationTargetDefinition[]
   }
   inputSchema: JsonSchema | null
   outputSchema: JsonSchema | null
   scope: 'global' | 'personal'
   setupSchema: JsonSchema | null
   delegatesTo: string[]
+  /**
+   * This agent's own approval policy: `true` makes every tool call wait for a human's decision,
+   * a list only the calls of those tools — on top of tools that require approval themselves.
+   */
+  requireApproval: boolean | string[]
   retrievers: string[]
   memory: AgentMemorySettings
   mcpServers: string[]

@@ -85,6 +85,8 @@ export const agentFrontmatterSchema = z.object({
       onComplete: z.array(notificationTarget).default([]),
       onError: z.array(notificationTarget).default([]),
       onTimeout: z.array(notificationTarget).default([]),
+      /** Where `execution.awaiting_approval` goes: approvers to tell that a call waits. */
+      onApproval: z.array(notificationTarget).default([]),
     })
     .prefault({}),
   inputSchema: jsonSchemaObject.nullable().default(null),
@@ -92,6 +94,8 @@ export const agentFrontmatterSchema = z.object({
   scope: z.enum(['global', 'personal']).default('global'),
   setupSchema: jsonSchemaObject.nullable().default(null),
   delegatesTo: z.array(z.string()).default([]),
+  /** Tool calls of this agent that wait for a human's approval: `true` for all, or tool names. */
+  requireApproval: z.union([z.boolean(), z.array(z.string())]).default(false),
   /** Extra context files, relative to the workspace root. */
   context: z.array(z.string()).default([]),
   retrievers: z.array(z.string()).default([]),

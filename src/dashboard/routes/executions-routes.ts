@@ -98,12 +98,13 @@ export function registerExecutionsRoutes(app: OpenAPIHono<GatewayEnv>, table: Ro
       const sessionStored =
         record.sessionId !== null &&
         (await runtime.sessions.findVisible(record.sessionId, user.viewer)) !== undefined
+      const workflow = await runtime.executions.workflowVisible(record.id, user.viewer)
       return c.html(
         renderPage(c, {
           user,
           title: `Execution ${record.id}`,
           active: 'executions',
-          body: executionDetailBody(c, { record, steps, user, sessionStored }),
+          body: executionDetailBody(c, { record, steps, user, sessionStored, workflow }),
         }),
       )
     },

@@ -3,6 +3,7 @@ import { html } from 'hono/html'
 import type { ExecutionRecord, ExecutionStepRecord } from '../../core/ports/execution-store.ts'
 import type { GatewayEnv } from '../../http/gateway-env.ts'
 import { url } from '../../http/url.ts'
+import type { Workflow, WorkflowNode } from '../../services/executions/build-workflow-tree.ts'
 import type { DashboardUser } from '../dashboard-user.ts'
 import { isActive, statusBadge } from './executions-page.ts'
 import { formatCost, formatDuration, formatJson, formatTime } from './format.ts'
@@ -18,6 +19,11 @@ export function traceStep(step: ExecutionStepRecord): Html {
     summary = html`<strong>Model call</strong> <code>${String(data.model ?? '')}</code>
       <span class="muted">${String(data.input_tokens ?? 0)} in / ${String(data.output_tokens ?? 0)} out · ${formatCost(Number(data.cost_usd ?? 0))}</span>`
     detail = data.error ? { error: data.error, text: data.text } : data.text
+  } else if (step.type === 'retrieval') {
+    const passages = Array.isArray(data.passages) ? data.passages.length : 0
+    summary = html`<strong>Retrieval</strong> <code>${String(data.retriever ?? '')}</code>
+      <span class="muted">${passages} passage${passages === 1 ? '' : 's'}</span>${data.error ? html` <span class="status status-failed">error</span>` : ''}`
+    detail = { query: data.query, passages: data.passages, ...(data.error ? { error: data.error } : {}) }
   } else if (step.type === 'tool_call') {
     summary = html`${icon('tool')}<strong>Tool call</strong> <code>${String(data.name ?? '')}</code>`
     detail = data.arguments
@@ -43,6 +49,34 @@ export interface ExecutionDetailOptions {
   user: DashboardUser
   /** Whether the execution's chat session is stored (a failed first turn leaves none to link to). */
   sessionStored: boolean
+  /** The delegation tree it belongs to, when it has more than this execution. */
+  workflow?: Workflow | undefined
+}
+
+/** The delegation tree: every execution as a link, this one marked, with the workflow's cost. */
+function workflowSection(c: Context<GatewayEnv>, record: ExecutionRecord, workflow: Workflow): Html {
+  const node = (
+    entry: WorkflowNode,
+  ): Html => html`<li data-testid="workflow-node" data-execution="${entry.record.id}">
+      ${
+        entry.record.id === record.id
+          ? html`<strong><code>${entry.record.agentId}</code> (this execution)</strong>`
+          : html`<a href="${url(c, `/dashboard/executions/${encodeURIComponent(entry.record.id)}`)}"><code>${entry.record.agentId}</code></a>`
+      }
+      ${statusBadge(entry.record.status)} <span class="muted">${formatCost(entry.record.usage?.costUsd)}</span>
+      ${entry.children.length > 0 ? html`<ul>${entry.children.map(node)}</ul>` : ''}
+    </li>`
+  const parent = record.parentExecutionId
+  return html`<section class="card" data-testid="workflow">
+    <h2>Workflow</h2>
+    <dl class="facts">
+      <dt>Parent</dt><dd>${parent ? html`<a data-testid="workflow-parent" href="${url(c, `/dashboard/executions/${encodeURIComponent(parent)}`)}"><code>${parent}</code></a>` : '—'}</dd>
+      <dt>Executions</dt><dd>${workflow.executionCount}</dd>
+      <dt>Workflow cost</dt><dd data-testid="workflow-cost">${formatCost(workflow.usage.costUsd)}</dd>
+      <dt>Model calls</dt><dd data-testid="workflow-calls">${workflow.usage.llmCalls}</dd>
+    </dl>
+    <ul class="workflow-tree">${node(workflow.root)}</ul>
+  </section>`
 }
 
 /** The execution header: status, timings, usage, cost, error and result (re-sent live when it finishes). */
@@ -95,6 +129,7 @@ export function executionDetailBody(c: Context<GatewayEnv>, options: ExecutionDe
       <section class="card">
         <div sse-swap="summary" hx-swap="innerHTML">${executionSummary(c, record, options.sessionStored)}</div>
       </section>
+      ${options.workflow && options.workflow.executionCount > 1 ? workflowSection(c, record, options.workflow) : ''}
       <section class="card">
         <h2>Message</h2>
         <pre>${record.message}</pre>

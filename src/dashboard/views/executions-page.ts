@@ -7,7 +7,15 @@ import { url } from '../../http/url.ts'
 import { formatCost, formatDuration, formatTime } from './format.ts'
 import type { Html } from './layout.ts'
 
-export const executionStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled', 'timeout'] as const
+export const executionStatuses = [
+  'queued',
+  'running',
+  'awaiting_approval',
+  'completed',
+  'failed',
+  'cancelled',
+  'timeout',
+] as const
 
 /** The list filters as the form sends them (strings, `''` = unset). */
 export interface ExecutionFilterForm {

@@ -15,10 +15,12 @@ const sections = [
   { key: 'agents', label: 'Agents', path: '/dashboard/agents', admin: false },
   { key: 'chat', label: 'Chat', path: '/dashboard/chat', admin: false },
   { key: 'executions', label: 'Executions', path: '/dashboard/executions', admin: false },
+  { key: 'approvals', label: 'Approvals', path: '/dashboard/approvals', admin: false },
   { key: 'conversations', label: 'Conversations', path: '/dashboard/conversations', admin: false },
   { key: 'schedules', label: 'Schedules', path: '/dashboard/schedules', admin: false },
   { key: 'notifications', label: 'Notifications', path: '/dashboard/notifications', admin: false },
   { key: 'analytics', label: 'Analytics', path: '/dashboard/analytics', admin: true },
+  { key: 'mcp', label: 'MCP servers', path: '/dashboard/mcp-servers', admin: true },
 ] as const
 
 export type SectionKey = (typeof sections)[number]['key']

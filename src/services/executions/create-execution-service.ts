@@ -15,6 +15,7 @@ import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
+import { buildWorkflowTree, type Workflow } from './build-workflow-tree.ts'
 import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
 import { createQueueReconciler, jobOf } from './queue-reconciler.ts'
@@ -69,6 +70,11 @@ export interface ExecutionService {
     filter: Omit<ExecutionFilter, 'principalId'>,
     viewer: Viewer,
   ): Promise<{ items: ExecutionRecord[]; nextCursor: string | null }>
+  /**
+   * The delegation tree the execution belongs to, from its root, with the total usage: the
+   * executions of it the viewer may see (`execution_not_found` when it may not see this one).
+   */
+  workflowVisible(id: string, viewer: Viewer): Promise<Workflow>
   /** Aggregates over the executions the viewer may see. */
   statsVisible(filter: Omit<ExecutionStatsFilter, 'principalId'>, viewer: Viewer): Promise<ExecutionStats>
   /** Agents with a queued or running execution, whoever started it (no execution is shown). */
@@ -80,6 +86,12 @@ export interface ExecutionService {
    * may change it (`execution_not_found` or `forbidden` otherwise).
    */
   cancel(id: string, viewer: Viewer): Promise<Exclude<CancelOutcome, 'not_found'>>
+  /**
+   * Queues a new execution with the same agent, message, input and options as a failed, timed
+   * out or cancelled invoke execution (e.g. one whose retries were exhausted), when the viewer
+   * may change it; `invalid_state` for one that completed, still runs, or was a chat turn.
+   */
+  retry(id: string, viewer: Viewer): Promise<ExecutionRecord>
   /** Starts consuming queued executions in this process. */
   startWorkers(concurrency: number): Promise<void>
   /** Stops taking jobs and waits up to `drainMs` for running ones (they are handed back, not lost). */
@@ -234,6 +246,25 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       return store.list({ ...filter, principalId: scope.kind === 'owner' ? scope.ownerId : undefined })
     },
 
+    async workflowVisible(id, viewer) {
+      const record = await access(id, viewer, 'read')
+      const rootId = record.rootExecutionId
+      const scope = listScope(viewer)
+      const principalId = scope.kind === 'owner' ? scope.ownerId : undefined
+      const records: ExecutionRecord[] = []
+      let cursor: string | undefined
+      // A tree is bounded by the delegation depth and the tool-call limits; pages of 500 are plenty.
+      for (let page = 0; page < 20; page++) {
+        const listed = await store.list({ rootExecutionId: rootId, principalId, limit: 500, cursor })
+        records.push(...listed.items)
+        if (!listed.nextCursor) break
+        cursor = listed.nextCursor
+      }
+      const visibleRoot = records.some((entry) => entry.id === rootId) ? rootId : record.id
+      if (!records.some((entry) => entry.id === record.id)) records.push(record)
+      return buildWorkflowTree(visibleRoot, records) as Workflow
+    },
+
     async statsVisible(filter, viewer) {
       const scope = listScope(viewer)
       if (scope.kind === 'nothing') return emptyStats()
@@ -313,6 +344,26 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       return outcome
     },
 
+    async retry(id, viewer) {
+      const record = await access(id, viewer, 'change')
+      if (!['failed', 'timeout', 'cancelled'].includes(record.status) || record.kind !== 'invoke') {
+        throw new GatewayError('invalid_state', {
+          message: 'Only a failed, timed out or cancelled invoke execution can be retried.',
+          executionId: id,
+        })
+      }
+      const retried = await this.submit({
+        agentId: record.agentId,
+        message: record.message,
+        input: record.input,
+        timeoutMs: record.options.timeoutMs,
+        outputSchema: record.options.outputSchema ?? undefined,
+        viewer,
+      })
+      logger.info({ executionId: retried.id, retryOf: id }, 'execution retried')
+      return retried
+    },
+
     async startWorkers(concurrency) {
       if (consuming) return
       consuming = true
@@ -332,6 +383,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
             { store, bus },
             id,
             redact(`Gave up after ${job.attempt} attempt(s): ${reason}`),
+            'retries_exhausted',
           )
           logger.warn({ executionId: id, attempts: job.attempt, reason }, 'execution dead-lettered')
         },

@@ -1,4 +1,4 @@
-import type { EngineEvent, ExecutionResult } from '../../core/execution-types.ts'
+import type { EngineEvent, ExecutionResult, PendingApproval } from '../../core/execution-types.ts'
 import { statusOf } from '../../core/execution-types.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { EventBus } from '../../core/ports/event-bus.ts'
@@ -37,6 +37,16 @@ export interface BeginRun {
    * loaded for replay and every step is recorded in full.
    */
   journal?: boolean | undefined
+  /** Set for a run another agent delegated to: its place in the workflow tree. */
+  lineage?: ExecutionLineage | undefined
+}
+
+/** Where an execution sits in a delegation tree. */
+export interface ExecutionLineage {
+  parentExecutionId: string
+  rootExecutionId: string
+  /** 1 for a run delegated by the root, 2 below that… */
+  depth: number
 }
 
 export interface RunTracking {
@@ -47,9 +57,10 @@ export interface RunTracking {
   onEvent(event: EngineEvent): void
   /**
    * Records the outcome. With `keepOpen` the execution stays running (a queued job will try
-   * again); otherwise it moves to its terminal state — once, whatever happens elsewhere.
+   * again); with `approval` (a run stopped with `awaiting_approval`) it waits for an approver;
+   * otherwise it moves to its terminal state — once, whatever happens elsewhere.
    */
-  end(result: ExecutionResult, options?: { keepOpen?: boolean }): Promise<void>
+  end(result: ExecutionResult, options?: { keepOpen?: boolean; approval?: PendingApproval }): Promise<void>
 }
 
 /** Thrown when a job would run an execution that already reached a terminal state. */
@@ -86,6 +97,19 @@ function toStep(
 ): Omit<ExecutionStepRecord, 'executionId' | 'sequence'> | undefined {
   const createdAt = Date.now()
   switch (event.type) {
+    case 'retrieval':
+      return {
+        type: 'retrieval',
+        data: {
+          retriever: event.retriever,
+          query: event.query.slice(0, maxStepDataChars),
+          passages: event.passages,
+          ...(event.error ? { error: event.error } : {}),
+        },
+        durationMs: event.durationMs,
+        attempt,
+        createdAt,
+      }
     case 'llm_call':
       return {
         type: 'llm_call',
@@ -198,9 +222,9 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           usage: null,
           sessionId: run.sessionId,
           principalId: run.principalId,
-          parentExecutionId: null,
-          rootExecutionId: run.executionId,
-          depth: 0,
+          parentExecutionId: run.lineage?.parentExecutionId ?? null,
+          rootExecutionId: run.lineage?.rootExecutionId ?? run.executionId,
+          depth: run.lineage?.depth ?? 0,
           attempts: 1,
           createdAt: now,
           startedAt: now,
@@ -263,6 +287,21 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           flush()
           await writes
           if (endOptions?.keepOpen) return
+          if (endOptions?.approval) {
+            const paused = await store.awaitApproval(
+              run.executionId,
+              endOptions.approval,
+              result.usage,
+              Date.now(),
+            )
+            if (paused) {
+              // Notifications hear of it from the store (`execution.awaiting_approval`).
+              const { toolName } = endOptions.approval
+              publish(run.executionId, { type: 'status', status: 'awaiting_approval' })
+              logger.info({ executionId: run.executionId, tool: toolName }, 'execution awaits approval')
+            }
+            return
+          }
           const finished = await store.finish(run.executionId, {
             status: statusOf(result.stopReason),
             result: {

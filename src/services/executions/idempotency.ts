@@ -29,7 +29,17 @@ export interface IdempotencyService {
    * reused with another request is `idempotency_key_reused` (422); a malformed key (empty,
    * over 255 characters, not printable ASCII) is `bad_request` (400).
    */
-  claim(input: { viewer: Viewer; key: string; request: unknown }): Promise<IdempotencyClaim>
+  claim(input: {
+    viewer: Viewer
+    key: string
+    request: unknown
+    /**
+     * Whether the execution a key stands for may give the key up to a new run — e.g. a
+     * synchronous run cancelled because its client disconnected, which the client's retry must
+     * not be answered with. The takeover is atomic: of concurrent retries one runs.
+     */
+    reusable?: ((executionId: string) => Promise<boolean>) | undefined
+  }): Promise<IdempotencyClaim>
 }
 
 const keyPattern = /^[\x20-\x7e]{1,255}$/
@@ -57,7 +67,7 @@ export function createIdempotencyService(options: {
   let lastPrune = 0
   return {
     windowMs,
-    async claim({ viewer, key, request }) {
+    async claim({ viewer, key, request, reusable }) {
       if (!keyPattern.test(key)) {
         throw new GatewayError('bad_request', {
           message: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
@@ -71,11 +81,15 @@ export function createIdempotencyService(options: {
       const scope = ownerIdOf(viewer) ?? `(${viewer.kind})`
       const fingerprint = createHash('sha256').update(stableJson(request)).digest('hex')
       const executionId = newExecutionId()
-      const held = await store.claim(
-        { scope, key, fingerprint, executionId, createdAt: at, expiresAt: at + windowMs },
-        at,
-      )
+      const record = { scope, key, fingerprint, executionId, createdAt: at, expiresAt: at + windowMs }
+      let held = await store.claim(record, at)
       if (held.executionId === executionId) return { kind: 'fresh', executionId }
+      if (held.fingerprint === fingerprint && (await reusable?.(held.executionId))) {
+        // Claimed "as of" the held record's expiry, it counts as expired and is replaced — unless
+        // a concurrent retry replaced it first (its record then expires later).
+        held = await store.claim(record, held.expiresAt)
+        if (held.executionId === executionId) return { kind: 'fresh', executionId }
+      }
       if (held.fingerprint !== fingerprint) {
         throw new GatewayError('idempotency_key_reused', {
           message: 'This Idempotency-Key was already used with a different request; use a new key.',

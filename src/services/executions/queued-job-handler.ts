@@ -9,16 +9,17 @@ import type { AgentRunner } from '../agent-runner.ts'
 import { ExecutionFinishedError, executionChannel } from './create-execution-tracker.ts'
 import { fromJobIdentity } from './job-identity.ts'
 
-/** Fails a non-terminal execution with `execution_error` and wakes its followers. */
+/** Fails a non-terminal execution (`execution_error` unless told otherwise) and wakes its followers. */
 export async function failExecution(
   parts: { store: ExecutionStore; bus: EventBus },
   id: string,
   message: string,
+  code: 'execution_error' | 'retries_exhausted' = 'execution_error',
 ): Promise<boolean> {
   const finished = await parts.store.finish(id, {
     status: 'failed',
     result: null,
-    error: { code: 'execution_error', message },
+    error: { code, message },
     usage: null,
     at: Date.now(),
   })
@@ -31,7 +32,7 @@ export interface QueuedJobHandlerOptions {
   bus: EventBus
   runner: AgentRunner
   logger: Logger
-  /** Deliveries before a transient failure is final. */
+  /** Deliveries before a transient failure is final (the queue decides; kept for callers). */
   maxAttempts: number
   /** A running execution without a heartbeat for this long has lost its worker. */
   staleAfterMs?: number | undefined
@@ -45,7 +46,7 @@ export interface QueuedJobHandlerOptions {
 export function createQueuedJobHandler(
   options: QueuedJobHandlerOptions,
 ): (job: ReceivedJob, signal: AbortSignal) => Promise<void> {
-  const { store, runner, logger, maxAttempts } = options
+  const { store, runner, logger } = options
   const isAlive = (record: { updatedAt?: number | undefined }) =>
     Date.now() - (record.updatedAt ?? 0) < (options.staleAfterMs ?? Number.POSITIVE_INFINITY)
   return async function handleQueuedJob(job, signal) {
@@ -84,10 +85,10 @@ export function createQueuedJobHandler(
         execution: {
           id,
           attempt: job.attempt,
-          // Leave it open when the worker is stopping (another worker takes over) or when a
-          // transient model failure has attempts left (the queue retries with backoff).
-          keepOpenIf: (result) =>
-            signal.aborted || (result.error?.retryable === true && job.attempt < maxAttempts),
+          // Leave it open when the worker is stopping (another worker takes over) or after a
+          // transient model failure: the queue retries it with backoff, and after its last
+          // attempt dead-letters it, which fails it as `retries_exhausted`.
+          keepOpenIf: (result) => signal.aborted || result.error?.retryable === true,
         },
       })
       if (outcome.keptOpen)

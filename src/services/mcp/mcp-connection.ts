@@ -1,5 +1,6 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client'
 import type { Logger } from '../../core/logger.ts'
+import { SpanKind, withSpan } from '../telemetry/spans.ts'
 import type { McpServerSettings, McpTimeouts } from './mcp-server-settings.ts'
 import { listAllTools, type OpenMcpClient, openMcpClient } from './open-mcp-client.ts'
 
@@ -194,10 +195,22 @@ export function createMcpConnection(
         const current = open
         if (!current) throw new ConnectionLost(unavailable().message)
         try {
-          return (await current.client.callTool(
-            { name: tool, arguments: args },
-            { signal, timeout: options.timeouts.toolCallTimeoutMs },
-          )) as CallToolResult
+          return await withSpan(
+            `tools/call ${tool}`,
+            {
+              kind: SpanKind.CLIENT,
+              attributes: {
+                'mcp.method.name': 'tools/call',
+                'mcp.server.name': settings.name,
+                'gen_ai.tool.name': tool,
+              },
+            },
+            async () =>
+              (await current.client.callTool(
+                { name: tool, arguments: args },
+                { signal, timeout: options.timeouts.toolCallTimeoutMs },
+              )) as CallToolResult,
+          )
         } catch (error) {
           if (signal.aborted) throw error
           const message = options.redact(describeError(error))

@@ -26,6 +26,7 @@ export type ExtraTargets = (record: ExecutionRecord) => Promise<{
   onComplete?: NotificationTargetDefinition[]
   onError?: NotificationTargetDefinition[]
   onTimeout?: NotificationTargetDefinition[]
+  onApproval?: NotificationTargetDefinition[]
 }>
 
 export interface NotificationService {
@@ -90,7 +91,7 @@ export function createNotificationService(options: CreateNotificationServiceOpti
     if (!record) return
     const agent = options.agent(record.agentId)
     const extra = (await options.extraTargets?.(record)) ?? {}
-    const own = agent?.notifications ?? { onComplete: [], onError: [], onTimeout: [] }
+    const own = agent?.notifications ?? { onComplete: [], onError: [], onTimeout: [], onApproval: [] }
     // A run a schedule started also goes to the schedule's `notify` targets.
     const scheduled = scheduleNotifyTargets(record.options.notify)
     const deliveries = planDeliveries({
@@ -100,6 +101,7 @@ export function createNotificationService(options: CreateNotificationServiceOpti
         onComplete: [...own.onComplete, ...scheduled.onComplete, ...(extra.onComplete ?? [])],
         onError: [...own.onError, ...scheduled.onError, ...(extra.onError ?? [])],
         onTimeout: [...own.onTimeout, ...scheduled.onTimeout, ...(extra.onTimeout ?? [])],
+        onApproval: [...own.onApproval, ...(extra.onApproval ?? [])],
       },
       config,
       now: now(),

@@ -83,6 +83,7 @@ export function planDeliveries(input: {
     onComplete: NotificationTargetDefinition[]
     onError: NotificationTargetDefinition[]
     onTimeout: NotificationTargetDefinition[]
+    onApproval: NotificationTargetDefinition[]
   }
   config: NotificationsConfig
   now: number

@@ -18,6 +18,12 @@ export function withLifecycleEvents(
     get: (id) => store.get(id),
     list: (filter) => store.list(filter),
     markRunning: (id, at) => store.markRunning(id, at),
+    async awaitApproval(id, pending, usage, at) {
+      const paused = await store.awaitApproval(id, pending, usage, at)
+      if (paused) void emit('execution.awaiting_approval', id)
+      return paused
+    },
+    resumeFromApproval: (id, at) => store.resumeFromApproval(id, at),
     async finish(id, update) {
       const finished = await store.finish(id, update)
       const event = eventOfStatus(update.status)

@@ -1,4 +1,4 @@
-import { canSee, listScope, type Viewer } from '../../core/authorization.ts'
+import { canSee, isOwnResource, listScope, ownListScope, type Viewer } from '../../core/authorization.ts'
 import { GatewayError } from '../../core/errors.ts'
 import type {
   SessionListFilter,
@@ -19,6 +19,10 @@ export interface SessionService {
   findVisible(id: string, viewer: Viewer): Promise<SessionRecord | undefined>
   /** The sessions the viewer may see, most recently updated first. */
   listVisible(filter: Omit<SessionListFilter, 'ownerId'>, viewer: Viewer): Promise<SessionSummary[]>
+  /** The viewer's own sessions (administrators included: their own only), most recent first. */
+  listOwn(filter: Omit<SessionListFilter, 'ownerId'>, viewer: Viewer): Promise<SessionSummary[]>
+  /** One of the viewer's own sessions; `session_not_found` for anyone else's. */
+  getOwn(id: string, viewer: Viewer): Promise<SessionRecord>
   /**
    * The session, when the viewer may continue it with this agent: `session_not_found` (404),
    * `forbidden` (403) when the viewer may only read it, `session_agent_mismatch` (409).
@@ -62,6 +66,18 @@ export function createSessionService(store: SessionStore): SessionService {
       const scope = listScope(viewer)
       if (scope.kind === 'nothing') return []
       return store.list({ ...filter, ownerId: scope.kind === 'owner' ? scope.ownerId : undefined })
+    },
+
+    async listOwn(filter, viewer) {
+      const scope = ownListScope(viewer)
+      if (scope.kind !== 'owner') return []
+      return store.list({ ...filter, ownerId: scope.ownerId })
+    },
+
+    async getOwn(id, viewer) {
+      const session = await read(id, viewer)
+      if (!isOwnResource(viewer, session.ownerId)) throw notFound(id)()
+      return session
     },
 
     async getContinuable(id, agentId, viewer) {

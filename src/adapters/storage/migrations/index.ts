@@ -5,6 +5,7 @@ import { idempotencyKeysMigration } from './0003-idempotency-keys.ts'
 import { runJournalMigration } from './0004-run-journal.ts'
 import { schedulesMigration } from './0005-schedules.ts'
 import { notificationDeliveriesMigration } from './0006-notification-deliveries.ts'
+import { mcpServersMigration } from './0007-mcp-servers.ts'
 import { personalConfigsMigration } from './0008-personal-configs.ts'
 import type { MigrationContext } from './migration-context.ts'
 
@@ -16,6 +17,7 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
   return {
     '0001_initial': initialMigration(context),
     '0002_dashboard': dashboardMigration(context),
+    '0007_mcp_servers': mcpServersMigration(context),
     '0003_idempotency_keys': idempotencyKeysMigration(context),
     '0004_run_journal': runJournalMigration(context),
     '0005_schedules': schedulesMigration(context),
