@@ -12,11 +12,13 @@ import { authenticate } from './http/middleware/authenticate.ts'
 import { checkInput } from './http/middleware/check-input.ts'
 import { corsForConfig } from './http/middleware/cors.ts'
 import { limitBody } from './http/middleware/limit-body.ts'
+import { refuseWhileDraining } from './http/middleware/refuse-while-draining.ts'
 import { requestId } from './http/middleware/request-id.ts'
 import { requestOrigin } from './http/middleware/request-origin.ts'
 import { resolveRuntime } from './http/middleware/resolve-runtime.ts'
 import { routeIdentity } from './http/middleware/route-identity.ts'
 import { securityHeaders } from './http/middleware/security-headers.ts'
+import { traceRequest } from './http/middleware/trace-request.ts'
 import type { RouteTable } from './http/route-table.ts'
 import { sseErrorResponse, wantsEventStream } from './http/stream-run-response.ts'
 import { registerAgentRoutes } from './routes/agents.ts'
@@ -87,6 +89,8 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   app.use('*', refuseUnsupportedMethod(options.routes))
   app.use('*', corsForConfig())
   app.use('*', routeIdentity(options.routes))
+  app.use('*', traceRequest())
+  app.use('*', refuseWhileDraining())
   app.use('*', authenticate())
   app.use('*', limitBody())
   app.use('*', checkInput())

@@ -399,6 +399,8 @@ export class Gateway {
       return
     }
     if (!this.#stopping) {
+      // Draining starts now, synchronously: the next request already sees it.
+      this.#runtime?.drain.begin()
       this.#stopping = (async () => {
         await this.#starting?.catch(() => undefined)
         this.#state = 'stopping'
@@ -435,8 +437,14 @@ export class Gateway {
       port: address.port,
       url,
       close: async () => {
+        // Stop accepting connections; idle keep-alive ones close now, busy ones after their
+        // response. The gateway drains (in-flight requests and runs finish, or are cancelled
+        // after queue.drain_timeout_seconds) before storage closes.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
         await this.stop()
+        // Responses of the last runs are being written; then nothing is left to wait for.
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())])
         server.closeAllConnections()
         await closed
       },
@@ -454,6 +462,10 @@ export class Gateway {
 
   #ensureStarted(): Promise<GatewayRuntime> {
     if (this.#runtime && this.#state === 'started') return Promise.resolve(this.#runtime)
+    // While draining, requests still reach the runtime: health answers `draining`, the rest
+    // get `shutting_down`, and in-flight streams keep their runtime.
+    if (this.#runtime && this.#state === 'stopping' && this.#runtime.drain.draining)
+      return Promise.resolve(this.#runtime)
     if (this.#state === 'stopping' || this.#state === 'stopped') {
       return Promise.reject(new Error('the gateway was stopped'))
     }

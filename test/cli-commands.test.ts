@@ -4,12 +4,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { initFiles } from '../src/cli/init-templates.ts'
 import { spawnGateway } from './support/spawn-gateway.ts'
 import { createTempWorkspace, type TempWorkspace } from './support/temp-workspace.ts'
 
 const run = promisify(execFile)
+// Every test starts one or more processes; on a busy machine each takes seconds.
+vi.setConfig({ testTimeout: 120_000 })
 const cli = path.resolve('bin/agentgw.js')
 const quickstart = 'examples/quickstart/workspace'
 const env = { ...process.env, NO_COLOR: '1', AGW_MODEL: 'mock:assistant' }

@@ -33,6 +33,22 @@ async function stopAndExit(close: () => Promise<void>): Promise<never> {
   process.exit(0)
 }
 
+// AGW_BENCH_TELEMETRY=noop: an OpenTelemetry SDK records every span and hands it to an exporter
+// that drops it — the cost of tracing itself, without a collector's network cost.
+if (process.env.AGW_BENCH_TELEMETRY === 'noop') {
+  const { context, trace } = await import('@opentelemetry/api')
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks')
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base')
+  const dropAll = {
+    export: (_spans: unknown, done: (result: { code: 0 }) => void) => done({ code: 0 }),
+    shutdown: async () => {},
+  }
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(dropAll)] }),
+  )
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+}
+
 try {
   const target = await startTarget(spec)
   process.on('message', (command: TargetCommand) => {

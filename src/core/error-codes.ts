@@ -49,6 +49,7 @@ export const errorCodes = {
   streaming_not_supported: { status: 400, message: 'Streaming is not available for queued executions.' },
   workspace_unavailable: { status: 503, message: 'The workspace could not be loaded.' },
   gateway_unavailable: { status: 503, message: 'The gateway is not running.' },
+  shutting_down: { status: 503, message: 'The gateway is shutting down; retry on another instance.' },
   model_error: { status: 502, message: 'The model provider failed.' },
   execution_error: { status: 500, message: 'The execution failed.' },
   auth_required: { status: 401, message: 'Authentication is required.' },

@@ -75,6 +75,7 @@ export interface RunError {
     | 'execution_error'
     | 'timeout'
     | 'cancelled'
+    | 'shutting_down'
     | 'output_validation_failed'
     /** A queued execution failed its last allowed attempt and was dead-lettered. */
     | 'retries_exhausted'

@@ -6,6 +6,7 @@ import { callWithRetries, type ModelCallResult } from './call-model.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { describeModelError, isRetryableModelError } from './models/model-errors.ts'
 import { costOf, findPrice } from './models/pricing.ts'
+import { SpanKind, withSpan } from './telemetry/with-span.ts'
 
 const maxTraceTextChars = 2048
 
@@ -87,7 +88,36 @@ export function createModelCaller(deps: EngineDependencies, options: ModelCaller
     return costUsd
   }
 
-  async function callOnce(
+  function callOnce(
+    modelId: string,
+    call: ModelCallOptions,
+    onText: (delta: string) => void,
+  ): Promise<TracedModelCallResult> {
+    const provider = modelId.includes(':') ? modelId.slice(0, modelId.indexOf(':')) : 'openai'
+    return withSpan(
+      `chat ${modelId}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': provider,
+          'gen_ai.request.model': modelId,
+          'agentgw.execution.id': ids.executionId,
+        },
+      },
+      async (span) => {
+        const result = await callOnceUntraced(modelId, call, onText)
+        span.setAttributes({
+          'gen_ai.usage.input_tokens': result.inputTokens,
+          'gen_ai.usage.output_tokens': result.outputTokens,
+          'agentgw.cost_usd': result.costUsd,
+        })
+        return result
+      },
+    )
+  }
+
+  async function callOnceUntraced(
     modelId: string,
     call: ModelCallOptions,
     onText: (delta: string) => void,

@@ -5,6 +5,7 @@ import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
 import type { Hooks } from './hooks.ts'
 import { runWithLimit } from './run-with-limit.ts'
 import { startTimeout } from './start-timeout.ts'
+import { withSpan } from './telemetry/with-span.ts'
 import { untilAborted } from './until-aborted.ts'
 
 export interface PendingToolCall {
@@ -170,9 +171,21 @@ export async function runToolCalls(
       }
       let succeeded = false
       try {
-        output = await untilAborted(
-          Promise.resolve().then(() => tool.handler(args, toolContext)),
-          signal,
+        output = await withSpan(
+          `execute_tool ${tool.name}`,
+          {
+            attributes: {
+              'gen_ai.operation.name': 'execute_tool',
+              'gen_ai.tool.name': tool.name,
+              'gen_ai.tool.call.id': call.id,
+              'agentgw.execution.id': context.executionId,
+            },
+          },
+          () =>
+            untilAborted(
+              Promise.resolve().then(() => tool.handler(args, toolContext)),
+              signal,
+            ),
         )
         succeeded = true
       } catch (error) {

@@ -28,6 +28,12 @@ export function classifyFailure(
   redactSecrets: (text: string) => string,
 ): RunStop & { runError: NonNullable<RunStop['runError']> } {
   if (cancelSignal?.aborted) {
+    // A shutdown that outlasted the drain grace period says so, so clients know to retry.
+    if ((cancelSignal.reason as { code?: unknown } | undefined)?.code === 'shutting_down')
+      return {
+        stopReason: 'cancelled',
+        runError: { code: 'shutting_down', message: 'The gateway shut down before the execution finished.' },
+      }
     return {
       stopReason: 'cancelled',
       runError: { code: 'cancelled', message: 'The execution was cancelled.' },

@@ -5,7 +5,9 @@ import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 
 const HealthSchema = z
   .object({
-    status: z.enum(['ok', 'degraded']),
+    status: z.enum(['ok', 'degraded', 'draining']).openapi({
+      description: '`draining` (with 503) while the gateway shuts down: send traffic elsewhere.',
+    }),
     agent_count: z.number().int(),
     skill_count: z.number().int(),
     tool_count: z.number().int(),
@@ -26,6 +28,10 @@ const healthRoute = defineRoute(
     summary: 'Gateway health',
     responses: {
       200: { description: 'Health summary', content: { 'application/json': { schema: HealthSchema } } },
+      503: {
+        description: 'Draining for shutdown',
+        content: { 'application/json': { schema: HealthSchema } },
+      },
     },
   }),
 )
@@ -47,15 +53,13 @@ export function registerHealthRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const runtime = c.var.runtime
     const warnings = healthWarnings(runtime)
     const degraded = runtime.diagnostics.some((diagnostic) => diagnostic.severity === 'error')
-    return c.json(
-      {
-        status: degraded ? ('degraded' as const) : ('ok' as const),
-        agent_count: runtime.workspace.agents.length,
-        skill_count: runtime.workspace.skills.length,
-        tool_count: runtime.tools.list().length,
-        ...(warnings.length > 0 ? { warnings } : {}),
-      },
-      200,
-    )
+    const body = {
+      agent_count: runtime.workspace.agents.length,
+      skill_count: runtime.workspace.skills.length,
+      tool_count: runtime.tools.list().length,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    }
+    if (runtime.drain.draining) return c.json({ status: 'draining' as const, ...body }, 503)
+    return c.json({ status: degraded ? ('degraded' as const) : ('ok' as const), ...body }, 200)
   })
 }

@@ -27,6 +27,7 @@ import { createExecutionService } from '../services/executions/create-execution-
 import { createExecutionTracker } from '../services/executions/create-execution-tracker.ts'
 import { createIdempotencyService } from '../services/executions/idempotency.ts'
 import type { GatewayRuntime } from '../services/gateway-runtime.ts'
+import { createDrain } from '../services/lifecycle/create-drain.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
 import {
@@ -65,6 +66,9 @@ export interface CreateRuntimeOptions {
 }
 
 /** Loads the workspace and builds everything a started gateway holds. */
+/** How long cancelled runs get to record their end after a drain timed out. */
+const cancelRecordMs = 5000
+
 export async function createRuntime(options: CreateRuntimeOptions): Promise<GatewayRuntime> {
   const { config, logger } = options
   const trust = compileTrust(config.proxy.forwardedAllowIps)
@@ -260,6 +264,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         })
       : undefined
     const sessions = createSessionService(storage.sessions)
+    const drain = createDrain()
     const personalConfigs = createPersonalConfigService({
       store: storage.personalConfigs,
       secretBox,
@@ -272,6 +277,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
     })
     const runner = createAgentRunner({
+      drain,
       engine,
       sessions,
       sessionStore: storage.sessions,
@@ -355,10 +361,18 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       dashboard,
       diagnostics,
       notices,
+      drain,
       async close(drainMs) {
         approvals.stop()
         await schedules.stop()
-        await executions.stop(drainMs)
+        drain.begin()
+        const [settled] = await Promise.all([drain.settle(drainMs), executions.stop(drainMs)])
+        if (!settled) {
+          logger.warn({ inFlight: drain.inFlight }, 'drain timed out: cancelling what still runs')
+          drain.cancelRemaining()
+          // Cancelled runs record themselves as cancelled; give them a moment to do so.
+          await drain.settle(cancelRecordMs)
+        }
         await mcpServers.stop()
         await notifications.drain()
         await mcp.close()

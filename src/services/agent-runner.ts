@@ -26,8 +26,10 @@ import { resolveAgentTools, toolNeedsApproval } from '../tools/resolve-agent-too
 import type { AgentCatalog } from './agents/create-agent-catalog.ts'
 import type { ExecutionLineage, ExecutionTracker } from './executions/create-execution-tracker.ts'
 import { toJobIdentity } from './executions/job-identity.ts'
+import type { GatewayDrain } from './lifecycle/create-drain.ts'
 import type { PersonalConfigService } from './personal/create-personal-config-service.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
+import { withSpan } from './telemetry/spans.ts'
 
 export type { Principal }
 
@@ -160,6 +162,8 @@ export interface CreateAgentRunnerOptions {
   /** Where turns are stored, under the session's turn lock. */
   sessionStore: SessionStore
   tracker: ExecutionTracker
+  /** Counts direct runs as in flight and cancels them when a drain runs out of time. */
+  drain?: GatewayDrain
   /** The setups personal agents run with. */
   personalConfigs: PersonalConfigService
 }
@@ -187,8 +191,17 @@ export function newSessionId(): string {
 /** How long a chat turn waits for the previous turn on the same session to finish. */
 const sessionLockWaitMs = 120_000
 
+/** What a tracked run records besides its request. */
+interface TrackedRunExtra {
+  sessionId: string | null
+  outputSchema: JsonSchema | null
+  /** The run may pause for approval, so it keeps a journal to resume from. */
+  canPause: boolean
+  lineage?: ExecutionLineage | undefined
+}
+
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
-  const { engine, sessions, sessionStore, tracker, agents, personalConfigs } = options
+  const { engine, sessions, sessionStore, tracker, agents, personalConfigs, drain } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -203,15 +216,50 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       journal: RunJournal | undefined,
       delegate: DelegateFunction | undefined,
     ) => Promise<RunAgentOutcome>,
-    extra: {
-      sessionId: string | null
-      outputSchema: JsonSchema | null
-      /** The run may pause for approval, so it keeps a journal to resume from. */
-      canPause: boolean
-      lineage?: ExecutionLineage | undefined
-    },
+    extra: TrackedRunExtra,
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
+    // Queued runs are drained by the queue, which hands them back; direct runs by the drain.
+    const leave = runOptions.execution ? undefined : drain?.enter()
+    try {
+      return await withSpan(
+        `invoke_agent ${agent.id}`,
+        {
+          attributes: {
+            'gen_ai.operation.name': 'invoke_agent',
+            'gen_ai.agent.id': agent.id,
+            'gen_ai.agent.name': agent.displayName ?? agent.id,
+            'agentgw.execution.id': executionId,
+            'agentgw.run.kind': kind,
+            ...(extra.sessionId ? { 'gen_ai.conversation.id': extra.sessionId } : {}),
+          },
+        },
+        async (span) => {
+          const outcome = await trackedRun(agent, kind, message, runOptions, run, extra, executionId)
+          span.setAttribute('agentgw.execution.status', outcome.result.stopReason)
+          if (outcome.result.error) span.setAttribute('error.type', outcome.result.error.code)
+          return outcome
+        },
+      )
+    } finally {
+      leave?.()
+    }
+  }
+  const trackedRun = async (
+    agent: AgentDefinition,
+    kind: 'invoke' | 'chat',
+    message: string,
+    runOptions: AsViewer<RunOptions>,
+    run: (
+      executionId: string,
+      signal: AbortSignal,
+      onEvent: (event: EngineEvent) => void,
+      journal: RunJournal | undefined,
+      delegate: DelegateFunction | undefined,
+    ) => Promise<RunAgentOutcome>,
+    extra: TrackedRunExtra,
+    executionId: string,
+  ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const lineage = extra.lineage
     const tracking = await tracker.begin({
       executionId,
@@ -229,7 +277,10 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       lineage,
     })
     runOptions.onStart?.({ executionId, sessionId: extra.sessionId ?? undefined })
-    const signal = runOptions.signal ? AbortSignal.any([runOptions.signal, tracking.signal]) : tracking.signal
+    const signals = [tracking.signal]
+    if (runOptions.signal) signals.push(runOptions.signal)
+    if (drain && !runOptions.execution) signals.push(drain.cancelSignal)
+    const signal = signals.length === 1 ? tracking.signal : AbortSignal.any(signals)
     const onEvent = (event: EngineEvent) => {
       tracking.onEvent(event)
       runOptions.onEvent?.(event)

@@ -14,6 +14,7 @@ import type { DashboardService } from './dashboard-auth/create-dashboard-service
 import type { ApprovalService } from './executions/create-approval-service.ts'
 import type { ExecutionService } from './executions/create-execution-service.ts'
 import type { IdempotencyService } from './executions/idempotency.ts'
+import type { GatewayDrain } from './lifecycle/create-drain.ts'
 import type { McpClients } from './mcp/create-mcp-clients.ts'
 import type { McpServerService } from './mcp/mcp-server-service.ts'
 import type { NotificationService } from './notifications/create-notification-service.ts'
@@ -61,7 +62,13 @@ export interface GatewayRuntime {
   mcpServers: McpServerService
   /** The dashboard's logins and sessions, when `dashboard.enabled`. */
   dashboard: DashboardService | undefined
-  /** Releases connections and stops workers; called by `gw.stop()`. */
+  /** Draining state: in-flight requests and runs, and the cancel signal after the grace period. */
+  drain: GatewayDrain
+  /**
+   * Drains and releases everything; called by `gw.stop()`. Waits up to `drainMs` for in-flight
+   * requests and runs while the queue hands back its jobs, cancels (and records) what is still
+   * running, then closes storage and tools.
+   */
   close(drainMs: number): Promise<void>
   /** Config warnings, workspace diagnostics and handler problems, in that order. */
   diagnostics: Diagnostic[]

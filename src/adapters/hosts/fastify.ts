@@ -44,7 +44,8 @@ function toWebRequest(request: FastifyRequest, reply: FastifyReply): Request {
  * `app.register(toFastifyPlugin(gw), { prefix: '/ai' })`. Fastify's body parsers are bypassed
  * for the gateway's routes only (the plugin is encapsulated), so the gateway reads the raw
  * stream and applies its own limits; the Web `Response` goes back through `reply.send()`, which
- * streams it — SSE arrives live. `onReady` starts the gateway and `onClose` stops it.
+ * streams it — SSE arrives live. `onReady` starts the gateway; `preClose` starts its drain and
+ * `onClose` waits for it.
  *
  * Registered without a prefix, the gateway answers every path the host has no route for.
  *
@@ -64,9 +65,15 @@ export function toFastifyPlugin(gateway: LifecycleGateway): FastifyPluginAsync {
       // A failed start is logged by the gateway; later requests retry it (lazy start).
       await gateway.start().catch(() => undefined)
     })
-    instance.addHook('onClose', async () => {
-      await gateway.stop()
-    })
+    // Drain from `preClose`, before Fastify waits for in-flight requests: the gateway's event
+    // streams end (error `shutting_down` + done) instead of holding the close open.
+    let stopping: Promise<void> | undefined
+    const stop = () => {
+      stopping ??= gateway.stop()
+      return stopping
+    }
+    instance.addHook('preClose', stop)
+    instance.addHook('onClose', stop)
 
     // `instance.prefix` holds every enclosing prefix; its parameters resolve per request.
     const prefix = instance.prefix

@@ -139,7 +139,8 @@ export function toNodeHandler(gateway: FetchGateway, options: NodeHandlerOptions
 
 /**
  * Ties the gateway's background work to a server's life: starts it when the server is
- * listening (now, if it already is) and stops it, draining, when the server closes. Without
+ * listening (now, if it already is) and drains it when `server.close()` is called: in-flight
+ * requests and runs finish (or are cancelled after `queue.drain_timeout_seconds`). Without
  * this the gateway starts lazily on its first request. Returns the server.
  *
  * @example
@@ -155,8 +156,22 @@ export function attachGatewayToServer<S extends Server>(gateway: LifecycleGatewa
   }
   if (server.listening) start()
   else server.once('listening', start)
+  // 'close' fires only once every connection has ended — too late to drain, and never while
+  // an event stream is open. So the drain starts when the host calls `server.close()`: the
+  // server stops accepting while the gateway finishes in-flight work and ends its streams.
+  const close = server.close
+  let stopping: Promise<void> | undefined
+  const stop = () => {
+    stopping ??= gateway.stop().catch(() => undefined)
+    return stopping
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: wrapping the host's method, whatever its overloads
+  ;(server as any).close = function closeAndDrain(this: S, callback?: (error?: Error) => void) {
+    void stop()
+    return close.call(this, callback)
+  }
   server.once('close', () => {
-    gateway.stop().catch(() => undefined)
+    void stop()
   })
   return server
 }

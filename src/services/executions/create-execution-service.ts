@@ -15,6 +15,7 @@ import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
+import { injectTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
 import { buildWorkflowTree, type Workflow } from './build-workflow-tree.ts'
 import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
@@ -316,7 +317,21 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       // queue loses the job later, the reconciler schedules it again from the record.
       await store.create(record)
       try {
-        await queue.enqueue(jobOf(record))
+        // The job carries the submitting request's trace, so the worker's spans continue it.
+        await withSpan(
+          'enqueue execution',
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: { 'agentgw.execution.id': id, 'messaging.operation.type': 'send' },
+          },
+          () => {
+            const job = jobOf(record)
+            const trace = injectTraceContext()
+            return queue.enqueue(
+              Object.keys(trace).length > 0 ? { ...job, payload: { ...job.payload, trace } } : job,
+            )
+          },
+        )
       } catch (error) {
         logger.error({ err: error, executionId: id }, 'enqueueing failed')
         await store.finish(id, {

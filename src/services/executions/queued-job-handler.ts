@@ -6,6 +6,7 @@ import type { EventBus } from '../../core/ports/event-bus.ts'
 import type { ExecutionStore } from '../../core/ports/execution-store.ts'
 import type { ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { AgentRunner } from '../agent-runner.ts'
+import { extractTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
 import { ExecutionFinishedError, executionChannel } from './create-execution-tracker.ts'
 import { fromJobIdentity } from './job-identity.ts'
 
@@ -49,7 +50,27 @@ export function createQueuedJobHandler(
   const { store, runner, logger } = options
   const isAlive = (record: { updatedAt?: number | undefined }) =>
     Date.now() - (record.updatedAt ?? 0) < (options.staleAfterMs ?? Number.POSITIVE_INFINITY)
-  return async function handleQueuedJob(job, signal) {
+  return function handleQueuedJob(job, signal) {
+    const carried = job.payload.trace
+    const parent =
+      typeof carried === 'object' && carried !== null
+        ? extractTraceContext(carried as Record<string, string>)
+        : undefined
+    return withSpan(
+      'process execution',
+      {
+        kind: SpanKind.CONSUMER,
+        ...(parent ? { parent } : {}),
+        attributes: {
+          'messaging.operation.type': 'process',
+          'agentgw.job.id': job.id,
+          'agentgw.job.attempt': job.attempt,
+        },
+      },
+      () => handleJob(job, signal),
+    )
+  }
+  async function handleJob(job: ReceivedJob, signal: AbortSignal): Promise<void> {
     const id = typeof job.payload.executionId === 'string' ? job.payload.executionId : undefined
     if (!id) return
     const record = await store.get(id)
