@@ -15,7 +15,7 @@ import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
-import { injectTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
+import { activeTraceId, injectTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
 import { buildWorkflowTree, type Workflow } from './build-workflow-tree.ts'
 import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
@@ -306,6 +306,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         principalId: ownerIdOf(request.viewer),
         parentExecutionId: null,
         rootExecutionId: id,
+        traceId: activeTraceId() ?? null,
         depth: 0,
         attempts: 0,
         createdAt: now,

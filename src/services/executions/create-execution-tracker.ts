@@ -8,6 +8,7 @@ import type {
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
 import type { RunJournal } from '../../engine/run-replay.ts'
+import { activeTraceId } from '../telemetry/spans.ts'
 
 /** Channel with live updates of one execution (wake-ups; the data is in storage). */
 export const executionChannel = (id: string) => `execution:${id}`
@@ -224,6 +225,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           principalId: run.principalId,
           parentExecutionId: run.lineage?.parentExecutionId ?? null,
           rootExecutionId: run.lineage?.rootExecutionId ?? run.executionId,
+          traceId: activeTraceId() ?? null,
           depth: run.lineage?.depth ?? 0,
           attempts: 1,
           createdAt: now,
