@@ -115,6 +115,13 @@ describe('agentgw serve with telemetry.exporter: otlp', () => {
     // SIGTERM drains, then flushes what is left; the process still exits cleanly.
     expect(await gateway.stop()).toBe(0)
     gateway = undefined
+    const metricNames = exports
+      .filter((entry) => entry.path === '/v1/metrics')
+      .flatMap((entry) => entry.body.resourceMetrics ?? [])
+      .flatMap((resource) =>
+        resource.scopeMetrics.flatMap((scope) => scope.metrics.map((metric) => metric.name)),
+      )
+    expect(metricNames).toEqual(expect.arrayContaining(['agentgw.executions', 'agentgw.model.calls']))
   }, 90_000)
 })
 

@@ -104,7 +104,9 @@ describe('agents-gateway keys in gateway.yaml', () => {
     expect(lines[0]).toMatch(
       /^2 server\.workers: an agents-gateway setting agentgw does not support, ignored: .*--worker-only/,
     )
-    expect(lines[1]).toMatch(/^4 telemetry\.protocol: .*OTLP over HTTP only.*OpenTelemetry SDK of the host process/)
+    expect(lines[1]).toMatch(
+      /^4 telemetry\.protocol: .*OTLP over HTTP only.*OpenTelemetry SDK of the host process/,
+    )
     expect(lines[2]).toMatch(/^6 queue\.stream_key: .*queue\.queue_name/)
     expect(lines[3]).toMatch(/^8 scheduler\.distributed_lock: .*claims schedule ticks in the database/)
     expect(lines[4]).toMatch(/^11 rate_limit\.trust_forwarded_for: .*proxy\.forwarded_allow_ips/)
