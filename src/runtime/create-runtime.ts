@@ -43,6 +43,7 @@ import { createScheduleService } from '../services/schedules/create-schedule-ser
 import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
+import { createGatewayMetrics } from '../services/telemetry/metrics.ts'
 import {
   createWorkspaceReloader,
   type LoadedWorkspace,
@@ -220,7 +221,10 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     })
     // Every terminal transition of an execution reaches the notifications, once.
     const executionStore = withLifecycleEvents(storage.executions, notifications.emit)
+    // One set of instruments per gateway, from the meter provider registered by now (if any).
+    const metrics = createGatewayMetrics()
     const tracker = createExecutionTracker({
+      metrics,
       store: executionStore,
       bus: persistence.bus,
       logger,
@@ -269,6 +273,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       personalConfigs,
     })
     const executions = createExecutionService({
+      metrics,
+      queueBackend: config.queue.backend,
       store: executionStore,
       queue: persistence.queue,
       bus: persistence.bus,

@@ -1,8 +1,11 @@
 import pc from 'picocolors'
+import { resolveConfig } from '../../core/config/resolve-config.ts'
 import type { Logger } from '../../core/logger.ts'
 import { Gateway } from '../../gateway.ts'
 import { createLogger } from '../../runtime/create-logger.ts'
+import { readGatewayConfigFile } from '../../workspace/read-gateway-config-file.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
+import { startTelemetrySdk, type TelemetrySdk } from '../telemetry-sdk.ts'
 import { watchWorkspace } from '../watch-workspace.ts'
 
 export interface ServeOptions {
@@ -25,6 +28,18 @@ export async function runServe(options: ServeOptions): Promise<void> {
     level: options.logLevel ?? process.env.AGW_TELEMETRY__LOG_LEVEL ?? 'info',
     ...(pretty ? { destination: createPrettyLogStream() } : {}),
   })
+  // The SDK goes in before the gateway exists, so its tracers and meters come from it.
+  const { config } = resolveConfig({
+    yaml: readGatewayConfigFile(options.config, options.workspace),
+    env: process.env,
+  })
+  const sdk = await startTelemetrySdk(config.telemetry)
+  if (sdk) {
+    logger.info(
+      { exporter: config.telemetry.exporter, endpoint: config.telemetry.endpoint ?? undefined },
+      'telemetry export on',
+    )
+  }
   const gateway = new Gateway({
     workspace: options.workspace,
     ...(options.config ? { configFile: options.config } : {}),
@@ -38,10 +53,14 @@ export async function runServe(options: ServeOptions): Promise<void> {
       'worker running (no HTTP server)',
     )
     const stopWatching = startWatching(options, gateway, logger)
-    onShutdownSignal(logger, () => {
-      stopWatching()
-      return gateway.stop()
-    })
+    onShutdownSignal(
+      logger,
+      () => {
+        stopWatching()
+        return gateway.stop()
+      },
+      sdk,
+    )
     return
   }
   const listening = await gateway.listen({
@@ -55,10 +74,14 @@ export async function runServe(options: ServeOptions): Promise<void> {
     process.stderr.write(`  API docs: ${listening.url}/docs\n\n`)
   }
   const stopWatching = startWatching(options, gateway, logger)
-  onShutdownSignal(logger, () => {
-    stopWatching()
-    return listening.close()
-  })
+  onShutdownSignal(
+    logger,
+    () => {
+      stopWatching()
+      return listening.close()
+    },
+    sdk,
+  )
 }
 
 /** `--watch`: the same reload as `POST /v1/reload` (announced to other instances) on file saves. */
@@ -76,7 +99,7 @@ function startWatching(options: ServeOptions, gateway: Gateway, logger: Logger):
 }
 
 /** Drains on SIGTERM/SIGINT; a second signal exits at once. */
-function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
+function onShutdownSignal(logger: Logger, close: () => Promise<void>, sdk?: TelemetrySdk): void {
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -85,13 +108,16 @@ function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
     }
     stopping = true
     logger.info({ signal }, 'draining')
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping')
-        process.exit(1)
-      },
-    )
+    // The last spans and metrics (the drain's included) are flushed after the gateway stops.
+    close()
+      .finally(() => sdk?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
