@@ -169,3 +169,12 @@ export function ownerOfNew(
   if (viewer.kind === 'principal') return { kind: 'owner', ownerId: viewer.principal.id }
   return { kind: 'refused' }
 }
+
+/**
+ * Whose memories a run reads and writes (agent `memory`): an authenticated principal's own, by
+ * its id. Anonymous callers (the open gateway's principal), the unauthenticated and the host's
+ * code without a principal have none — `null` — so they get no memory tools and no recall.
+ */
+export function memoryOwnerOf(principal: Principal | undefined): string | null {
+  return principal && principal.kind !== 'anonymous' ? principal.id : null
+}

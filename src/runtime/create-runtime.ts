@@ -1,10 +1,12 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
+import { createMemoryMemoryStore } from '../adapters/storage/memory-memory-store.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
+import type { MemoryStore } from '../core/ports/memory-store.ts'
 import type { SecretRedactor } from '../core/secrets/secret-redactor.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
@@ -57,6 +59,8 @@ export interface CreateRuntimeOptions {
   customModels: ReadonlyMap<string, LanguageModelV4>
   /** `gw.useRetriever()` registrations. */
   customRetrievers?: ReadonlyMap<string, Retriever> | undefined
+  /** `gw.useMemory()`: the memory store, in place of the storage's. */
+  customMemory?: MemoryStore | undefined
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
@@ -172,6 +176,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   })
   const engine = {
     retrievers,
+    // Set once the storage is open (below).
+    memories: undefined as MemoryStore | undefined,
     config,
     workspace,
     tools,
@@ -204,6 +210,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     throw error
   })
   const { storage } = persistence
+  // `gw.useMemory()` wins; a storage without memories keeps them in this process.
+  const memories = options.customMemory ?? storage.memories ?? createMemoryMemoryStore()
+  engine.memories = memories
   // What has started so far, stopped in reverse order if a later step fails.
   const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
   try {
@@ -346,6 +355,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       sessions,
       agents,
       personalConfigs,
+      memories,
       runner,
       executions,
       approvals,
