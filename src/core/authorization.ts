@@ -1,3 +1,4 @@
+import type { MemoryScope } from './ports/memory-store.ts'
 import type { Principal } from './principal.ts'
 
 /**
@@ -177,4 +178,10 @@ export function ownerOfNew(
  */
 export function memoryOwnerOf(principal: Principal | undefined): string | null {
   return principal && principal.kind !== 'anonymous' ? principal.id : null
+}
+
+/** The memories of `agentId` this viewer reads and writes: its own, or `undefined` without a user. */
+export function memoryScopeOf(viewer: Viewer, agentId: string): MemoryScope | undefined {
+  const ownerId = memoryOwnerOf(principalOf(viewer))
+  return ownerId === null ? undefined : { ownerId, agentId }
 }
