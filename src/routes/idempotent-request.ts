@@ -34,8 +34,9 @@ export async function claimIdempotencyKey(
     request,
     // A synchronous run its client walked away from (cancelled with the connection, not by a
     // cancel request) is not what the client's retry wants back: the retry runs again.
+    // Keys are per principal, so the execution is the caller's own; read it through the policy.
     reusable: async (executionId) => {
-      const record = await runtime.executions.store.get(executionId)
+      const record = await runtime.executions.getVisible(executionId, c.var.viewer).catch(() => undefined)
       return record?.status === 'cancelled' && !record.options.queued && record.cancelRequestedAt === null
     },
   })

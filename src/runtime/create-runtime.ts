@@ -1,6 +1,7 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import { createMemoryMemoryStore } from '../adapters/storage/memory-memory-store.ts'
+import { sqliteIncrementalVacuum } from '../adapters/storage/sqlite-incremental-vacuum.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -19,7 +20,7 @@ import {
 } from '../engine/retrievers/create-context-retriever.ts'
 import type { Retriever } from '../engine/retrievers/retriever-types.ts'
 import { createJsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
-import { createAgentRunner } from '../services/agent-runner.ts'
+import { createAgentRunner, newExecutionId } from '../services/agent-runner.ts'
 import { createAgentCatalog } from '../services/agents/create-agent-catalog.ts'
 import type { CustomAuthFunction } from '../services/auth/create-authenticator.ts'
 import { createSecurity } from '../services/auth/create-security.ts'
@@ -38,6 +39,8 @@ import {
 } from '../services/notifications/create-notification-service.ts'
 import { withLifecycleEvents } from '../services/notifications/with-lifecycle-events.ts'
 import { createPersonalConfigService } from '../services/personal/create-personal-config-service.ts'
+import { createRetentionPruner } from '../services/retention/create-retention-pruner.ts'
+import { prunesAnything, retentionRules } from '../services/retention/retention-rules.ts'
 import { createScheduleService } from '../services/schedules/create-schedule-service.ts'
 import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
@@ -344,6 +347,27 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     // Every instance runs the ticker: ticks are claimed in the database, so each fires once.
     if (config.scheduler.enabled) schedules.start()
     started.push(() => schedules.stop())
+    const retention = config.persistence.retention
+    const rules = retentionRules(retention)
+    // Off unless a window is configured: nothing is deleted by default.
+    const pruner = prunesAnything(rules)
+      ? createRetentionPruner({
+          executions: storage.executions,
+          sessions: storage.sessions,
+          leases: storage.leases,
+          instanceId: newExecutionId(),
+          rules,
+          logger,
+          intervalMs: retention.intervalSeconds * 1000,
+          batchSize: retention.batchSize,
+          afterRound: async () => {
+            const { database } = persistence
+            if (database) await sqliteIncrementalVacuum(database)
+          },
+        })
+      : undefined
+    pruner?.start()
+    if (pruner) started.push(() => pruner.stop())
     return {
       config,
       workspace,
@@ -373,6 +397,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       notices,
       drain,
       async close(drainMs) {
+        await pruner?.stop()
         approvals.stop()
         await schedules.stop()
         drain.begin()

@@ -71,7 +71,9 @@ const step = (type: StepType, data: Record<string, unknown>) => ({
  * nothing; queued → running → terminal with attempts counted, a terminal execution never
  * changing; exactly one of concurrent finishes on two handles winning; cancelling queued,
  * running, finished and unknown executions, and a cancelled one never starting; stale running
- * executions, oldest first and limited; steps numbered in order; records read are copies.
+ * executions, oldest first and limited; steps numbered in order; pruning old finished executions
+ * with their steps and journal in batches, per status, never a queued or running one; records
+ * read are copies.
  *
  * @example
  * ```ts
@@ -453,6 +455,80 @@ export function defineExecutionStoreConformance(
         assert.deepEqual(first.call.toolCalls, [{ id: 'c1', name: 'bump', input: '{"note":"é"}' }])
         assert.deepEqual(await store.listSteps(record.id), [])
         assert.deepEqual(await store.listJournal(uniqueId('exec_missing')), [])
+      })
+
+      it('pruneFinished deletes old terminal executions with their steps and journal, in batches', async () => {
+        const store = fixture.store()
+        // Far in the past, so executions of other tests are newer than every cutoff used here.
+        const base = 1_000_000
+        const make = async (status: 'completed' | 'failed' | 'running' | 'queued', completedAt: number) => {
+          const record = execution({ status: status === 'queued' ? 'queued' : 'running', createdAt: base })
+          await store.create(record)
+          if (status === 'completed' || status === 'failed')
+            assert.equal(await store.finish(record.id, { ...finished(completedAt), status }), true)
+          return record.id
+        }
+        const old = [
+          await make('completed', base + 10),
+          await make('completed', base + 20),
+          await make('completed', base + 30),
+        ]
+        await store.appendSteps(old[0] as string, [step('llm_call', { n: 1 })])
+        await store.appendJournal(
+          old[0] as string,
+          { kind: 'tool_started', step: 1, callId: 'c1', name: 'bump' },
+          1,
+          base + 5,
+        )
+        const failed = await make('failed', base + 10)
+        const recent = await make('completed', base + 500)
+        const running = await make('running', 0)
+        const queued = await make('queued', 0)
+        const everyStatus = ['completed', 'failed', 'cancelled', 'timeout', 'running', 'queued'] as const
+
+        // Failed runs have their own, shorter cutoff here: the failed one is kept.
+        assert.equal(
+          await store.pruneFinished({ statuses: ['failed'], completedBefore: base + 5, limit: 10 }),
+          0,
+        )
+        assert.equal(
+          await store.pruneFinished({ statuses: ['completed'], completedBefore: base + 100, limit: 2 }),
+          2,
+        )
+        let rounds = 0
+        while (
+          (await store.pruneFinished({ statuses: ['completed'], completedBefore: base + 100, limit: 2 })) ===
+          2
+        )
+          assert.ok(++rounds < 1000)
+        for (const id of old) assert.equal(await store.get(id), undefined)
+        assert.deepEqual(await store.listSteps(old[0] as string), [])
+        assert.deepEqual(await store.listJournal(old[0] as string), [])
+        assertLike(await store.get(failed), { status: 'failed' })
+        assertLike(await store.get(recent), { status: 'completed' })
+
+        // Non-terminal executions survive whatever the rule names.
+        while (
+          (await store.pruneFinished({
+            statuses: [...everyStatus],
+            completedBefore: base + 100,
+            limit: 50,
+          })) === 50
+        )
+          assert.ok(++rounds < 1000)
+        assert.equal(await store.get(failed), undefined)
+        assertLike(await store.get(recent), { status: 'completed' })
+        assertLike(await store.get(running), { status: 'running' })
+        assertLike(await store.get(queued), { status: 'queued' })
+        assert.equal(
+          await store.pruneFinished({
+            statuses: ['running', 'queued'],
+            completedBefore: Number.MAX_SAFE_INTEGER,
+            limit: 50,
+          }),
+          0,
+        )
+        assertLike(await store.get(running), { status: 'running' })
       })
 
       it('hands out copies: changing a read record does not change the store', async () => {

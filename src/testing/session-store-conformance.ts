@@ -25,7 +25,8 @@ const turn = (at: number, question = 'q', answer = 'a'): ChatMessage[] => [
  * user turn; listing by recency with agent, owner (anonymous included), time and limit filters;
  * deleting removes the history; the turn lock serializes turns across handles, reports
  * `session_busy` after the wait without running the work, returns the work's result, is released
- * when the work throws, and does not block other sessions; records read are copies.
+ * when the work throws, and does not block other sessions; pruning idle sessions with their
+ * history in batches; records read are copies.
  *
  * @example
  * ```ts
@@ -182,6 +183,29 @@ export function defineSessionStoreConformance(
           store.withLock(uniqueId('sess'), 1000, async () => 'other session'),
         )
         assert.equal(inner, 'other session')
+      })
+
+      it('pruneIdle deletes sessions idle past the cutoff with their whole history', async () => {
+        const store = fixture.store()
+        // Far in the past relative to other tests' sessions, which use small or current times too.
+        const idle = uniqueId('sess')
+        const alsoIdle = uniqueId('sess')
+        const active = uniqueId('sess')
+        await store.appendTurn(idle, { agentId: 'a', ownerId: null, messages: turn(1, 'old'), at: 1 })
+        await store.appendTurn(idle, { agentId: 'a', ownerId: null, messages: turn(2, 'old'), at: 2 })
+        await store.appendTurn(alsoIdle, { agentId: 'a', ownerId: null, messages: turn(1), at: 3 })
+        await store.appendTurn(active, { agentId: 'a', ownerId: null, messages: turn(1), at: 8 })
+        assert.equal(await store.pruneIdle(4, 1), 1)
+        let rounds = 0
+        while ((await store.pruneIdle(4, 1)) === 1) assert.ok(++rounds < 10_000)
+        assert.equal(await store.get(idle), undefined)
+        assert.equal(await store.get(alsoIdle), undefined)
+        assertLike(await store.get(active), { turnCount: 1 })
+        // The history went with it: the same id starts afresh.
+        await store.appendTurn(idle, { agentId: 'a', ownerId: null, messages: turn(3, 'new'), at: 9 })
+        const again = await store.get(idle)
+        assertLike(again, { turnCount: 1, messageCount: 4, title: 'new' })
+        assert.equal(again?.messages.length, 4)
       })
 
       it('hands out copies: changing a read session does not change the store', async () => {

@@ -175,5 +175,19 @@ export function createMemoryExecutionStore(maxExecutions = 1000): ExecutionStore
         ),
       )
     },
+    async pruneFinished(rule) {
+      const statuses = rule.statuses.filter((status) => terminalStatuses.includes(status))
+      let deleted = 0
+      for (const record of executions.values()) {
+        if (deleted >= rule.limit) break
+        if (!statuses.includes(record.status)) continue
+        if (record.completedAt === null || record.completedAt >= rule.completedBefore) continue
+        executions.delete(record.id)
+        steps.delete(record.id)
+        journals.delete(record.id)
+        deleted++
+      }
+      return deleted
+    },
   }
 }

@@ -87,6 +87,16 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions = {}
         .slice(0, filter.limit)
         .map(summary)
     },
+    async pruneIdle(updatedBefore, limit) {
+      let deleted = 0
+      for (const [id, entry] of sessions) {
+        if (deleted >= limit) break
+        if (entry.updatedAt >= updatedBefore) continue
+        sessions.delete(id)
+        deleted++
+      }
+      return deleted
+    },
     async withLock(id, waitMs, work) {
       const previous = locks.get(id) ?? Promise.resolve()
       let release = () => {}

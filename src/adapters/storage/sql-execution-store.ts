@@ -333,5 +333,39 @@ export function createSqlExecutionStore(db: Kysely<GatewayDatabase>): ExecutionS
     },
 
     stats: (filter) => sqlExecutionStats(db, filter),
+
+    async pruneFinished(rule) {
+      const statuses = rule.statuses.filter((status) => terminalStatuses.includes(status))
+      if (statuses.length === 0 || rule.limit <= 0) return 0
+      return db.transaction().execute(async (transaction) => {
+        // `created_at <= completed_at`, so the created_at bound selects the same rows and lets
+        // the (status, created_at) index narrow the scan.
+        const rows = await transaction
+          .selectFrom('executions')
+          .select('id')
+          .where('status', 'in', statuses)
+          .where('created_at', '<', rule.completedBefore)
+          .where('completed_at', '<', rule.completedBefore)
+          .limit(rule.limit)
+          .execute()
+        if (rows.length === 0) return 0
+        // The status condition again: a row is only ever deleted while terminal.
+        const deleted = await transaction
+          .deleteFrom('executions')
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .where('status', 'in', statuses)
+          .returning('id')
+          .execute()
+        const ids = deleted.map((row) => row.id)
+        if (ids.length === 0) return 0
+        await transaction.deleteFrom('execution_steps').where('execution_id', 'in', ids).execute()
+        await transaction.deleteFrom('execution_journal').where('execution_id', 'in', ids).execute()
+        return ids.length
+      })
+    },
   }
 }

@@ -129,6 +129,33 @@ export function createSqlSessionStore(
       return rows.map(toSummary)
     },
 
+    async pruneIdle(updatedBefore, limit) {
+      if (limit <= 0) return 0
+      return db.transaction().execute(async (transaction) => {
+        const rows = await transaction
+          .selectFrom('conversations')
+          .select('id')
+          .where('updated_at', '<', updatedBefore)
+          .limit(limit)
+          .execute()
+        if (rows.length === 0) return 0
+        // The idle condition again: a turn appended meanwhile keeps its session.
+        const deleted = await transaction
+          .deleteFrom('conversations')
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .where('updated_at', '<', updatedBefore)
+          .returning('id')
+          .execute()
+        const ids = deleted.map((row) => row.id)
+        if (ids.length === 0) return 0
+        await transaction.deleteFrom('conversation_messages').where('conversation_id', 'in', ids).execute()
+        return ids.length
+      })
+    },
     async withLock(id, waitMs, work) {
       const name = `session:${id}`
       const holder = randomUUID()

@@ -286,8 +286,6 @@ context: { company: Acme }
       'queue.stream_key',
       'queue.consumer_group',
       'scheduler.distributed_lock',
-      'context_retrieval.retriever_timeout_seconds',
-      'context_retrieval.max_retrieved_chars',
       'rate_limit.trust_forwarded_for',
       'dashboard.auth.session_secret',
       'dashboard.theme.colors',

@@ -236,6 +236,27 @@ export const persistenceSchema = z
     leaseSeconds: z.number().min(1).max(3600).default(10),
     /** How long an `Idempotency-Key` stands for the execution its first request started. */
     idempotencyWindowSeconds: z.number().int().min(1).default(86_400),
+    /**
+     * What the background pruner deletes (docs/persistence.md). Every window is off unless set:
+     * without one, nothing is ever deleted.
+     */
+    retention: z
+      .object({
+        /** Finished executions (with steps and journal) older than this many days since they ended. */
+        executionsDays: z.number().positive().optional(),
+        /** Per-status windows, overriding `executionsDays` for that status. */
+        completedExecutionsDays: z.number().positive().optional(),
+        failedExecutionsDays: z.number().positive().optional(),
+        cancelledExecutionsDays: z.number().positive().optional(),
+        timeoutExecutionsDays: z.number().positive().optional(),
+        /** Chat sessions (with their messages) not updated for this many days. */
+        sessionsIdleDays: z.number().positive().optional(),
+        /** How often one instance prunes. */
+        intervalSeconds: z.number().int().min(1).default(300),
+        /** Rows deleted per transaction. */
+        batchSize: z.number().int().min(1).max(10_000).default(500),
+      })
+      .prefault({}),
   })
   .transform((value, context) => {
     // The URL is read once here, so every consumer gets a plain file path or a postgres:// URL.

@@ -129,6 +129,16 @@ export interface ExecutionStatsFilter {
   principalId?: string | null | undefined
 }
 
+/** Which finished executions `pruneFinished()` deletes (see there). */
+export interface PruneFinishedRule {
+  /** Terminal statuses to prune; non-terminal ones given here are ignored. */
+  statuses: ExecutionStatus[]
+  /** Executions that finished (`completedAt`) before this time (epoch ms). */
+  completedBefore: number
+  /** At most this many executions per call, so one call is one short transaction. */
+  limit: number
+}
+
 /** What `requestCancel()` did (see there). */
 export type CancelOutcome = 'cancelled' | 'cancel_requested' | 'terminal' | 'not_found'
 
@@ -214,4 +224,12 @@ export interface ExecutionStore {
    * principal, when given), computed by the backend (SQL `GROUP BY`) rather than by the caller.
    */
   stats(filter: ExecutionStatsFilter): Promise<ExecutionStats>
+  /**
+   * Deletes up to `rule.limit` executions in one of `rule.statuses` that finished before
+   * `rule.completedBefore`, with their steps and run journal, in one short transaction, and
+   * resolves how many it deleted (fewer than `limit` means none is left). Never deletes a
+   * non-terminal (`queued`, `running`) execution, whatever the statuses say. Oldest first is
+   * not promised; callers repeat until it resolves below `limit`.
+   */
+  pruneFinished(rule: PruneFinishedRule): Promise<number>
 }

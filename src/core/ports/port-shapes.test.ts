@@ -91,6 +91,7 @@ describe('port shapes', () => {
       'sessions.appendTurn()',
       'sessions.delete()',
       'sessions.withLock()',
+      'sessions.pruneIdle()',
       'audit',
     ])
   })

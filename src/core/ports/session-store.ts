@@ -72,6 +72,12 @@ export interface SessionStore {
    * independent. A holder that dies without releasing loses the lock after a bounded time.
    */
   withLock<T>(id: string, waitMs: number, work: () => Promise<T>): Promise<T>
+  /**
+   * Deletes up to `limit` sessions last updated before `updatedBefore` (epoch ms), each with its
+   * whole history, in one short transaction, and resolves how many it deleted (fewer than
+   * `limit` means none is left). The executions of a deleted session are left alone.
+   */
+  pruneIdle(updatedBefore: number, limit: number): Promise<number>
 }
 
 /** Keep at most this many messages of history per session. */

@@ -42,5 +42,6 @@ export function withLifecycleEvents(
     listStale: (before, limit) => store.listStale(before, limit),
     listSteps: (id, afterSequence) => store.listSteps(id, afterSequence),
     stats: (filter) => store.stats(filter),
+    pruneFinished: (rule) => store.pruneFinished(rule),
   }
 }
