@@ -37,6 +37,9 @@ const toolNames = (call: LanguageModelV4CallOptions | undefined) =>
 function rememberingModel() {
   return createScriptedModel((call) => {
     if (call.prompt.some((message) => message.role === 'tool')) return { text: 'noted' }
+    // Automatic extraction: a fact when the message holds one.
+    if (firstSystemPrompt(call).startsWith('You extract durable facts'))
+      return { text: userText(call).includes('dog') ? '- The user has a dog named Rex\n' : 'NONE' }
     const match = /remember: ([^"\\]+)/.exec(userText(call))
     return match
       ? { toolCalls: [{ name: 'memory_save', arguments: { content: match[1] as string } }] }
@@ -65,12 +68,25 @@ const compact = async (key: string | undefined, agent = 'notes') => {
   )
   return { status: response?.status, body: (await response?.json()) as JsonBody }
 }
+const chat = async (instance: number, agent: string, message: string, key: string) => {
+  const response = await gateways[instance]?.fetch(
+    new Request(`http://gateway.test/ai/v1/agents/${agent}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ message }),
+    }),
+    { mountPath: '/ai' },
+  )
+  return { status: response?.status, body: (await response?.json()) as JsonBody }
+}
 const lastCall = (instance: number) => models[instance]?.calls.at(-1)
 
 beforeAll(async () => {
   workspace = await createTempWorkspace({
     'agents/notes/AGENT.md':
       '---\nmodel: test:notes\nmemory: {enabled: true, max_injected_chars: 200}\n---\nTake notes.\n',
+    'agents/diary/AGENT.md':
+      '---\nmodel: test:notes\nmemory: {enabled: true, auto_extract: true}\n---\nKeep a diary.\n',
     'agents/plain/AGENT.md': '---\nmodel: test:notes\n---\nNo memory.\n',
   })
   for (let index = 0; index < 2; index++) {
@@ -174,5 +190,40 @@ describe('agent memory', () => {
       'my favourite colour is orange',
     ])
     expect((await compact(keys.alice, 'plain')).body.error.code).toBe('memory_disabled')
+  })
+
+  it('extracts memories from chat turns through the queue, after the answer', async () => {
+    const turn = await chat(0, 'diary', 'I walked my dog today, his name is Rex', keys.alice)
+    expect(turn.status).toBe(200)
+    await chat(0, 'diary', 'what a nice day', keys.alice)
+    // The extraction runs as a queue job on either instance; poll the recall of a new session.
+    const deadline = Date.now() + 20_000
+    let system = ''
+    while (Date.now() < deadline) {
+      await chat(1, 'diary', 'tell me about my dog', keys.alice)
+      system = firstSystemPrompt(
+        models[1]?.calls.filter((call) => !firstSystemPrompt(call).startsWith('You extract')).at(-1),
+      )
+      if (system.includes('The user has a dog named Rex')) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(system).toContain('The user has a dog named Rex')
+    const kept = await gateways[1]?.fetch(
+      new Request('http://gateway.test/ai/v1/agents/diary/memory/compact', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.alice}` },
+      }),
+      { mountPath: '/ai' },
+    )
+    // Only the one fact: "NONE" answers and repeated extraction add nothing.
+    const body = (await kept?.json()) as JsonBody
+    expect((body.memories as { content: string }[]).map((memory) => memory.content)).toEqual([
+      'The user has a dog named Rex',
+    ])
+    // Bob, another user, has none of Alice's extracted memories.
+    await chat(1, 'diary', 'tell me about my dog', keys.bob)
+    const bobCall = models[1]?.calls.filter((call) => userText(call).includes('tell me about my dog')).at(-1)
+    expect(firstSystemPrompt(bobCall)).toContain('Keep a diary.')
+    expect(firstSystemPrompt(bobCall)).not.toContain('Rex')
   })
 })

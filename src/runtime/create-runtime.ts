@@ -2,6 +2,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import { createMemoryMemoryStore } from '../adapters/storage/memory-memory-store.ts'
 import { sqliteIncrementalVacuum } from '../adapters/storage/sqlite-incremental-vacuum.ts'
+import { memoryOwnerOf, principalOf } from '../core/authorization.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -33,6 +34,7 @@ import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createDrain } from '../services/lifecycle/create-drain.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
+import { createMemoryExtraction, memoryExtractionJobKind } from '../services/memory/memory-extraction.ts'
 import {
   createNotificationService,
   deliveryJobKind,
@@ -288,7 +290,22 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
           : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
     })
+    const memoryExtraction = createMemoryExtraction({
+      queue: persistence.queue,
+      store: memories,
+      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      model: (agent) =>
+        models.resolve(config.memory.extractionModel ?? agent.model.name ?? config.model.default),
+      logger,
+    })
     const runner = createAgentRunner({
+      onChatTurn: ({ agent, viewer, message, executionId }) =>
+        memoryExtraction.schedule({
+          agent,
+          ownerId: memoryOwnerOf(principalOf(viewer)),
+          message,
+          executionId,
+        }),
       drain,
       engine,
       sessions,
@@ -312,6 +329,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         graceMs: config.queue.reconcileGraceSeconds * 1000,
       },
       otherJobs: {
+        [memoryExtractionJobKind]: {
+          handle: (job) => memoryExtraction.handleJob(job),
+          deadLettered: async (job, reason) => {
+            logger.warn({ jobId: job.id, reason }, 'a memory extraction job was dead-lettered')
+          },
+        },
         [deliveryJobKind]: {
           handle: (job) => notifications.handleJob(job),
           deadLettered: async (job, reason) => {
