@@ -39,7 +39,7 @@ function rememberingModel() {
     if (call.prompt.some((message) => message.role === 'tool')) return { text: 'noted' }
     // Automatic extraction: a fact when the message holds one.
     if (firstSystemPrompt(call).startsWith('You extract durable facts'))
-      return { text: userText(call).includes('dog') ? '- The user has a dog named Rex\n' : 'NONE' }
+      return { text: userText(call).includes('walked') ? '- The user has a dog named Rex\n' : 'NONE' }
     const match = /remember: ([^"\\]+)/.exec(userText(call))
     return match
       ? { toolCalls: [{ name: 'memory_save', arguments: { content: match[1] as string } }] }
@@ -215,7 +215,7 @@ describe('agent memory', () => {
       }),
       { mountPath: '/ai' },
     )
-    // Only the one fact: "NONE" answers and repeated extraction add nothing.
+    // Only the one fact: the other turns' extractions answered "NONE".
     const body = (await kept?.json()) as JsonBody
     expect((body.memories as { content: string }[]).map((memory) => memory.content)).toEqual([
       'The user has a dog named Rex',

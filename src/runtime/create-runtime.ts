@@ -2,7 +2,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import { createMemoryMemoryStore } from '../adapters/storage/memory-memory-store.ts'
 import { sqliteIncrementalVacuum } from '../adapters/storage/sqlite-incremental-vacuum.ts'
-import { memoryOwnerOf, principalOf } from '../core/authorization.ts'
+import { memoryScopeOf } from '../core/authorization.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
@@ -300,12 +300,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     })
     const runner = createAgentRunner({
       onChatTurn: ({ agent, viewer, message, executionId }) =>
-        memoryExtraction.schedule({
-          agent,
-          ownerId: memoryOwnerOf(principalOf(viewer)),
-          message,
-          executionId,
-        }),
+        memoryExtraction.schedule({ agent, scope: memoryScopeOf(viewer, agent.id), message, executionId }),
       drain,
       engine,
       sessions,

@@ -41,7 +41,9 @@ export function memoryTools(store: MemoryStore, scope: MemoryScope): RegisteredT
       'Remembers a fact about the user for later conversations (one short, self-contained sentence).',
       {
         type: 'object',
-        properties: { content: { type: 'string', minLength: 1, description: 'The fact to remember.' } },
+        properties: {
+          content: { type: 'string', minLength: 1, maxLength: 2000, description: 'The fact to remember.' },
+        },
         required: ['content'],
         additionalProperties: false,
       },

@@ -1,8 +1,9 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import { z } from 'zod'
 import { compactMemoryContents } from '../../core/compact-memories.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
-import type { MemoryStore } from '../../core/ports/memory-store.ts'
+import type { MemoryScope, MemoryStore } from '../../core/ports/memory-store.ts'
 import type { AgentDefinition } from '../../core/workspace/model.ts'
 
 /** The `kind` of the queue job that extracts memories from one chat turn. */
@@ -23,12 +24,21 @@ export interface MemoryExtraction {
   /** Queues the extraction of a completed chat turn (agents with `memory.auto_extract`, identified users). */
   schedule(turn: {
     agent: AgentDefinition
-    ownerId: string | null
+    /** Whose memories (`memoryScopeOf`); `undefined` for a caller without a user: nothing is queued. */
+    scope: MemoryScope | undefined
     message: string
     executionId: string
   }): Promise<void>
   /** Runs one queued extraction job. */
   handleJob(job: ReceivedJob): Promise<void>
+}
+
+const scopeSchema = z.object({ ownerId: z.string().min(1), agentId: z.string().min(1) })
+
+/** The memory scope a job carries, or `undefined` when it is malformed. */
+function toScope(value: unknown): MemoryScope | undefined {
+  const parsed = scopeSchema.safeParse(value)
+  return parsed.success ? parsed.data : undefined
 }
 
 async function generateText(model: LanguageModelV4, system: string, user: string, signal?: AbortSignal) {
@@ -57,22 +67,22 @@ export function createMemoryExtraction(options: {
   logger: Logger
 }): MemoryExtraction {
   return {
-    async schedule({ agent, ownerId, message, executionId }) {
-      if (!agent.memory.enabled || !agent.memory.autoExtract || ownerId === null || message.trim() === '')
-        return
+    async schedule({ agent, scope, message, executionId }) {
+      if (!scope || !agent.memory.enabled || !agent.memory.autoExtract || message.trim() === '') return
       await options.queue.enqueue(
         {
           id: `${memoryExtractionJobKind}.${executionId}`,
-          payload: { kind: memoryExtractionJobKind, agentId: agent.id, ownerId, message },
+          payload: { kind: memoryExtractionJobKind, scope: { ...scope }, message },
         },
         { delayMs: extractionDelayMs },
       )
     },
 
     async handleJob(job) {
-      const { agentId, ownerId, message } = job.payload
-      if (typeof agentId !== 'string' || typeof ownerId !== 'string' || typeof message !== 'string') return
-      const agent = options.agent(agentId)
+      const scope = toScope(job.payload.scope)
+      const { message } = job.payload
+      if (!scope || typeof message !== 'string') return
+      const agent = options.agent(scope.agentId)
       if (!agent?.memory.enabled) return
       const answer = await generateText(options.model(agent), extractionPrompt, message)
       const facts = answer
@@ -80,13 +90,12 @@ export function createMemoryExtraction(options: {
         .map((line) => line.replace(/^\s*[-*•\d.)]+\s*/, '').trim())
         .filter((line) => line !== '' && !/^none\.?$/i.test(line))
       if (facts.length === 0) return
-      const scope = { ownerId, agentId }
       const known = (await options.store.list(scope)).map((memory) => memory.content)
       // Only facts that compaction would keep beside what is already known are new.
       const kept = new Set(compactMemoryContents([...known, ...facts]))
       const fresh = facts.filter((fact) => kept.has(fact) && !known.includes(fact))
       for (const fact of fresh) await options.store.save(scope, fact)
-      options.logger.debug({ agent: agentId, saved: fresh.length }, 'memories extracted')
+      options.logger.debug({ agent: scope.agentId, saved: fresh.length }, 'memories extracted')
     },
   }
 }
