@@ -33,7 +33,8 @@ const openssl = requireBinary('openssl', 'openssl', ['version'])
 const workspaceFiles = {
   'agents/helper/AGENT.md':
     '---\ndescription: Finds cities and answers questions\nskills: [kit]\nmodel: "mock:assistant?delay_ms=40"\n---\nYou help.\n',
-  'agents/writer/AGENT.md': '---\ndescription: Writes things down\nmodel: mock:echo\n---\nWrite.\n',
+  'agents/writer/AGENT.md':
+    '---\ndescription: Writes things down\nmodel: mock:echo\nschedules:\n  - {name: nightly, cron: "0 2 * * *", message: Write the log}\n---\nWrite.\n',
   'skills/kit/SKILL.md': '---\ndescription: City tools\ntools: [lookup-city]\n---\n',
   'tools/lookup-city/TOOL.md':
     '---\ndescription: Look up a city\nparameters:\n  city: {type: string, required: true}\n---\n',
@@ -329,6 +330,72 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: the admin pauses and triggers a workspace schedule, then creates, edits and deletes an admin schedule`, async () => {
+        const { origin, prefix } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.locator('a.nav-link[href$="/dashboard/schedules"]').click()
+          await page.waitForURL(`${dashboard}/schedules`)
+          const nightly = page.locator('tr[data-schedule="writer:nightly"]')
+          expect(await nightly.getByTestId('cron-words').textContent()).toBe('every day at 02:00')
+          expect(await nightly.getByTestId('schedule-state').textContent()).toBe('enabled')
+          await browser.screenshot(`${name}-schedules-1-list`)
+
+          await nightly.getByTestId('schedule-pause').click()
+          const nightlyPath = `${prefix}/dashboard/schedules/${encodeURIComponent('writer:nightly')}`
+          await page.waitForURL((url) => url.pathname === nightlyPath)
+          expect(await page.getByTestId('schedule-state').textContent()).toBe('paused')
+          expect(await page.getByTestId('schedule-workspace-note').isVisible()).toBe(true)
+          expect(await page.getByTestId('schedule-edit').count()).toBe(0)
+          await page.getByTestId('schedule-trigger').click()
+          await page.waitForURL((url) => url.pathname === nightlyPath)
+          const run = page.getByTestId('schedule-runs').locator('tbody tr', { hasText: 'manual' })
+          expect(await run.count()).toBe(1)
+          await run.locator('a').click()
+          await page.waitForURL((url) => url.pathname.startsWith(`${prefix}/dashboard/executions/`))
+          await page.goBack()
+          await page.getByTestId('schedule-resume').click()
+          await page.waitForURL((url) => url.pathname === nightlyPath)
+          expect(await page.getByTestId('schedule-state').textContent()).toBe('enabled')
+          await browser.screenshot(`${name}-schedules-2-detail`)
+
+          // A bad cron is explained on the form; a good one creates an admin schedule.
+          await page.goto(`${dashboard}/schedules`)
+          const create = page.getByTestId('schedule-new')
+          await create.locator('select[name=agent_id]').selectOption('helper')
+          await create.locator('input[name=name]').fill('digest')
+          await create.locator('input[name=cron]').fill('99 * * * *')
+          await create.locator('textarea[name=message]').fill('Digest the day')
+          await create.locator('button[type=submit]').click()
+          await page.getByTestId('schedule-error').waitFor()
+          await page.getByTestId('schedule-new').locator('input[name=cron]').fill('30 17 * * 1-5')
+          await page.getByTestId('schedule-new').locator('button[type=submit]').click()
+          const digestPath = `${prefix}/dashboard/schedules/${encodeURIComponent('admin:helper:digest')}`
+          await page.waitForURL((url) => url.pathname === digestPath)
+          expect(await page.getByTestId('cron-words').textContent()).toBe('on weekdays at 17:30')
+
+          const edit = page.getByTestId('schedule-edit')
+          await edit.locator('input[name=cron]').fill('@hourly')
+          await edit.locator('input[name=timezone]').fill('Europe/Lisbon')
+          await edit.locator('button[type=submit]').click()
+          await page.waitForURL((url) => url.pathname === digestPath)
+          expect(await page.getByTestId('cron-words').textContent()).toBe('every hour')
+          expect(await page.locator('.facts').textContent()).toContain('Europe/Lisbon')
+          await browser.screenshot(`${name}-schedules-3-admin`)
+
+          await page.getByTestId('schedule-delete').click()
+          await page.waitForURL(`${dashboard}/schedules`)
+          expect(await page.locator('tr[data-schedule="admin:helper:digest"]').count()).toBe(0)
+        } finally {
+          await browser.close()
+        }
+      })
+
       it(`${name}: a user sets up a personal agent in the form generated from its schema; the secret never reaches the browser`, async () => {
         const { origin, prefix, gateway } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -583,7 +650,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
               else if (
-                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/decide$/.test(
+                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/decide$|\/pause$|\/resume$|\/trigger$/.test(
                   url.pathname,
                 )
               ) {
@@ -593,6 +660,12 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
             }
           }
           expect(seen.size).toBeGreaterThanOrEqual(8)
+          // The schedules list and a schedule's page are among the pages crawled.
+          expect(
+            [...seen].filter((url) => new URL(url).pathname.startsWith(`${prefix}/dashboard/schedules`)),
+          ).toEqual(
+            expect.arrayContaining([`${dashboard}/schedules`, `${dashboard}/schedules/writer%3Anightly`]),
+          )
           expect(outside).toEqual([])
           expect(redirects.filter((url) => !inside(new URL(url)))).toEqual([])
           expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([])

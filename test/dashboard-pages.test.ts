@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { systemViewer } from '../src/core/authorization.ts'
 import { createDashboardClient, type DashboardClient } from './support/dashboard-client.ts'
 import { type ParsedEvent, readSse } from './support/read-sse.ts'
 import { createTestGateway, simpleAgent, type TestGateway } from './support/test-gateway.ts'
@@ -6,6 +7,10 @@ import { createTestGateway, simpleAgent, type TestGateway } from './support/test
 const files = {
   'agents/helper/AGENT.md': simpleAgent('Help.', 'model: mock:echo'),
   'agents/writer/AGENT.md': simpleAgent('Write.', 'model: mock:echo'),
+  'agents/reporter/AGENT.md': simpleAgent(
+    'Report.',
+    'model: mock:echo\nschedules:\n  - {name: nightly, cron: "0 2 * * *", message: Write the log}',
+  ),
 }
 
 let t: TestGateway | undefined
@@ -94,6 +99,77 @@ describe('dashboard pages', () => {
     const events = await chat(alice, { agent_id: 'writer', message: 'hello' })
     expect(events.map((event) => event.event)).toEqual(['error', 'done'])
     expect(events[0]?.data).toMatchObject({ code: 'agent_disabled' })
+  })
+
+  it('lists schedules with the cron in words; users manage their own, admins everything, workspace ones only pause', async () => {
+    const { alice, root } = await setUp()
+    const same = { 'sec-fetch-site': 'same-origin' }
+    const schedules = t?.gateway.internalRuntime.schedules
+    const created = await alice.post(
+      '/dashboard/schedules',
+      {
+        _csrf: await alice.csrfToken('/dashboard/schedules'),
+        agent_id: 'helper',
+        name: 'standup',
+        cron: '30 9 * * 1-5',
+        timezone: 'Europe/Lisbon',
+        message: 'Summarise',
+      },
+      same,
+    )
+    expect(created.status).toBe(303)
+    const detailPath = new URL(created.headers.get('location') ?? '', 'http://x').pathname
+    expect(detailPath).toMatch(/^\/dashboard\/schedules\/user%3A/)
+    const aliceList = await (await alice.get('/dashboard/schedules')).text()
+    expect(aliceList).toContain('My schedules')
+    expect(aliceList).toContain('on weekdays at 09:30')
+    expect(aliceList).toContain('Europe/Lisbon')
+    expect(aliceList).not.toContain('nightly')
+
+    const rootList = await (await root.get('/dashboard/schedules')).text()
+    expect(rootList).toContain('standup')
+    expect(rootList).toContain('nightly')
+    expect(rootList).toContain('every day at 02:00')
+
+    // A bad cron is shown on the form, not as an error page.
+    const bad = await alice.post(
+      '/dashboard/schedules',
+      { agent_id: 'helper', name: 'broken', cron: '61 * * * *', timezone: '', message: 'x' },
+      same,
+    )
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('data-testid="schedule-error"')
+
+    // Alice edits, pauses, triggers and deletes her own; the service sees every change.
+    const id = decodeURIComponent(detailPath.split('/').at(-1) ?? '')
+    expect(
+      (await alice.post(`${detailPath}/edit`, { cron: '@hourly', timezone: '', message: 'Again' }, same))
+        .status,
+    ).toBe(303)
+    expect((await schedules?.getVisible(id, systemViewer))?.cron).toBe('@hourly')
+    expect((await alice.post(`${detailPath}/pause`, {}, same)).status).toBe(303)
+    expect((await schedules?.getVisible(id, systemViewer))?.enabled).toBe(false)
+    expect((await alice.post(`${detailPath}/trigger`, {}, same)).status).toBe(303)
+    const detail = await (await alice.get(detailPath)).text()
+    expect(detail).toContain('paused')
+    expect(detail).toMatch(/<td>manual<\/td>/)
+    expect(detail).toContain('/dashboard/executions/')
+
+    // Alice may not touch the workspace schedule; root may pause it but not edit or delete it.
+    const nightly = `/dashboard/schedules/${encodeURIComponent('reporter:nightly')}`
+    expect((await alice.get(nightly)).status).toBe(404)
+    expect((await alice.post(`${nightly}/pause`, {}, same)).status).toBe(404)
+    const nightlyPage = await (await root.get(nightly)).text()
+    expect(nightlyPage).toContain('data-testid="schedule-workspace-note"')
+    expect(nightlyPage).not.toContain('data-testid="schedule-edit"')
+    expect((await root.post(`${nightly}/pause`, {}, same)).status).toBe(303)
+    const edit = await root.post(`${nightly}/edit`, { cron: '* * * * *', timezone: '', message: 'x' }, same)
+    expect(edit.status).toBe(400)
+    expect(await edit.text()).toContain('AGENT.md')
+    expect((await root.post(`${nightly}/delete`, {}, same)).status).toBe(400)
+
+    expect((await alice.post(`${detailPath}/delete`, {}, same)).status).toBe(303)
+    expect(await (await alice.get('/dashboard/schedules')).text()).not.toContain('standup')
   })
 
   it('filters executions by agent, status and cost, as a fragment for htmx', async () => {

@@ -5,6 +5,7 @@ import type { ChatOutcome, RunOutcome } from '../services/agent-runner.ts'
 import type { GatewayEnv } from './gateway-env.ts'
 import { toOpenAIErrorBody } from './openai-error.ts'
 import { contentOf, finishReasonOf, runFailure, toOpenAIUsage } from './openai-wire.ts'
+import { requestLogger } from './request-logger.ts'
 import { sseResponse } from './sse.ts'
 
 /** What a completion run is told: its cancel signal, and where ids and engine events go. */
@@ -47,7 +48,7 @@ export function streamCompletion(
   return sseResponse({
     keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
     requestSignal: c.req.raw.signal,
-    onError: (error) => runtime.logger.error({ err: error }, 'completion stream failed'),
+    onError: (error) => requestLogger(c).error({ err: error }, 'completion stream failed'),
     run: async (sink) => {
       let id = ''
       const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>

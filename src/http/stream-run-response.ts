@@ -4,6 +4,7 @@ import type { AgentRunner } from '../services/agent-runner.ts'
 import { failureFrames, type StreamRequest, streamRun } from '../services/run-stream.ts'
 import { prefixedLinks } from './error-response.ts'
 import type { GatewayEnv } from './gateway-env.ts'
+import { requestLogger } from './request-logger.ts'
 import { toWireFrame } from './run-wire.ts'
 import { sseResponse } from './sse.ts'
 
@@ -50,7 +51,7 @@ export function streamRunResponse(
   runner: AgentRunner,
   request: StreamRequest,
 ): Response {
-  const logger = c.get('runtime').logger
+  const logger = requestLogger(c)
   return sseResponse({
     keepaliveMs: keepaliveMs(c),
     requestSignal: c.req.raw.signal,

@@ -103,6 +103,7 @@ export function registerChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
       sessionId: body.session_id,
       signal: c.req.raw.signal,
       viewer: c.var.viewer,
+      requestId: c.var.requestId,
       executionId: claim?.executionId,
     }
     if (options.stream) {

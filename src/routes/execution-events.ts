@@ -3,6 +3,7 @@ import { terminalStatuses } from '../core/execution-types.ts'
 import { defineRoute } from '../http/define-route.ts'
 import type { GatewayEnv } from '../http/gateway-env.ts'
 import { errors } from '../http/openapi-schemas.ts'
+import { requestLogger } from '../http/request-logger.ts'
 import { sseResponse } from '../http/sse.ts'
 import { executionChannel } from '../services/executions/create-execution-tracker.ts'
 import { toStepBody } from './executions.ts'
@@ -57,7 +58,7 @@ export function registerExecutionEventRoutes(app: OpenAPIHono<GatewayEnv>): void
       keepaliveMs: runtime.config.server.sseKeepaliveSeconds * 1000,
       requestSignal: c.req.raw.signal,
       onError: (error) =>
-        runtime.logger.error({ err: error, executionId: id }, 'execution event stream failed'),
+        requestLogger(c).error({ err: error, executionId: id }, 'execution event stream failed'),
       run: async (sink) => {
         let wake: (() => void) | undefined
         const unsubscribe = await runtime.bus.subscribe(executionChannel(id), () => wake?.())

@@ -32,6 +32,10 @@ export const ExecutionSchema = z
     session_id: z.string().nullable(),
     parent_execution_id: z.string().nullable(),
     root_execution_id: z.string(),
+    trace_id: z.string().nullable().openapi({
+      description:
+        'The OpenTelemetry trace the execution was recorded in (its spans carry `agentgw.execution.id`); null when tracing was off.',
+    }),
     delegation_depth: z.number().int(),
     attempts: z.number().int(),
     created_at: TimestampSchema,
@@ -104,6 +108,7 @@ export function toExecutionBody(record: ExecutionRecord, eventsUrl: string): z.i
     session_id: record.sessionId,
     parent_execution_id: record.parentExecutionId,
     root_execution_id: record.rootExecutionId,
+    trace_id: record.traceId ?? null,
     delegation_depth: record.depth,
     attempts: record.attempts,
     created_at: toTimestamp(record.createdAt),

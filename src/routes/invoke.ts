@@ -157,6 +157,7 @@ export function registerInvokeRoutes(app: OpenAPIHono<GatewayEnv>): void {
       signal: c.req.raw.signal,
       viewer: c.var.viewer,
       executionId: claim?.executionId,
+      requestId: c.var.requestId,
     }
     if (options.stream) {
       return streamRunResponse(c, runtime.runner, {

@@ -242,6 +242,7 @@ export function registerOpenAIChatRoutes(app: OpenAPIHono<GatewayEnv>): void {
         outputSchema,
         instructions: conversation.instructions,
         viewer,
+        requestId: c.var.requestId,
         signal: hooks.signal,
         onStart: hooks.onStart,
         onEvent: hooks.onEvent,

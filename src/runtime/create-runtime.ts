@@ -47,6 +47,7 @@ import { createScheduleService } from '../services/schedules/create-schedule-ser
 import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-targets.ts'
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
+import { createGatewayMetrics } from '../services/telemetry/metrics.ts'
 import { createToolRegistry } from '../tools/create-tool-registry.ts'
 import type { RegisteredTool } from '../tools/tool-types.ts'
 import { loadWorkspace } from '../workspace/load-workspace.ts'
@@ -251,7 +252,10 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     })
     // Every terminal transition of an execution reaches the notifications, once.
     const executionStore = withLifecycleEvents(storage.executions, notifications.emit)
+    // One set of instruments per gateway, from the meter provider registered by now (if any).
+    const metrics = createGatewayMetrics()
     const tracker = createExecutionTracker({
+      metrics,
       store: executionStore,
       bus: persistence.bus,
       logger,
@@ -310,6 +314,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       personalConfigs,
     })
     const executions = createExecutionService({
+      metrics,
+      queueBackend: config.queue.backend,
       store: executionStore,
       queue: persistence.queue,
       bus: persistence.bus,

@@ -12,6 +12,7 @@ import {
   statusOf,
   type Usage,
 } from '../core/execution-types.ts'
+import type { Logger } from '../core/logger.ts'
 import type { SessionStore } from '../core/ports/session-store.ts'
 import type { Principal } from '../core/principal.ts'
 import type { AgentDefinition } from '../core/workspace/model.ts'
@@ -55,6 +56,8 @@ export interface RunOptions {
   principal?: Principal | undefined
   /** Receives tokens, tool calls and results as they happen. */
   onEvent?: ((event: EngineEvent) => void) | undefined
+  /** The HTTP request that started the run: on every log line of the run, with the execution id. */
+  requestId?: string | undefined
   /** Called once ids are known, before the model is called (streams send them first). */
   onStart?: ((ids: { executionId: string; sessionId: string | undefined }) => void) | undefined
   /**
@@ -208,6 +211,15 @@ interface TrackedRunExtra {
   /** The run may pause for approval, so it keeps a journal to resume from. */
   canPause: boolean
   lineage?: ExecutionLineage | undefined
+}
+
+/** The engine with a logger whose every line names the execution (and the request that started it). */
+function withRunLogger<T extends { logger: Logger }>(
+  engine: T,
+  executionId: string,
+  requestId: string | undefined,
+): T {
+  return { ...engine, logger: engine.logger.child({ executionId, ...(requestId ? { requestId } : {}) }) }
 }
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
@@ -434,7 +446,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
       message,
       runOptions,
       (id, signal, onEvent, journal, delegate) =>
-        runAgent(engine, {
+        runAgent(withRunLogger(engine, id, runOptions.requestId), {
           agent,
           history: runOptions.history ?? [],
           userMessage: userMessageContent(message, input),
@@ -487,7 +499,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
           message,
           runOptions,
           (executionId, signal, onEvent, _journal, delegate) =>
-            runAgent(engine, {
+            runAgent(withRunLogger(engine, executionId, runOptions.requestId), {
               agent,
               history: session?.messages ?? [],
               userMessage: userMessageContent(message, input),

@@ -106,6 +106,16 @@ export function defineExecutionStoreConformance(
         assert.equal(await store.get(uniqueId('exec_missing')), undefined)
       })
 
+      it('round-trips the trace id, and reads an absent one back as absent', async () => {
+        const store = fixture.store()
+        const traced = execution({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736' })
+        await store.create(traced)
+        assert.equal((await (await fixture.another()).get(traced.id))?.traceId, traced.traceId)
+        const untraced = execution({ traceId: null })
+        await store.create(untraced)
+        assert.equal((await store.get(untraced.id))?.traceId ?? null, null)
+      })
+
       it('rejects a duplicate id and keeps the first record', async () => {
         const store = fixture.store()
         const record = execution()

@@ -27,6 +27,8 @@ export interface ExecutionsTable {
   cost_usd: number | null
   /** The `PendingApproval` of an `awaiting_approval` execution, as JSON. */
   pending_approval: string | null
+  /** The OpenTelemetry trace id active when the execution was created. */
+  trace_id: string | null
 }
 
 export interface ExecutionStepsTable {

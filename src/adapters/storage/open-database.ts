@@ -7,6 +7,7 @@ import { ConfigError } from '../../core/errors.ts'
 import { withCachedStatements } from './cached-statements.ts'
 import type { GatewayDatabase } from './database-schema.ts'
 import { gatewayMigrations } from './migrations/index.ts'
+import { schemaScopedDialect } from './schema-scoped-dialect.ts'
 import { createTablePrefixPlugin } from './table-prefix-plugin.ts'
 
 export interface OpenDatabaseOptions {
@@ -116,7 +117,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Gatewa
     pool.on('error', () => {
       // Idle-client errors (e.g. the server restarting) are reported on the next query instead.
     })
-    base = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
+    base = new Kysely<unknown>({
+      dialect: schemaScopedDialect(new PostgresDialect({ pool }), options.schema ?? 'public'),
+    })
     description = `${redactUrl(options.url)}${options.schema ? ` (schema ${options.schema})` : ''}`
   }
 

@@ -1,8 +1,11 @@
 import pc from 'picocolors'
+import { resolveConfig } from '../../core/config/resolve-config.ts'
 import type { Logger } from '../../core/logger.ts'
 import { Gateway } from '../../gateway.ts'
 import { createLogger } from '../../runtime/create-logger.ts'
+import { readGatewayConfigFile } from '../../workspace/read-gateway-config-file.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
+import { startTelemetrySdk, type TelemetrySdk } from '../telemetry-sdk.ts'
 
 export interface ServeOptions {
   workspace: string
@@ -22,6 +25,18 @@ export async function runServe(options: ServeOptions): Promise<void> {
     level: options.logLevel ?? process.env.AGW_TELEMETRY__LOG_LEVEL ?? 'info',
     ...(pretty ? { destination: createPrettyLogStream() } : {}),
   })
+  // The SDK goes in before the gateway exists, so its tracers and meters come from it.
+  const { config } = resolveConfig({
+    yaml: readGatewayConfigFile(options.config, options.workspace),
+    env: process.env,
+  })
+  const sdk = await startTelemetrySdk(config.telemetry)
+  if (sdk) {
+    logger.info(
+      { exporter: config.telemetry.exporter, endpoint: config.telemetry.endpoint ?? undefined },
+      'telemetry export on',
+    )
+  }
   const gateway = new Gateway({
     workspace: options.workspace,
     ...(options.config ? { configFile: options.config } : {}),
@@ -34,7 +49,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       { workers: gateway.config.queue.workers, queue: gateway.config.queue.backend },
       'worker running (no HTTP server)',
     )
-    onShutdownSignal(logger, () => gateway.stop())
+    onShutdownSignal(logger, () => gateway.stop(), sdk)
     return
   }
   const listening = await gateway.listen({
@@ -47,11 +62,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
     )
     process.stderr.write(`  API docs: ${listening.url}/docs\n\n`)
   }
-  onShutdownSignal(logger, () => listening.close())
+  onShutdownSignal(logger, () => listening.close(), sdk)
 }
 
 /** Drains on SIGTERM/SIGINT; a second signal exits at once. */
-function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
+function onShutdownSignal(logger: Logger, close: () => Promise<void>, sdk?: TelemetrySdk): void {
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -60,13 +75,16 @@ function onShutdownSignal(logger: Logger, close: () => Promise<void>): void {
     }
     stopping = true
     logger.info({ signal }, 'draining')
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping')
-        process.exit(1)
-      },
-    )
+    // The last spans and metrics (the drain's included) are flushed after the gateway stops.
+    close()
+      .finally(() => sdk?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

@@ -83,7 +83,7 @@ describe('agents-gateway keys in gateway.yaml', () => {
         'server:',
         '  workers: 4',
         'telemetry:',
-        '  exporter: otlp',
+        '  protocol: grpc',
         'queue:',
         '  stream_key: "ag:executions"',
         'scheduler:',
@@ -104,7 +104,9 @@ describe('agents-gateway keys in gateway.yaml', () => {
     expect(lines[0]).toMatch(
       /^2 server\.workers: an agents-gateway setting agentgw does not support, ignored: .*--worker-only/,
     )
-    expect(lines[1]).toMatch(/^4 telemetry\.exporter: .*OpenTelemetry SDK of the host process/)
+    expect(lines[1]).toMatch(
+      /^4 telemetry\.protocol: .*OTLP over HTTP only.*OpenTelemetry SDK of the host process/,
+    )
     expect(lines[2]).toMatch(/^6 queue\.stream_key: .*queue\.queue_name/)
     expect(lines[3]).toMatch(/^8 scheduler\.distributed_lock: .*claims schedule ticks in the database/)
     expect(lines[4]).toMatch(/^11 rate_limit\.trust_forwarded_for: .*proxy\.forwarded_allow_ips/)
@@ -174,7 +176,7 @@ describe('agents-gateway keys in gateway.yaml', () => {
       expect.stringMatching(/^AGENT_GATEWAY_SECRET_KEY: not read; use AGW_SECRET_KEY with a new key/),
       'AGENT_GATEWAY_SERVER__PORT: agents-gateway variables are not read; use AGW_SERVER__PORT',
     ])
-    expect(toAgwVariable('AGENT_GATEWAY_TELEMETRY__EXPORTER')).toBeUndefined()
+    expect(toAgwVariable('AGENT_GATEWAY_TELEMETRY__PROTOCOL')).toBeUndefined()
   })
 
   it('lists only keys that exist in agents-gateway, each with a rule', () => {
@@ -279,8 +281,6 @@ context: { company: Acme }
     }
     expect(warnings.map((warning) => warning.keyPath)).toEqual([
       'server.workers',
-      'telemetry.exporter',
-      'telemetry.endpoint',
       'telemetry.protocol',
       'telemetry.sample_rate',
       'queue.stream_key',

@@ -45,7 +45,7 @@ const publicPathRoutes: Readonly<Record<string, string>> = {
 const unusedThemeColors = new Set(['secondary', 'accent', 'sidebar'])
 
 const otelInstead =
-  'agentgw reports traces through @opentelemetry/api only: configure the exporter, endpoint and sampling in the OpenTelemetry SDK of the host process'
+  "agentgw exports OTLP over HTTP only (`telemetry.exporter: otlp` with `telemetry.endpoint` at the collector's HTTP port, 4318, in `agentgw serve`); for anything else configure the OpenTelemetry SDK of the host process"
 
 export const referenceKeys: Readonly<Record<string, ReferenceKey>> = {
   'server.workers': {
@@ -95,8 +95,6 @@ export const referenceKeys: Readonly<Record<string, ReferenceKey>> = {
 
   'persistence.db_schema': { kind: 'renamed', to: 'persistence.schema' },
 
-  'telemetry.exporter': { kind: 'unsupported', instead: otelInstead },
-  'telemetry.endpoint': { kind: 'unsupported', instead: otelInstead },
   'telemetry.protocol': { kind: 'unsupported', instead: otelInstead },
   'telemetry.sample_rate': { kind: 'unsupported', instead: otelInstead },
 

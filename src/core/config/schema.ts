@@ -639,6 +639,23 @@ export const telemetrySchema = z.object({
   enabled: z.boolean().default(true),
   serviceName: z.string().default('agentgw'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Where `agentgw serve` sends spans and metrics: `none` (the default; a host process that
+   * embeds the library registers its own OpenTelemetry SDK), `otlp` (OTLP over HTTP to
+   * `endpoint`) or `console` (spans printed to stdout, for a look while developing). Read only by
+   * `agentgw serve`, which then needs the OpenTelemetry SDK packages installed.
+   */
+  exporter: z.enum(['none', 'otlp', 'console']).default('none'),
+  /**
+   * Base URL of the OTLP/HTTP receiver (a collector's port 4318); spans go to `/v1/traces`,
+   * metrics to `/v1/metrics` under it. `null` leaves it to `OTEL_EXPORTER_OTLP_ENDPOINT` or
+   * `http://localhost:4318`.
+   */
+  endpoint: z.string().url().nullable().default(null),
+  /** Headers sent with every OTLP export (e.g. an API key of a hosted backend). */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** How often metrics are exported, with `exporter: otlp`. */
+  metricsIntervalSeconds: z.number().min(1).max(3600).default(60),
 })
 
 export const secretsSchema = z.object({

@@ -44,6 +44,12 @@ export interface ExecutionRecord {
   principalId: string | null
   parentExecutionId: string | null
   rootExecutionId: string
+  /**
+   * The OpenTelemetry trace (32 hex digits) that was active when the execution was created —
+   * the request's trace, which a queued run's worker continues. `null`/absent when nothing was
+   * recording. Its spans carry `agentgw.execution.id`, so the two link both ways.
+   */
+  traceId?: string | null | undefined
   depth: number
   /** How many times a worker started it. */
   attempts: number

@@ -59,6 +59,7 @@ export function configuredSecrets(
       server.auth.key,
       server.auth.clientSecret,
     ]),
+    ...credentialValues(config.telemetry.headers),
     ...urlPassword(config.persistence.url),
     ...urlPassword(config.queue.redisUrl),
     ...urlPassword(config.queue.rabbitmqUrl),

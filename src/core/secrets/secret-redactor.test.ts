@@ -73,6 +73,7 @@ describe('configuredSecrets()', () => {
       persistence: { backend: 'postgres', url: 'postgres://agw:p%40ss%2Fword@db/agw' },
       queue: { redisUrl: 'redis://:redis-password@127.0.0.1:6379' },
       notifications: { webhookSecret: 'webhook-secret', slack: { botToken: 'xoxb-slack-token' } },
+      telemetry: { headers: { 'x-api-key': 'otlp-collector-key' } },
       mcp: {
         servers: [
           {
@@ -107,6 +108,7 @@ describe('configuredSecrets()', () => {
         'ghp-token-value',
         'admin-password',
         'sso-secret',
+        'otlp-collector-key',
       ]),
     )
     expect(secrets).not.toContain('acme-organisation')

@@ -97,6 +97,7 @@ export function executionSummary(
     <dt>Calls</dt><dd>${usage ? `${usage.llmCalls} model, ${usage.toolCalls} tool` : '—'}</dd>
     <dt>Cost</dt><dd>${formatCost(usage?.costUsd)}</dd>
     <dt>Attempts</dt><dd>${record.attempts}</dd>
+    <dt>Trace</dt><dd data-testid="execution-trace-id">${record.traceId ? html`<code>${record.traceId}</code>` : '—'}</dd>
   </dl>
   ${record.error ? html`<p class="alert" data-testid="execution-error"><strong>${record.error.code}</strong>: ${record.error.message}</p>` : ''}
   ${record.result ? html`<h2>Result</h2><pre data-testid="execution-output">${formatJson(record.result.output)}</pre>` : ''}`

@@ -9,6 +9,7 @@ const paths = {
   executions: '<path d="M5 4l14 8-14 8z"/>',
   approvals: '<path d="M4 12l5 5L20 6"/>',
   conversations: '<path d="M3 5h12v8H7l-4 3zM9 16v1h8l4 3V9h-3"/>',
+  schedules: '<circle cx="12" cy="12" r="8"/><path d="M12 8v4l3 2"/>',
   notifications: '<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20h4"/>',
   analytics: '<path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>',
   mcp: '<rect x="3" y="4" width="18" height="6" rx="2"/><rect x="3" y="14" width="18" height="6" rx="2"/><path d="M7 7h.01M7 17h.01"/>',

@@ -17,6 +17,7 @@ const sections = [
   { key: 'executions', label: 'Executions', path: '/dashboard/executions', admin: false },
   { key: 'approvals', label: 'Approvals', path: '/dashboard/approvals', admin: false },
   { key: 'conversations', label: 'Conversations', path: '/dashboard/conversations', admin: false },
+  { key: 'schedules', label: 'Schedules', path: '/dashboard/schedules', admin: false },
   { key: 'notifications', label: 'Notifications', path: '/dashboard/notifications', admin: false },
   { key: 'analytics', label: 'Analytics', path: '/dashboard/analytics', admin: true },
   { key: 'mcp', label: 'MCP servers', path: '/dashboard/mcp-servers', admin: true },

@@ -5,6 +5,7 @@ import { unsafeTextReason } from '../../core/input/unsafe-text.ts'
 import { anonymousPrincipal, hasScopes } from '../../core/principal.ts'
 import { errorResponse } from '../error-response.ts'
 import type { GatewayEnv } from '../gateway-env.ts'
+import { requestLogger } from '../request-logger.ts'
 
 function rateHeaders(decision: {
   limit: number
@@ -61,7 +62,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
       } else if (!isPublic) {
         if (outcome.kind === 'invalid') {
           await security.rateLimits?.recordFailure(clientKey)
-          runtime.logger.info(
+          requestLogger(c).info(
             { route: route.id, reason: outcome.reason, clientIp: c.get('origin').clientIp },
             'credentials refused',
           )

@@ -15,7 +15,8 @@ import type { JobQueue, ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { LeaseStore } from '../../core/ports/lease-store.ts'
 import { type AgentRunner, newExecutionId } from '../agent-runner.ts'
 import { requireAccess } from '../require-access.ts'
-import { injectTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
+import { createGatewayMetrics, type GatewayMetrics } from '../telemetry/metrics.ts'
+import { activeTraceId, injectTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
 import { buildWorkflowTree, type Workflow } from './build-workflow-tree.ts'
 import { cancelChannel, executionChannel } from './create-execution-tracker.ts'
 import { toJobIdentity } from './job-identity.ts'
@@ -147,6 +148,10 @@ export interface CreateExecutionServiceOptions {
    * is a queued execution). The queue port stays the same; each kind brings its handler.
    */
   otherJobs?: Record<string, OtherJobHandler> | undefined
+  /** Where job durations and the queue depth are reported. @default the global meter's */
+  metrics?: GatewayMetrics | undefined
+  /** The queue backend's name, as the queue depth's attribute. */
+  queueBackend?: string | undefined
 }
 
 /** Handles jobs of one `kind` on the gateway's queue. */
@@ -210,7 +215,9 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
       forbiddenMessage: `You may read execution "${id}" but not cancel it.`,
     })
 
-  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts, staleAfterMs })
+  const metrics = options.metrics ?? createGatewayMetrics()
+  const handle = createQueuedJobHandler({ store, bus, runner, logger, maxAttempts, staleAfterMs, metrics })
+  const stopQueueDepth = metrics.observeQueueDepth(() => queue.size(), options.queueBackend ?? 'unknown')
   const reconciler = createQueueReconciler({
     store,
     queue,
@@ -306,6 +313,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
         principalId: ownerIdOf(request.viewer),
         parentExecutionId: null,
         rootExecutionId: id,
+        traceId: activeTraceId() ?? null,
         depth: 0,
         attempts: 0,
         createdAt: now,
@@ -406,6 +414,7 @@ export function createExecutionService(options: CreateExecutionServiceOptions): 
     },
 
     async stop(drainMs) {
+      stopQueueDepth()
       clearInterval(reaper)
       await reconciler.stop()
       if (!consuming) return

@@ -8,6 +8,8 @@ import type {
   ExecutionStore,
 } from '../../core/ports/execution-store.ts'
 import type { RunJournal } from '../../engine/run-replay.ts'
+import { createGatewayMetrics, type GatewayMetrics } from '../telemetry/metrics.ts'
+import { activeTraceId } from '../telemetry/spans.ts'
 
 /** Channel with live updates of one execution (wake-ups; the data is in storage). */
 export const executionChannel = (id: string) => `execution:${id}`
@@ -170,6 +172,8 @@ export interface CreateExecutionTrackerOptions {
   cancelPollMs?: number
   /** How often a running execution renews its heartbeat. @default heartbeatMs */
   heartbeatMs?: number | undefined
+  /** Where executions, model calls and tool calls are counted. @default the global meter's */
+  metrics?: GatewayMetrics | undefined
 }
 
 /**
@@ -179,6 +183,7 @@ export interface CreateExecutionTrackerOptions {
 export function createExecutionTracker(options: CreateExecutionTrackerOptions): ExecutionTracker {
   const { store, bus, logger } = options
   const cancelPollMs = options.cancelPollMs ?? 1000
+  const metrics = options.metrics ?? createGatewayMetrics()
   const active = new Map<string, AbortController>()
   let unsubscribe: (() => Promise<void>) | undefined
 
@@ -224,6 +229,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
           principalId: run.principalId,
           parentExecutionId: run.lineage?.parentExecutionId ?? null,
           rootExecutionId: run.lineage?.rootExecutionId ?? run.executionId,
+          traceId: activeTraceId() ?? null,
           depth: run.lineage?.depth ?? 0,
           attempts: 1,
           createdAt: now,
@@ -275,6 +281,18 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
         signal: controller.signal,
         journal,
         onEvent(event) {
+          if (event.type === 'llm_call') {
+            metrics.modelCall({
+              agentId: run.agentId,
+              model: event.model,
+              inputTokens: event.inputTokens,
+              outputTokens: event.outputTokens,
+              costUsd: event.costUsd,
+              error: event.error !== undefined,
+            })
+          } else if (event.type === 'tool_result') {
+            metrics.toolCall(run.agentId, event.name, event.isError)
+          }
           const step = toStep(event, attempt)
           if (!step) return
           pending.push(step)
@@ -295,6 +313,7 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
               Date.now(),
             )
             if (paused) {
+              metrics.execution(run.agentId, 'awaiting_approval')
               // Notifications hear of it from the store (`execution.awaiting_approval`).
               const { toolName } = endOptions.approval
               publish(run.executionId, { type: 'status', status: 'awaiting_approval' })
@@ -314,7 +333,10 @@ export function createExecutionTracker(options: CreateExecutionTrackerOptions): 
             usage: result.usage,
             at: Date.now(),
           })
-          if (finished) publish(run.executionId, { type: 'status', status: statusOf(result.stopReason) })
+          if (finished) {
+            metrics.execution(run.agentId, statusOf(result.stopReason))
+            publish(run.executionId, { type: 'status', status: statusOf(result.stopReason) })
+          }
         },
       }
     },

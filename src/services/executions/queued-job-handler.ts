@@ -6,6 +6,7 @@ import type { EventBus } from '../../core/ports/event-bus.ts'
 import type { ExecutionStore } from '../../core/ports/execution-store.ts'
 import type { ReceivedJob } from '../../core/ports/job-queue.ts'
 import type { AgentRunner } from '../agent-runner.ts'
+import type { GatewayMetrics } from '../telemetry/metrics.ts'
 import { extractTraceContext, SpanKind, withSpan } from '../telemetry/spans.ts'
 import { ExecutionFinishedError, executionChannel } from './create-execution-tracker.ts'
 import { fromJobIdentity } from './job-identity.ts'
@@ -37,6 +38,8 @@ export interface QueuedJobHandlerOptions {
   maxAttempts: number
   /** A running execution without a heartbeat for this long has lost its worker. */
   staleAfterMs?: number | undefined
+  /** Where job durations are measured. */
+  metrics?: GatewayMetrics | undefined
 }
 
 /**
@@ -67,7 +70,16 @@ export function createQueuedJobHandler(
           'agentgw.job.attempt': job.attempt,
         },
       },
-      () => handleJob(job, signal),
+      async () => {
+        const started = performance.now()
+        let outcome: 'ok' | 'error' = 'error'
+        try {
+          await handleJob(job, signal)
+          outcome = 'ok'
+        } finally {
+          options.metrics?.jobDuration((performance.now() - started) / 1000, outcome)
+        }
+      },
     )
   }
   async function handleJob(job: ReceivedJob, signal: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@ import { schedulesMigration } from './0005-schedules.ts'
 import { notificationDeliveriesMigration } from './0006-notification-deliveries.ts'
 import { mcpServersMigration } from './0007-mcp-servers.ts'
 import { personalConfigsMigration } from './0008-personal-configs.ts'
+import { executionTraceIdMigration } from './0009-execution-trace-id.ts'
 import { memoriesMigration } from './0012-memories.ts'
 import type { MigrationContext } from './migration-context.ts'
 
@@ -24,6 +25,7 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
     '0005_schedules': schedulesMigration(context),
     '0006_notification_deliveries': notificationDeliveriesMigration(context),
     '0008_personal_configs': personalConfigsMigration(context),
+    '0009_execution_trace_id': executionTraceIdMigration(context),
     '0012_memories': memoriesMigration(context),
   }
 }
