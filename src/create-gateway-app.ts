@@ -31,6 +31,7 @@ import { registerHealthRoutes } from './routes/health.ts'
 import { registerInvokeRoutes } from './routes/invoke.ts'
 import { registerMcpRoutes } from './routes/mcp.ts'
 import { registerMcpServerRoutes } from './routes/mcp-servers.ts'
+import { registerMemoryRoutes } from './routes/memory.ts'
 import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
@@ -107,6 +108,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerScheduleRoutes(app)
   registerNotificationRoutes(app)
   registerPersonalConfigRoutes(app)
+  registerMemoryRoutes(app)
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerMcpServerRoutes(app)

@@ -13,6 +13,8 @@ import type { GatewayConfig, GatewayConfigData, GatewayConfigInput } from './cor
 import { ConfigError } from './core/errors.ts'
 import type { GatewayBindings } from './core/gateway-bindings.ts'
 import { createSilentLogger, type Logger } from './core/logger.ts'
+import type { MemoryStore } from './core/ports/memory-store.ts'
+import { missingMembers } from './core/ports/port-shapes.ts'
 import { configuredSecrets } from './core/secrets/configured-secrets.ts'
 import { createRedactingLogger } from './core/secrets/redacting-logger.ts'
 import { createSecretRedactor } from './core/secrets/secret-redactor.ts'
@@ -89,6 +91,7 @@ export class Gateway {
   #codeTools: RegisteredTool[] = []
   #customModels = new Map<string, LanguageModelV4>()
   #customRetrievers = new Map<string, Retriever>()
+  #customMemory: MemoryStore | undefined
   #customAuth: CustomAuthFunction | undefined
   #hooks: Hooks = createHooks(() => this.#runtime?.logger ?? this.#customLogger ?? createSilentLogger())
   #state: State = 'idle'
@@ -229,6 +232,24 @@ export class Gateway {
     if (typeof retriever?.retrieve !== 'function')
       throw new TypeError(`useRetriever("${name}"): the retriever needs a retrieve(query, context) method`)
     this.#customRetrievers.set(name, retriever)
+    return this
+  }
+
+  /**
+   * Stores agent memories (agents with `memory` enabled) in your own backend instead of the
+   * gateway's storage. The store must keep every call scoped by user and agent; check it with
+   * `defineMemoryStoreConformance` from `agentgw/testing`.
+   *
+   * @example
+   * ```ts
+   * gw.useMemory(myMemoryStore) // { save, recall, list, forget, replace }
+   * ```
+   */
+  useMemory(store: MemoryStore): this {
+    this.#assertConfigurable('useMemory()')
+    const missing = missingMembers(store, 'MemoryStore')
+    if (missing.length > 0) throw new TypeError(`useMemory(): the store lacks ${missing.join(', ')}`)
+    this.#customMemory = store
     return this
   }
 
@@ -511,6 +532,7 @@ export class Gateway {
         codeTools: this.#codeTools,
         customModels: this.#customModels,
         customRetrievers: this.#customRetrievers,
+        customMemory: this.#customMemory,
         customAuth: this.#customAuth,
         hooks: this.#hooks,
         env: this.#env,

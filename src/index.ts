@@ -73,6 +73,7 @@ export type {
 export type { LeaseStore } from './core/ports/lease-store.ts'
 export type { LoginFailureStore } from './core/ports/login-failure-store.ts'
 export type { McpServerStore, StoredMcpServer } from './core/ports/mcp-server-store.ts'
+export type { Memory, MemoryScope, MemoryStore } from './core/ports/memory-store.ts'
 export type { PersonalConfig, PersonalConfigStore } from './core/ports/personal-config-store.ts'
 export type { RateLimitCounter, RateLimitStore } from './core/ports/rate-limit-store.ts'
 export type {

@@ -77,6 +77,8 @@ const setupSaw: unknown[] = []
 /** Host-code runs that hang until cancelled; awaited at the end. */
 const hostRuns: Promise<unknown>[] = []
 const pending: string[] = []
+/** The system prompt and tools of each first model call of the `memo` agent. */
+const memoSaw: { system: string; tools: string[] }[] = []
 
 const viewers: ViewerCase[] = [
   { name: 'no credentials', reads: 'nothing', changes: 'nothing', via: { api: () => ({}) } },
@@ -312,6 +314,7 @@ beforeAll(async () => {
     'agents/hang/AGENT.md': simpleAgent('Wait.', 'model: mock:hang'),
     'agents/whoami/AGENT.md': simpleAgent('Check.', 'model: test:whoami\nskills: [identity]'),
     'agents/notes/AGENT.md': `---\nscope: personal\nmodel: test:whoami\nskills: [identity]\nsetup_schema: {type: object, required: [owner], properties: {owner: {type: string}}}\n---\nKeep notes.\n`,
+    'agents/memo/AGENT.md': simpleAgent('Remember.', 'model: test:memo\nmemory: true'),
     'skills/identity/SKILL.md': '---\ndescription: Who runs this\ntools: [whoami]\n---\n',
   })
   gateway = new Gateway({
@@ -335,6 +338,7 @@ beforeAll(async () => {
         'agents.config_get',
         'agents.config_save',
         'agents.config_delete',
+        'agents.memory_compact',
         'users.me.conversations',
         'users.me.conversation_messages',
       ],
@@ -354,6 +358,21 @@ beforeAll(async () => {
         ? { text: 'checked' }
         : { toolCalls: [{ name: 'whoami', arguments: {} }] },
     ),
+  )
+  gateway.useModel(
+    'test:memo',
+    createScriptedModel((call) => {
+      if (call.prompt.some((message) => message.role === 'tool')) return { text: 'noted' }
+      const system = call.prompt.find((message) => message.role === 'system')
+      memoSaw.push({
+        system: typeof system?.content === 'string' ? system.content : '',
+        tools: (call.tools ?? []).map((tool) => tool.name),
+      })
+      const match = /remember: ([^"\\]+)/.exec(JSON.stringify(call.prompt.filter((m) => m.role === 'user')))
+      return match
+        ? { toolCalls: [{ name: 'memory_save', arguments: { content: match[1] as string } }] }
+        : { text: 'ok' }
+    }),
   )
   gateway.tool({
     name: 'whoami',
@@ -467,6 +486,56 @@ describe('personal setups', () => {
     // The other owner's setup was never touched.
     const other = await apiJson('/v1/agents/notes/config', bearer(keys.other.key))
     expect(other.body.values).toEqual({ owner: 'other' })
+  })
+})
+
+describe('memories', () => {
+  /*
+   * Memories are their owner's alone, for every viewer — administrators and `*` too: another
+   * owner's memory is never recalled into a prompt nor listed by compaction, and a caller
+   * without a user gets no memory tools and no memories (401 on compaction).
+   */
+  const remembered = (system: string) =>
+    [...system.matchAll(/<memory id="[^"]+">([^<]*)<\/memory>/g)].map((m) => m[1])
+  beforeAll(async () => {
+    const saved = await apiJson('/v1/agents/memo/chat', bearer(keys.other.key), {
+      message: 'remember: the other owner likes mango',
+    })
+    expect(saved.status).toBe(200)
+    const recalled = await apiJson('/v1/agents/memo/chat', bearer(keys.other.key), { message: 'mango?' })
+    expect(recalled.status).toBe(200)
+    expect(remembered(memoSaw.at(-1)?.system ?? '')).toEqual(['the other owner likes mango'])
+  })
+
+  it.each(viewers)('$name', async (viewer) => {
+    if ('dashboard' in viewer.via) {
+      const events = await dashboardChat(dashboards[viewer.via.dashboard], {
+        agent_id: 'memo',
+        message: 'mango kiwi?',
+      })
+      expect(events.at(-1)?.event).toBe('done')
+      expect(memoSaw.at(-1)?.system).not.toContain('mango')
+      return
+    }
+    const headers = viewer.via.api()
+    if (viewer.reads === 'nothing') {
+      expect((await apiJson('/v1/agents/memo/chat', headers, { message: 'mango kiwi?' })).status).toBe(200)
+      expect(memoSaw.at(-1)?.tools).toEqual([])
+      expect(memoSaw.at(-1)?.system).not.toContain('mango')
+      const compacted = await apiJson('/v1/agents/memo/memory/compact', headers, {})
+      expect([compacted.status, compacted.body.error.code]).toEqual([401, 'auth_required'])
+      return
+    }
+    const mine = `${viewer.name} likes kiwi`
+    expect((await apiJson('/v1/agents/memo/chat', headers, { message: `remember: ${mine}` })).status).toBe(
+      200,
+    )
+    expect(memoSaw.at(-1)?.tools).toContain('memory_save')
+    expect((await apiJson('/v1/agents/memo/chat', headers, { message: 'mango kiwi?' })).status).toBe(200)
+    expect(remembered(memoSaw.at(-1)?.system ?? '')).toEqual([mine])
+    const compacted = await apiJson('/v1/agents/memo/memory/compact', headers, {})
+    expect(compacted.status).toBe(200)
+    expect((compacted.body.memories as { content: string }[]).map((memory) => memory.content)).toEqual([mine])
   })
 })
 

@@ -1,3 +1,4 @@
+import type { MemoryScope } from './ports/memory-store.ts'
 import type { Principal } from './principal.ts'
 
 /**
@@ -168,4 +169,19 @@ export function ownerOfNew(
   if (changesEverything(viewer) && !options.personal) return { kind: 'shared' }
   if (viewer.kind === 'principal') return { kind: 'owner', ownerId: viewer.principal.id }
   return { kind: 'refused' }
+}
+
+/**
+ * Whose memories a run reads and writes (agent `memory`): an authenticated principal's own, by
+ * its id. Anonymous callers (the open gateway's principal), the unauthenticated and the host's
+ * code without a principal have none — `null` — so they get no memory tools and no recall.
+ */
+export function memoryOwnerOf(principal: Principal | undefined): string | null {
+  return principal && principal.kind !== 'anonymous' ? principal.id : null
+}
+
+/** The memories of `agentId` this viewer reads and writes: its own, or `undefined` without a user. */
+export function memoryScopeOf(viewer: Viewer, agentId: string): MemoryScope | undefined {
+  const ownerId = memoryOwnerOf(principalOf(viewer))
+  return ownerId === null ? undefined : { ownerId, agentId }
 }

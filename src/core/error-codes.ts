@@ -32,6 +32,7 @@ export const errorCodes = {
   delivery_not_found: { status: 404, message: 'Notification delivery not found.' },
   config_not_found: { status: 404, message: 'No setup of this agent exists for the caller.' },
   not_personal_agent: { status: 400, message: 'The agent is not a personal agent.' },
+  memory_disabled: { status: 400, message: 'The agent does not have memory enabled.' },
   setup_required: { status: 409, message: 'The agent needs the caller to complete its setup first.' },
   session_agent_mismatch: { status: 409, message: 'The session belongs to another agent.' },
   session_busy: { status: 409, message: 'Another turn is running on this session.' },

@@ -1,4 +1,5 @@
 import type { LanguageModelV4Prompt } from '@ai-sdk/provider'
+import { memoryOwnerOf } from '../core/authorization.ts'
 import type { EngineEvent } from '../core/execution-types.ts'
 import type { Principal } from '../core/principal.ts'
 import type { AgentDefinition, SkillDefinition } from '../core/workspace/model.ts'
@@ -8,6 +9,7 @@ import type { RegisteredTool, ToolContext } from '../tools/tool-types.ts'
 import type { DelegateFunction } from './agent-run.ts'
 import { delegationTool } from './delegation-tool.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
+import { memoryTools } from './memory/memory-tools.ts'
 import { retrieverTool } from './retrievers/retriever-tool.ts'
 import { runToolCalls } from './run-tool-calls.ts'
 import { referencedInputFields } from './workflows/resolve-references.ts'
@@ -26,7 +28,7 @@ export interface AgentToolsetOptions {
   callModel: (prompt: LanguageModelV4Prompt) => Promise<string>
   /** Runs a delegated request; the `delegate_to_agent` tool is offered when set and `delegates_to` lists agents. */
   delegate?: DelegateFunction | undefined
-  /** The run, for the `use_retriever` tool of agents with `retrievers`. */
+  /** The run, for the `use_retriever` tool of agents with `retrievers` and the memory tools of agents with `memory`. */
   retrieval?: { executionId: string; principal: Principal | undefined } | undefined
 }
 
@@ -132,6 +134,11 @@ export function agentToolset(deps: EngineDependencies, options: AgentToolsetOpti
   if (options.retrieval && agent.retrievers.length > 0) {
     const tool = retrieverTool(deps, agent, { ...options.retrieval, emit: options.emit })
     tools.set(tool.name, tool)
+  }
+  const memoryOwner = memoryOwnerOf(options.retrieval?.principal)
+  if (deps.memories && agent.memory.enabled && memoryOwner !== null) {
+    for (const tool of memoryTools(deps.memories, { ownerId: memoryOwner, agentId: agent.id }))
+      tools.set(tool.name, tool)
   }
   if (options.delegate && agent.delegatesTo.length > 0) {
     const tool = delegationTool(agent, deps.workspace.agents, options.delegate)

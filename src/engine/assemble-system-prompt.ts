@@ -18,6 +18,8 @@ export interface SystemPromptOptions {
   dateLine: string
   /** The "Retrieved Context" section of this run, if the agent's retrievers found anything. */
   retrievedContext?: string | null | undefined
+  /** The "Remembered About The User" section of this run (agent `memory`), if anything was recalled. */
+  remembered?: string | null | undefined
   /** A personal agent's user instructions (from the user's setup), if any. */
   userInstructions?: string | null | undefined
   /** Limits of the reference material. @default 100 000 per file, 200 000 in total */
@@ -82,7 +84,7 @@ export function outputSchemaInstruction(schema: JsonSchema): string {
 /**
  * Builds the system prompt, layer by layer: date and time, shared AGENTS.md and BEHAVIOR.md,
  * the agent's prompt and BEHAVIOR.md, the user's instructions (personal agents), reference material
- * (unless the built-in `context` retriever serves it), retrieved context (capped), skills, and the output
+ * (unless the built-in `context` retriever serves it), retrieved context (capped), remembered memories (capped), skills, and the output
  * format when a schema is set. Layers are separated by `---`.
  */
 export function assembleSystemPrompt(options: SystemPromptOptions): string {
@@ -102,6 +104,7 @@ export function assembleSystemPrompt(options: SystemPromptOptions): string {
           options.contextLimits ?? { fileChars: maxContextFileChars, totalChars: maxContextTotalChars },
         ),
     options.retrievedContext,
+    options.remembered,
     skillsSection(options.skills),
     options.instructions?.trim() ? `## Instructions for this run\n\n${options.instructions.trim()}` : null,
     options.outputSchema ? outputSchemaInstruction(options.outputSchema) : null,

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
+import type { MemoryStore } from '../core/ports/memory-store.ts'
 import type { WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
 import type { McpToolSource, ToolRegistry } from '../tools/tool-types.ts'
@@ -22,6 +23,8 @@ export interface EngineDependencies {
   clock: PromptClock
   /** Retrievers by name (`gw.useRetriever` and the built-in `context`). */
   retrievers?: ReadonlyMap<string, Retriever> | undefined
+  /** Agent memories (`memory` on an agent), per user and agent. */
+  memories?: MemoryStore | undefined
   /** Removes configured secrets from error text before it is shown, stored or logged. */
   redact: (text: string) => string
 }

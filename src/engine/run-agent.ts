@@ -1,4 +1,5 @@
 import type { LanguageModelV4FunctionTool } from '@ai-sdk/provider'
+import { memoryOwnerOf } from '../core/authorization.ts'
 import type { ChatMessage, ExecutionResult } from '../core/execution-types.ts'
 import { acceptAnswer } from './accept-answer.ts'
 import {
@@ -15,6 +16,7 @@ import { assembleSystemPrompt } from './assemble-system-prompt.ts'
 import { createModelCaller } from './create-model-caller.ts'
 import type { EngineDependencies } from './engine-dependencies.ts'
 import { executeToolStep } from './execute-tool-step.ts'
+import { injectedMemoryLimit, memorySection } from './memory/memory-section.ts'
 import { retrievedContextSection, runRetrievers } from './retrievers/run-retrievers.ts'
 import { runModelStep } from './run-model-step.ts'
 import { readReplay } from './run-replay.ts'
@@ -51,6 +53,7 @@ function prepareRun(
   timeoutSignal: AbortSignal,
   state: RunState,
   retrieved: string | null,
+  remembered: string | null,
 ): AgentRun {
   const { agent } = request
   const { config } = deps
@@ -93,6 +96,7 @@ function prepareRun(
       instructions: request.instructions ?? null,
       userInstructions: request.personal?.instructions,
       retrievedContext: retrieved,
+      remembered,
       dateLine: deps.clock(config.timezone),
       contextLimits: {
         fileChars: config.contextRetrieval.maxContextFileChars,
@@ -124,6 +128,20 @@ async function retrieveForPrompt(
     emit: request.onEvent ?? (() => {}),
   })
   return retrievedContextSection(retrieved, deps.config.contextRetrieval.maxRetrievedChars)
+}
+
+/** The "Remembered About The User" section: the user's memories of this agent relevant to the message. */
+async function recallForPrompt(deps: EngineDependencies, request: RunAgentRequest): Promise<string | null> {
+  const { agent } = request
+  const ownerId = memoryOwnerOf(request.principal)
+  if (!deps.memories || !agent.memory.enabled || ownerId === null || agent.memory.maxInjectedChars === 0)
+    return null
+  const memories = await deps.memories.recall(
+    { ownerId, agentId: agent.id },
+    request.userMessage,
+    injectedMemoryLimit,
+  )
+  return memorySection(memories, agent.memory.maxInjectedChars)
 }
 
 /**
@@ -165,13 +183,15 @@ async function runWithin(
   if (agent.mcpServers.length > 0) await deps.mcp?.ready(agent.mcpServers)
   // Retrieval runs before the first model call: its passages are part of the system prompt.
   let retrieved: string | null = null
+  let remembered: string | null = null
   let stoppedEarly: RunStop | undefined
   try {
     retrieved = await retrieveForPrompt(deps, request, timeoutSignal)
+    remembered = await recallForPrompt(deps, request)
   } catch (error) {
     stoppedEarly = classifyFailure(error, request.signal, timeoutSignal, deps.redact)
   }
-  const run = prepareRun(deps, request, timeoutSignal, state, retrieved)
+  const run = prepareRun(deps, request, timeoutSignal, state, retrieved, remembered)
   if (run.replay.modelCalls.size > 0) {
     run.emit({
       type: 'replay',

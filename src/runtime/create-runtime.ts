@@ -1,11 +1,14 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
+import { createMemoryMemoryStore } from '../adapters/storage/memory-memory-store.ts'
 import { sqliteIncrementalVacuum } from '../adapters/storage/sqlite-incremental-vacuum.ts'
+import { memoryScopeOf } from '../core/authorization.ts'
 import type { BackendInstances } from '../core/config/backend-instances.ts'
 import type { GatewayConfig } from '../core/config/schema.ts'
 import type { ConfigIssue } from '../core/errors.ts'
 import { formatConfigIssue } from '../core/errors.ts'
 import type { Logger } from '../core/logger.ts'
+import type { MemoryStore } from '../core/ports/memory-store.ts'
 import type { SecretRedactor } from '../core/secrets/secret-redactor.ts'
 import { compileTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic } from '../core/workspace/model.ts'
@@ -31,6 +34,7 @@ import type { GatewayRuntime } from '../services/gateway-runtime.ts'
 import { createDrain } from '../services/lifecycle/create-drain.ts'
 import { createMcpClients } from '../services/mcp/create-mcp-clients.ts'
 import { createMcpServerService } from '../services/mcp/mcp-server-service.ts'
+import { createMemoryExtraction, memoryExtractionJobKind } from '../services/memory/memory-extraction.ts'
 import {
   createNotificationService,
   deliveryJobKind,
@@ -62,6 +66,8 @@ export interface CreateRuntimeOptions {
   customModels: ReadonlyMap<string, LanguageModelV4>
   /** `gw.useRetriever()` registrations. */
   customRetrievers?: ReadonlyMap<string, Retriever> | undefined
+  /** `gw.useMemory()`: the memory store, in place of the storage's. */
+  customMemory?: MemoryStore | undefined
   hooks: Hooks
   customAuth: CustomAuthFunction | undefined
   env: Readonly<Record<string, string | undefined>>
@@ -152,6 +158,8 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   })
   const engine = {
     retrievers,
+    // Set once the storage is open (below).
+    memories: undefined as MemoryStore | undefined,
     config,
     workspace,
     tools,
@@ -184,6 +192,9 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     throw error
   })
   const { storage } = persistence
+  // `gw.useMemory()` wins; a storage without memories keeps them in this process.
+  const memories = options.customMemory ?? storage.memories ?? createMemoryMemoryStore()
+  engine.memories = memories
   // What has started so far, stopped in reverse order if a later step fails.
   const started: (() => Promise<void>)[] = [
     () => served.tools.close(),
@@ -263,7 +274,17 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           ? `/dashboard/agents/${encodeURIComponent(agentId)}/setup`
           : `/v1/agents/${encodeURIComponent(agentId)}/setup-schema`,
     })
+    const memoryExtraction = createMemoryExtraction({
+      queue: persistence.queue,
+      store: memories,
+      agent: (id) => served.workspace.agents.find((agent) => agent.id === id),
+      model: (agent) =>
+        models.resolve(config.memory.extractionModel ?? agent.model.name ?? config.model.default),
+      logger,
+    })
     const runner = createAgentRunner({
+      onChatTurn: ({ agent, viewer, message, executionId }) =>
+        memoryExtraction.schedule({ agent, scope: memoryScopeOf(viewer, agent.id), message, executionId }),
       drain,
       engine,
       sessions,
@@ -289,6 +310,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
         graceMs: config.queue.reconcileGraceSeconds * 1000,
       },
       otherJobs: {
+        [memoryExtractionJobKind]: {
+          handle: (job) => memoryExtraction.handleJob(job),
+          deadLettered: async (job, reason) => {
+            logger.warn({ jobId: job.id, reason }, 'a memory extraction job was dead-lettered')
+          },
+        },
         [deliveryJobKind]: {
           handle: (job) => notifications.handleJob(job),
           deadLettered: async (job, reason) => {
@@ -383,6 +410,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       sessions,
       agents,
       personalConfigs,
+      memories,
       runner,
       executions,
       approvals,

@@ -136,6 +136,14 @@ export interface ChatOutcome extends RunOutcome {
   turnCount: number
 }
 
+/** A chat turn that completed and was added to its session. */
+export interface ChatTurnDone {
+  agent: AgentDefinition
+  viewer: Viewer
+  message: string
+  executionId: string
+}
+
 /**
  * The runner's options: the public ones with the viewer the run acts as in place of the
  * principal, so every caller says who runs it — an HTTP request's principal or the
@@ -169,6 +177,8 @@ export interface CreateAgentRunnerOptions {
   drain?: GatewayDrain
   /** The setups personal agents run with. */
   personalConfigs: PersonalConfigService
+  /** Told of each completed chat turn (automatic memory extraction queues its job here). */
+  onChatTurn?: ((turn: ChatTurnDone) => Promise<void>) | undefined
 }
 
 function failedResult(): ExecutionResult {
@@ -214,6 +224,7 @@ function withRunLogger<T extends { logger: Logger }>(
 
 export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunner {
   const { engine, sessions, sessionStore, tracker, agents, personalConfigs, drain } = options
+  const { onChatTurn } = options
 
   /** Runs the engine inside an execution record: created (or resumed), stepped, finished. */
   const tracked = async (
@@ -514,6 +525,13 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
         // A turn that failed, timed out or was cancelled did not happen: the history stays as it was.
         if (status !== 'completed') return { executionId, agentId, status, result, sessionId: id, turnCount }
         await sessionStore.appendTurn(id, { agentId, ownerId: ownerIdOf(viewer), messages, at: Date.now() })
+        // Follow-up work (memory extraction) is queued, never run on the request path.
+        await onChatTurn?.({ agent, viewer, message, executionId }).catch((error: unknown) =>
+          engine.logger.warn(
+            { err: error, agent: agentId, executionId },
+            'could not queue chat-turn follow-up',
+          ),
+        )
         return { executionId, agentId, status, result, sessionId: id, turnCount: turnCount + 1 }
       })
     },

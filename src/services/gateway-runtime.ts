@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../core/config/schema.ts'
 import type { Logger } from '../core/logger.ts'
 import type { AuditLog } from '../core/ports/audit-log.ts'
 import type { EventBus } from '../core/ports/event-bus.ts'
+import type { MemoryStore } from '../core/ports/memory-store.ts'
 import type { CompiledTrust } from '../core/url/compile-trust.ts'
 import type { Diagnostic, WorkspaceDefinition } from '../core/workspace/model.ts'
 import type { ModelRegistry } from '../engine/models/model-registry.ts'
@@ -44,6 +45,8 @@ export interface GatewayRuntime {
   agents: AgentCatalog
   /** Users' setups of personal agents, each visible to its owner only. */
   personalConfigs: PersonalConfigService
+  /** Agent memories, per user and agent (`gw.useMemory`, the storage's, or in-process). */
+  memories: MemoryStore
   runner: AgentRunner
   executions: ExecutionService
   /** Tool calls waiting for a human's approval. */

@@ -48,6 +48,7 @@ export { defineIdempotencyStoreConformance } from './idempotency-store-conforman
 export { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 export { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 export { defineMcpServerStoreConformance } from './mcp-server-store-conformance.ts'
+export { defineMemoryStoreConformance } from './memory-store-conformance.ts'
 export type { ChatCompletionMessage, ChatCompletionRequestBody } from './openai-chat-wire.ts'
 export { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 export {

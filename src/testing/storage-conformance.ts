@@ -1,5 +1,6 @@
 import { createMemoryIdempotencyStore } from '../adapters/storage/memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from '../adapters/storage/memory-lease-store.ts'
+import { createMemoryMemoryStore } from '../adapters/storage/memory-memory-store.ts'
 import type { AuditEvent, AuditLog } from '../core/ports/audit-log.ts'
 import type { GatewayStorage } from '../core/ports/gateway-storage.ts'
 import { defineAgentOverrideStoreConformance } from './agent-override-store-conformance.ts'
@@ -11,6 +12,7 @@ import { defineIdempotencyStoreConformance } from './idempotency-store-conforman
 import { defineLeaseStoreConformance } from './lease-store-conformance.ts'
 import { defineLoginFailureStoreConformance } from './login-failure-store-conformance.ts'
 import { defineMcpServerStoreConformance } from './mcp-server-store-conformance.ts'
+import { defineMemoryStoreConformance } from './memory-store-conformance.ts'
 import { definePersonalConfigStoreConformance } from './personal-config-store-conformance.ts'
 import { defineScheduleStoreConformance } from './schedule-store-conformance.ts'
 import { defineSecretStoreConformance } from './secret-store-conformance.ts'
@@ -68,7 +70,9 @@ export function defineStorageConformance(
   test.describe(`storage conformance: ${name}`, () => {
     const opened = openOncePerBlock(test, `storage conformance: ${name}`, factory)
     // Each port's suite gets the member of the one storage; closing is the storage fixture's job.
-    function part<Key extends Exclude<keyof GatewayStorage, 'leases' | 'idempotencyKeys'>>(key: Key) {
+    function part<Key extends Exclude<keyof GatewayStorage, 'leases' | 'idempotencyKeys' | 'memories'>>(
+      key: Key,
+    ) {
       return async (): Promise<StoreFixture<GatewayStorage[Key]>> => {
         const { storage, connectAnother } = opened()
         return {
@@ -122,6 +126,22 @@ export function defineStorageConformance(
     defineScheduleStoreConformance(test, name, part('schedules'), options)
     defineDeliveryLogConformance(test, name, part('deliveries'), options)
     definePersonalConfigStoreConformance(test, name, part('personalConfigs'), options)
+    // Memories are optional: a storage without them is run against in-process memories.
+    defineMemoryStoreConformance(
+      test,
+      name,
+      async () => {
+        const { storage, connectAnother } = opened()
+        const store = storage.memories ?? createMemoryMemoryStore()
+        return {
+          store,
+          connectAnother:
+            storage.memories && connectAnother && (async () => (await connectAnother()).memories ?? store),
+          cleanup: async () => {},
+        }
+      },
+      options,
+    )
     defineAuditLogConformance(
       test,
       name,

@@ -1,4 +1,3 @@
-import { memoryNotImplemented } from '../core/config/memory-settings.ts'
 import type { AgentDefinition, ContextFile, Diagnostic } from '../core/workspace/model.ts'
 import { type AgentFrontmatter, agentFrontmatterSchema } from '../core/workspace/schemas.ts'
 import type { JsonSchemaValidator } from '../json-schema/create-json-schema-validator.ts'
@@ -53,9 +52,6 @@ async function loadAgent(
       message: 'the prompt (the body after the frontmatter) is empty',
     })
     return undefined
-  }
-  if (data.memory.enabled) {
-    diagnostics.push({ severity: 'warning', file, subject, keyPath: 'memory', message: memoryNotImplemented })
   }
   await reportLegacyAgentFiles(files, folder, subject, diagnostics)
   let schemasValid = true

@@ -227,7 +227,7 @@ describe('loadWorkspace', () => {
     ])
   })
 
-  it('reads memory: true|false as the shorthand of memory.enabled, warning while memory is not implemented', async () => {
+  it('reads memory: true|false as the shorthand of memory.enabled, without warnings', async () => {
     const result = await load({
       'agents/off/AGENT.md': agent('memory: false'),
       'agents/on/AGENT.md': agent('memory: true'),
@@ -249,14 +249,7 @@ describe('loadWorkspace', () => {
       maxInjectedChars: 10,
       maxMemoryMdLines: 200,
     })
-    expect(result.diagnostics).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        file: 'agents/on/AGENT.md',
-        keyPath: 'memory',
-        message: expect.stringContaining('memory is not implemented yet'),
-      }),
-    ])
+    expect(result.diagnostics).toEqual([])
   })
 
   it('names legacy agent files it does not read, with what to do instead', async () => {

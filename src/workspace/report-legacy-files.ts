@@ -10,7 +10,8 @@ const legacyAgentFiles: Readonly<Record<string, string>> = {
   'SOUL.md':
     'SOUL.md is not read (it was replaced by BEHAVIOR.md): move its text into BEHAVIOR.md or the AGENT.md body',
   'CONFIG.md': 'CONFIG.md is not read: move its settings into the AGENT.md frontmatter',
-  'MEMORY.md': 'MEMORY.md is not read: agent memory is not implemented yet',
+  'MEMORY.md':
+    'MEMORY.md is not read: agent memories are kept per user in the storage (`memory: true` in AGENT.md)',
 }
 
 /** Adds a warning for every legacy file in `agents/<id>/`. */

@@ -7,6 +7,7 @@ import { createMemoryExecutionStore } from './memory-execution-store.ts'
 import { createMemoryIdempotencyStore } from './memory-idempotency-store.ts'
 import { createMemoryLeaseStore } from './memory-lease-store.ts'
 import { createMemoryMcpServerStore } from './memory-mcp-server-store.ts'
+import { createMemoryMemoryStore } from './memory-memory-store.ts'
 import { createMemoryPersonalConfigStore } from './memory-personal-config-store.ts'
 import { createMemoryScheduleStore } from './memory-schedule-store.ts'
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store.ts'
@@ -34,5 +35,6 @@ export function createMemoryStorage(options: MemoryStorageOptions): GatewayStora
     schedules: createMemoryScheduleStore(),
     deliveries: createMemoryDeliveryLog(),
     personalConfigs: createMemoryPersonalConfigStore(),
+    memories: createMemoryMemoryStore(),
   }
 }

@@ -11,6 +11,7 @@ import { createSqlIdempotencyStore } from './sql-idempotency-store.ts'
 import { createSqlLeases } from './sql-leases.ts'
 import { createSqlLoginFailureStore } from './sql-login-failure-store.ts'
 import { createSqlMcpServerStore } from './sql-mcp-server-store.ts'
+import { createSqlMemoryStore } from './sql-memory-store.ts'
 import { createSqlPersonalConfigStore } from './sql-personal-config-store.ts'
 import { createSqlScheduleStore } from './sql-schedule-store.ts'
 import { createSqlSecretStore } from './sql-secret-store.ts'
@@ -39,5 +40,6 @@ export function createSqlStorage(
     schedules: createSqlScheduleStore(db),
     deliveries: createSqlDeliveryLog(db),
     personalConfigs: createSqlPersonalConfigStore(db),
+    memories: createSqlMemoryStore(db),
   }
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /** Column types of the gateway's tables. Times are epoch milliseconds; JSON is stored as text. */
 export interface ExecutionsTable {
   id: string
@@ -238,6 +240,15 @@ export interface PersonalConfigsTable {
   updated_at: number
 }
 
+export interface MemoriesTable {
+  seq: Generated<number>
+  id: string
+  owner_id: string
+  agent_id: string
+  content: string
+  created_at: number
+}
+
 export interface GatewayDatabase {
   executions: ExecutionsTable
   execution_steps: ExecutionStepsTable
@@ -258,4 +269,5 @@ export interface GatewayDatabase {
   notification_deliveries: NotificationDeliveriesTable
   notification_delivery_attempts: NotificationDeliveryAttemptsTable
   personal_configs: PersonalConfigsTable
+  memories: MemoriesTable
 }

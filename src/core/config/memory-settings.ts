@@ -60,8 +60,8 @@ export const gatewayMemorySchema = z
   .prefault({})
 
 /**
- * Why enabled memory is not honoured yet, for the warning a workspace or config that enables it
- * gets (loading still succeeds; runs go without memory).
+ * The warning a gateway.yaml that enables `memory` gets: memory is switched on per agent
+ * (`memory:` in AGENT.md), the gateway-wide section is accepted but not read.
  */
-export const memoryNotImplemented =
-  'agent memory is not implemented yet: runs go without memory (no memory tools, no MEMORY.md); remove it or set it to false to silence this'
+export const gatewayMemoryNotRead =
+  'gateway-wide memory settings are not read: enable memory per agent with `memory:` in its AGENT.md; remove this or set it to false to silence this'

@@ -137,7 +137,7 @@ describe('agents-gateway keys in gateway.yaml', () => {
     }
   })
 
-  it('reads the memory section, and memory: true|false, warning while memory is not implemented', () => {
+  it('reads the memory section, and memory: true|false, warning that the gateway-wide section is not read', () => {
     const off = resolve('memory: false\n')
     expect(off.config.memory).toMatchObject({ enabled: false, maxInjectedChars: 4000 })
     expect(off.warnings).toEqual([])
@@ -150,7 +150,7 @@ describe('agents-gateway keys in gateway.yaml', () => {
       compaction: { compactRatio: 0.25 },
     })
     expect(messages(on.warnings)).toEqual([
-      expect.stringMatching(/^2 memory\.enabled: agent memory is not implemented yet/),
+      expect.stringMatching(/^2 memory\.enabled: gateway-wide memory settings are not read/),
     ])
   })
 

@@ -2,7 +2,7 @@ import { ConfigError, type ConfigIssue } from '../errors.ts'
 import { applyReferenceKeys } from './apply-reference-keys.ts'
 import { readEnvOverrides, setAtPath } from './env-overrides.ts'
 import { interpolateTree } from './interpolate.ts'
-import { memoryNotImplemented } from './memory-settings.ts'
+import { gatewayMemoryNotRead } from './memory-settings.ts'
 import { normalizeTree } from './normalize-tree.ts'
 import { type KeyPath, type ParsedYaml, parseYaml, pathKey } from './parse-yaml.ts'
 import { toAgwVariable } from './reference-keys.ts'
@@ -147,7 +147,7 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
         : variable
           ? { file: variable, keyPath: 'memory.enabled', message: '' }
           : at(path)
-    warnings.push({ ...source, message: memoryNotImplemented })
+    warnings.push({ ...source, message: gatewayMemoryNotRead })
   }
   return { config: result.data, warnings }
 }

@@ -7,6 +7,7 @@ import type { IdempotencyStore } from './idempotency-store.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
 import type { McpServerStore } from './mcp-server-store.ts'
+import type { MemoryStore } from './memory-store.ts'
 import type { PersonalConfigStore } from './personal-config-store.ts'
 import type { ScheduleStore } from './schedule-store.ts'
 import type { SecretStore } from './secret-store.ts'
@@ -66,4 +67,9 @@ export interface GatewayStorage {
   deliveries: DeliveryLog
   /** Each user's setup of personal agents (sensitive values sealed). */
   personalConfigs: PersonalConfigStore
+  /**
+   * Agent memories per user and agent. Optional: without it memories are kept in each process
+   * only (lost on restart, not shared between instances); `gw.useMemory(store)` overrides it.
+   */
+  memories?: MemoryStore | undefined
 }

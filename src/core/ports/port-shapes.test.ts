@@ -11,6 +11,7 @@ import type { JobQueue } from './job-queue.ts'
 import type { LeaseStore } from './lease-store.ts'
 import type { LoginFailureStore } from './login-failure-store.ts'
 import type { McpServerStore } from './mcp-server-store.ts'
+import type { MemoryStore } from './memory-store.ts'
 import type { PersonalConfigStore } from './personal-config-store.ts'
 import {
   missingMembers,
@@ -52,6 +53,7 @@ const inStep: {
   ScheduleStore: true satisfies Same<MethodsOf<ScheduleStore>, Listed<'ScheduleStore'>>,
   DeliveryLog: true satisfies Same<MethodsOf<DeliveryLog>, Listed<'DeliveryLog'>>,
   PersonalConfigStore: true satisfies Same<MethodsOf<PersonalConfigStore>, Listed<'PersonalConfigStore'>>,
+  MemoryStore: true satisfies Same<MethodsOf<MemoryStore>, Listed<'MemoryStore'>>,
 }
 const membersInStep: Same<
   keyof GatewayStorage,

@@ -37,6 +37,7 @@ export const portMethods = {
   ScheduleStore: ['list', 'get', 'create', 'update', 'delete', 'listDue', 'claim', 'recordRun', 'listRuns'],
   DeliveryLog: ['create', 'get', 'list', 'recordAttempt', 'listAttempts', 'reopen'],
   PersonalConfigStore: ['get', 'listByOwner', 'put', 'delete'],
+  MemoryStore: ['save', 'recall', 'list', 'forget', 'replace'],
 } as const
 
 export type PortName = keyof typeof portMethods
@@ -60,6 +61,7 @@ export const optionalStorageMembers = {
   idempotencyKeys: 'IdempotencyStore',
   deliveries: 'DeliveryLog',
   personalConfigs: 'PersonalConfigStore',
+  memories: 'MemoryStore',
 } as const satisfies Record<string, PortName>
 
 /** What a backend object can be checked as: one port, or the storage bundle. */

@@ -8,6 +8,7 @@ import { notificationDeliveriesMigration } from './0006-notification-deliveries.
 import { mcpServersMigration } from './0007-mcp-servers.ts'
 import { personalConfigsMigration } from './0008-personal-configs.ts'
 import { executionTraceIdMigration } from './0009-execution-trace-id.ts'
+import { memoriesMigration } from './0012-memories.ts'
 import type { MigrationContext } from './migration-context.ts'
 
 /**
@@ -25,5 +26,6 @@ export function gatewayMigrations(context: MigrationContext): Record<string, Mig
     '0006_notification_deliveries': notificationDeliveriesMigration(context),
     '0008_personal_configs': personalConfigsMigration(context),
     '0009_execution_trace_id': executionTraceIdMigration(context),
+    '0012_memories': memoriesMigration(context),
   }
 }
