@@ -36,6 +36,7 @@ import { registerNotificationRoutes } from './routes/notifications.ts'
 import { registerOpenAIChatRoutes } from './routes/openai-chat-completions.ts'
 import { registerOpenAIModelRoutes } from './routes/openai-models.ts'
 import { registerPersonalConfigRoutes } from './routes/personal-config.ts'
+import { registerReloadRoutes } from './routes/reload.ts'
 import { registerScheduleRoutes } from './routes/schedules.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerSkillRoutes } from './routes/skills.ts'
@@ -111,6 +112,7 @@ export function createGatewayApp(options: CreateGatewayAppOptions): GatewayApp {
   registerSkillRoutes(app)
   registerToolRoutes(app)
   registerMcpServerRoutes(app)
+  registerReloadRoutes(app)
   registerOpenAIModelRoutes(app)
   registerOpenAIChatRoutes(app)
   registerMcpRoutes(app)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -546,6 +546,35 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
         }
       })
 
+      it(`${name}: the admin reloads the workspace from the sidebar and sees the new agent and version`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        let file: string | undefined
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          // The gateway has started by now (a mounted one starts on its first request).
+          file = path.join(gateway.internalRuntime.workspace.root, 'agents', `reloaded${name}`, 'AGENT.md')
+          const before = (await page.getByTestId('workspace-version').textContent())?.trim()
+          await mkdir(path.dirname(file), { recursive: true })
+          await writeFile(file, '---\ndescription: Arrived by reload\nmodel: mock:echo\n---\nNew.\n')
+          await page.getByTestId('workspace-reload').click()
+          await page.waitForURL(`${dashboard}/agents`)
+          expect((await page.getByTestId('workspace-version').textContent())?.trim()).not.toBe(before)
+          expect(await page.content()).toContain('Arrived by reload')
+        } finally {
+          await browser.close()
+          if (file) {
+            // Back to the workspace the other tests expect.
+            await rm(path.dirname(file), { recursive: true, force: true })
+            await gateway.internalRuntime.reloader.reload({ announce: false })
+          }
+        }
+      })
+
       it(`${name}: the admin approves a paused run with edited arguments from the approvals inbox`, async () => {
         const { origin, prefix, gateway } = mode(name)
         const dashboard = `${origin}${prefix}/dashboard`
@@ -650,7 +679,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
               if (!inside(url)) outside.push(`${raw} on ${next}`)
               // Follow page links (not assets, actions or streams).
               else if (
-                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/decide$|\/pause$|\/resume$|\/trigger$/.test(
+                !/\/static\/|\/live|\/logout$|\/retry$|\/redeliver$|\/toggle$|\/edit$|\/delete$|\/test$|\/refresh$|\/reload$|\/decide$|\/pause$|\/resume$|\/trigger$/.test(
                   url.pathname,
                 )
               ) {

@@ -49,10 +49,12 @@ program
   .option('--log-format <format>', 'pretty or json (default: pretty on a terminal)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
   .option('--worker-only', 'run queued executions without an HTTP server')
+  .option('--watch', 'reload the workspace when its files change (like POST /v1/reload)')
   .addHelpText(
     'after',
     examples(
       'agentgw serve -w ./workspace -p 8080',
+      'agentgw serve --watch',
       'agentgw serve --log-format json',
       'agentgw serve --worker-only',
     ),

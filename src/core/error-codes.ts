@@ -48,6 +48,10 @@ export const errorCodes = {
   agent_disabled: { status: 503, message: 'The agent is disabled.' },
   agent_unavailable: { status: 503, message: 'The agent cannot run with its current configuration.' },
   streaming_not_supported: { status: 400, message: 'Streaming is not available for queued executions.' },
+  workspace_invalid: {
+    status: 422,
+    message: 'The workspace files have errors; the loaded version keeps serving.',
+  },
   workspace_unavailable: { status: 503, message: 'The workspace could not be loaded.' },
   gateway_unavailable: { status: 503, message: 'The gateway is not running.' },
   shutting_down: { status: 503, message: 'The gateway is shutting down; retry on another instance.' },

@@ -13,6 +13,7 @@ import { registerLoginRoutes } from './routes/login-routes.ts'
 import { registerMcpServersRoutes } from './routes/mcp-servers-routes.ts'
 import { registerNotificationsRoutes } from './routes/notifications-routes.ts'
 import { registerOauth2Routes } from './routes/oauth2-routes.ts'
+import { registerReloadRoutes } from './routes/reload-routes.ts'
 import { registerSchedulesRoutes } from './routes/schedules-routes.ts'
 import { registerSetupRoutes } from './routes/setup-routes.ts'
 import { registerStaticRoutes } from './routes/static-routes.ts'
@@ -43,4 +44,5 @@ export function registerDashboardRoutes(app: OpenAPIHono<GatewayEnv>, table: Rou
   registerNotificationsRoutes(app, table)
   registerAnalyticsRoutes(app, table)
   registerMcpServersRoutes(app, table)
+  registerReloadRoutes(app, table)
 }

@@ -48,12 +48,13 @@ import { scheduleNotifyTargets } from '../services/schedules/schedule-notify-tar
 import { createSecretBox } from '../services/secrets/create-secret-box.ts'
 import { createSessionService } from '../services/sessions/create-session-service.ts'
 import { createGatewayMetrics } from '../services/telemetry/metrics.ts'
-import { createToolRegistry } from '../tools/create-tool-registry.ts'
-import type { RegisteredTool } from '../tools/tool-types.ts'
-import { loadWorkspace } from '../workspace/load-workspace.ts'
-import { checkAgentModels } from './check-agent-models.ts'
-import { checkNotificationTargets } from './check-notification-targets.ts'
+import {
+  createWorkspaceReloader,
+  type LoadedWorkspace,
+} from '../services/workspace/create-workspace-reloader.ts'
+import type { RegisteredTool, ToolRegistry } from '../tools/tool-types.ts'
 import { createPersistence } from './create-persistence.ts'
+import { loadServedWorkspace } from './load-served-workspace.ts'
 
 export interface CreateRuntimeOptions {
   config: GatewayConfig
@@ -99,40 +100,28 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     )
   }
   const validator = createJsonSchemaValidator()
-  const loaded = await loadWorkspace(options.workspaceRoot, {
-    validator,
-    codeToolNames: options.codeTools.map((tool) => tool.name),
-  })
+  const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
+  const retrieverNames = new Set([contextRetrieverName, ...(options.customRetrievers?.keys() ?? [])])
+  const loadServed = () =>
+    loadServedWorkspace({
+      root: options.workspaceRoot,
+      config,
+      validator,
+      models,
+      codeTools: options.codeTools,
+      retrieverNames,
+      env: options.env,
+      logger,
+    })
+  const initial = await loadServed()
+  // What is served now; a reload replaces it (see `apply` below).
+  let served: LoadedWorkspace = initial
+  const { workspace, tools } = initial
   const diagnostics: Diagnostic[] = [
     ...options.configWarnings.map((issue) => ({ ...issue, severity: 'warning' as const })),
-    ...loaded.diagnostics,
+    ...initial.diagnostics,
   ]
-  const tools = await createToolRegistry({
-    workspace: loaded,
-    codeTools: options.codeTools,
-    // Python workers inherit the process environment; the gateway's `env` option adds to it
-    // (it may hold only the variables meant for configuration).
-    python: { ...config.python, workspaceRoot: loaded.root, env: { ...process.env, ...options.env } },
-    logger,
-    diagnostics,
-  })
-  const models = createModelRegistry({ config: config.model, custom: options.customModels, env: options.env })
-  const checked = checkAgentModels(loaded.agents, config.model, models, 'gateway.yaml')
-  diagnostics.push(...checked.diagnostics)
-  diagnostics.push(...checkNotificationTargets(checked.agents, config.notifications))
-  const workspace = { ...loaded, agents: checked.agents }
-
-  const mockAgents: string[] = []
-  for (const agent of workspace.agents) {
-    if (models.canonical(agent.model.name ?? config.model.default).startsWith('mock:'))
-      mockAgents.push(agent.id)
-  }
-  const notices: string[] = []
-  if (mockAgents.length > 0) {
-    notices.push(
-      `agents ${mockAgents.join(', ')} use the built-in mock model (set model.default or AGW_MODEL for a real one)`,
-    )
-  }
+  const notices = initial.notices
 
   for (const diagnostic of diagnostics) {
     logger[diagnostic.severity === 'error' ? 'error' : 'warn'](formatConfigIssue(diagnostic))
@@ -152,24 +141,11 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     [
       contextRetrieverName,
       createContextRetriever(
-        (agentId) => workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
+        (agentId) => served.workspace.agents.find((agent) => agent.id === agentId)?.contextFiles ?? [],
       ),
     ],
     ...(options.customRetrievers ?? []),
   ])
-  for (const agent of workspace.agents) {
-    for (const name of agent.retrievers.filter((name) => !retrievers.has(name))) {
-      const diagnostic: Diagnostic = {
-        severity: 'warning',
-        file: agent.file,
-        keyPath: 'retrievers',
-        subject: { kind: 'agent', id: agent.id },
-        message: `no retriever named "${name}" is registered (gw.useRetriever); runs skip it`,
-      }
-      diagnostics.push(diagnostic)
-      logger.warn(formatConfigIssue(diagnostic))
-    }
-  }
   // MCP servers connect in the background: a server that is down never holds up start-up.
   const mcp = createMcpClients({
     defaults: {
@@ -203,7 +179,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       ? createSecretBox({ key: secretKey, previousKeys: config.secrets.previousKeys })
       : undefined
   } catch (error) {
-    await tools.close()
+    await served.tools.close()
     throw error
   }
   const persistence = await createPersistence({
@@ -212,7 +188,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     workspaceRoot: workspace.root,
     logger,
   }).catch(async (error: unknown) => {
-    await tools.close()
+    await served.tools.close()
     throw error
   })
   const { storage } = persistence
@@ -220,7 +196,11 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
   const memories = options.customMemory ?? storage.memories ?? createMemoryMemoryStore()
   engine.memories = memories
   // What has started so far, stopped in reverse order if a later step fails.
-  const started: (() => Promise<void>)[] = [() => tools.close(), () => persistence.close(), () => mcp.close()]
+  const started: (() => Promise<void>)[] = [
+    () => served.tools.close(),
+    () => persistence.close(),
+    () => mcp.close(),
+  ]
   try {
     mcp.start(config.mcp.servers)
     const mcpServers = createMcpServerService({
@@ -245,7 +225,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       log: storage.deliveries,
       queue: persistence.queue,
       executions: storage.executions,
-      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      agent: (id) => served.workspace.agents.find((agent) => agent.id === id),
       // A schedule's `notify`, recorded on the runs it starts, adds to the agent's targets.
       extraTargets: scheduleNotifyTargets,
       logger,
@@ -297,7 +277,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
     const memoryExtraction = createMemoryExtraction({
       queue: persistence.queue,
       store: memories,
-      agent: (id) => workspace.agents.find((agent) => agent.id === id),
+      agent: (id) => served.workspace.agents.find((agent) => agent.id === id),
       model: (agent) =>
         models.resolve(config.memory.extractionModel ?? agent.model.name ?? config.model.default),
       logger,
@@ -353,7 +333,12 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       store: storage.executions,
       queue: persistence.queue,
       bus: persistence.bus,
-      tools,
+      // The tools served now: an approval resumed after a reload calls the reloaded tool.
+      tools: {
+        get: (name) => served.tools.get(name),
+        list: () => served.tools.list(),
+        close: async () => undefined,
+      } satisfies ToolRegistry,
       validator,
       logger,
     })
@@ -392,7 +377,29 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       : undefined
     pruner?.start()
     if (pruner) started.push(() => pruner.stop())
-    return {
+    const reloader = createWorkspaceReloader({
+      initial,
+      load: loadServed,
+      apply(loaded) {
+        served = loaded
+        engine.workspace = loaded.workspace
+        engine.tools = loaded.tools
+        agents.replaceWorkspace(loaded.workspace)
+        runtime.workspace = loaded.workspace
+        runtime.tools = loaded.tools
+        runtime.diagnostics = [
+          ...options.configWarnings.map((issue) => ({ ...issue, severity: 'warning' as const })),
+          ...loaded.diagnostics,
+        ]
+        runtime.notices = loaded.notices
+      },
+      afterApply: (loaded) => schedules.syncWorkspace(loaded.workspace.agents),
+      // A run that started before a reload keeps its tools until it must have ended.
+      retireAfterMs: config.guardrails.timeoutMs + cancelRecordMs,
+      bus: persistence.bus,
+      logger: logger.child({ component: 'workspace' }),
+    })
+    const runtime: GatewayRuntime = {
       config,
       workspace,
       tools,
@@ -420,6 +427,7 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
       diagnostics,
       notices,
       drain,
+      reloader,
       async close(drainMs) {
         await pruner?.stop()
         approvals.stop()
@@ -432,15 +440,21 @@ export async function createRuntime(options: CreateRuntimeOptions): Promise<Gate
           // Cancelled runs record themselves as cancelled; give them a moment to do so.
           await drain.settle(cancelRecordMs)
         }
+        // Runs have ended: replaced tools can close, and no reload may start now.
+        await reloader.stop()
         await mcpServers.stop()
         await notifications.drain()
         await mcp.close()
         await agents.stop()
         await tracker.stop()
         await persistence.close()
-        await tools.close()
+        await served.tools.close()
       },
     }
+    // Listens only once `runtime` exists: `apply` writes to it.
+    await reloader.start()
+    started.push(() => reloader.stop())
+    return runtime
   } catch (error) {
     for (const stop of started.reverse()) await stop().catch(() => undefined)
     throw error

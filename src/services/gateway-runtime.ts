@@ -23,6 +23,7 @@ import type { PersonalConfigService } from './personal/create-personal-config-se
 import type { ScheduleService } from './schedules/create-schedule-service.ts'
 import type { SecretBox } from './secrets/create-secret-box.ts'
 import type { SessionService } from './sessions/create-session-service.ts'
+import type { WorkspaceReloader } from './workspace/create-workspace-reloader.ts'
 
 /**
  * Everything a started gateway holds. Built once by `start()`; route handlers read it from the
@@ -30,7 +31,9 @@ import type { SessionService } from './sessions/create-session-service.ts'
  */
 export interface GatewayRuntime {
   config: GatewayConfig
+  /** The served workspace; replaced as a whole by a reload (read it per request). */
   workspace: WorkspaceDefinition
+  /** The served workspace's tools; replaced with it. */
   tools: ToolRegistry
   trust: CompiledTrust
   logger: Logger
@@ -67,6 +70,8 @@ export interface GatewayRuntime {
   dashboard: DashboardService | undefined
   /** Draining state: in-flight requests and runs, and the cancel signal after the grace period. */
   drain: GatewayDrain
+  /** Hot reload: the served workspace version, reloading it, and other instances' reloads. */
+  reloader: WorkspaceReloader
   /**
    * Drains and releases everything; called by `gw.stop()`. Waits up to `drainMs` for in-flight
    * requests and runs while the queue hands back its jobs, cancels (and records) what is still

@@ -17,6 +17,8 @@ export interface SpawnGatewayOptions {
   workspace: string
   env?: Record<string, string>
   workerOnly?: boolean
+  /** More `agentgw serve` arguments, e.g. `['--watch']`. */
+  args?: string[]
   /** How long to wait for readiness. @default 20 s */
   timeoutMs?: number
 }
@@ -29,6 +31,7 @@ export async function spawnGateway(options: SpawnGatewayOptions): Promise<Spawne
   const args = [cli, 'serve', '--workspace', options.workspace, '--log-format', 'json']
   if (options.workerOnly) args.push('--worker-only')
   else args.push('--port', '0')
+  args.push(...(options.args ?? []))
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, AGW_TELEMETRY__LOG_LEVEL: 'info', ...options.env },

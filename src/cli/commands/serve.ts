@@ -6,6 +6,7 @@ import { createLogger } from '../../runtime/create-logger.ts'
 import { readGatewayConfigFile } from '../../workspace/read-gateway-config-file.ts'
 import { createPrettyLogStream } from '../pretty-log-stream.ts'
 import { startTelemetrySdk, type TelemetrySdk } from '../telemetry-sdk.ts'
+import { watchWorkspace } from '../watch-workspace.ts'
 
 export interface ServeOptions {
   workspace: string
@@ -16,6 +17,8 @@ export interface ServeOptions {
   logLevel?: string
   /** Run queued executions only, without an HTTP server. */
   workerOnly?: boolean
+  /** Reload the workspace when its files change. */
+  watch?: boolean
 }
 
 /** `agentgw serve`: standalone server with a graceful drain on SIGTERM/SIGINT. */
@@ -49,7 +52,15 @@ export async function runServe(options: ServeOptions): Promise<void> {
       { workers: gateway.config.queue.workers, queue: gateway.config.queue.backend },
       'worker running (no HTTP server)',
     )
-    onShutdownSignal(logger, () => gateway.stop(), sdk)
+    const stopWatching = startWatching(options, gateway, logger)
+    onShutdownSignal(
+      logger,
+      () => {
+        stopWatching()
+        return gateway.stop()
+      },
+      sdk,
+    )
     return
   }
   const listening = await gateway.listen({
@@ -62,7 +73,29 @@ export async function runServe(options: ServeOptions): Promise<void> {
     )
     process.stderr.write(`  API docs: ${listening.url}/docs\n\n`)
   }
-  onShutdownSignal(logger, () => listening.close(), sdk)
+  const stopWatching = startWatching(options, gateway, logger)
+  onShutdownSignal(
+    logger,
+    () => {
+      stopWatching()
+      return listening.close()
+    },
+    sdk,
+  )
+}
+
+/** `--watch`: the same reload as `POST /v1/reload` (announced to other instances) on file saves. */
+function startWatching(options: ServeOptions, gateway: Gateway, logger: Logger): () => void {
+  if (!options.watch) return () => undefined
+  const runtime = gateway.internalRuntime
+  return watchWorkspace({
+    root: runtime.workspace.root,
+    logger,
+    // The reloader logs the outcome: the new version and changes, or the problems it refused.
+    reload: async () => {
+      await runtime.reloader.reload()
+    },
+  })
 }
 
 /** Drains on SIGTERM/SIGINT; a second signal exits at once. */

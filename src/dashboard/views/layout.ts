@@ -107,10 +107,21 @@ export function renderPage(c: Context<GatewayEnv>, options: PageOptions): Html {
             <span class="user-name">${user.displayName}</span>
             ${user.role === 'admin' ? html`<span class="badge badge-admin">admin</span>` : ''}
           </div>
+          <div class="workspace-version muted" data-testid="workspace-version" title="Content hash of the loaded workspace">
+            Workspace ${c.var.runtime.reloader.version}
+          </div>
           <div class="sidebar-actions">
             <button type="button" class="icon-button" data-theme-toggle title="Theme: light, dark or auto">
               ${icon('theme')}<span class="theme-label">Theme</span>
             </button>
+            ${
+              user.role === 'admin'
+                ? html`<form method="post" action="${url(c, '/dashboard/reload')}" class="reload-form">
+                    <input type="hidden" name="_csrf" value="${user.csrfToken}" />
+                    <button type="submit" class="icon-button" data-testid="workspace-reload" title="Read the workspace folder again">${icon('retry')}<span>Reload workspace</span></button>
+                  </form>`
+                : ''
+            }
             ${
               auth.enabled
                 ? html`<form method="post" action="${url(c, '/dashboard/logout')}" class="logout-form">

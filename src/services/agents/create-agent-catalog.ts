@@ -25,6 +25,8 @@ export interface AgentCatalog {
   override(id: string): Promise<AgentOverride | undefined>
   /** Stores a change, applies it here at once and tells other instances to re-read. */
   update(id: string, patch: AgentOverridePatch, actor: string): Promise<AgentDefinition>
+  /** Serves the agents of a reloaded workspace from now on; stored overrides stay. */
+  replaceWorkspace(workspace: WorkspaceDefinition): void
   start(): Promise<void>
   stop(): Promise<void>
 }
@@ -59,7 +61,8 @@ export function applyAgentOverride(
 }
 
 export function createAgentCatalog(options: CreateAgentCatalogOptions): AgentCatalog {
-  const { workspace, store, bus, logger } = options
+  const { store, bus, logger } = options
+  let workspace = options.workspace
   const ttlMs = options.ttlMs ?? 2000
   const now = options.now ?? Date.now
   let snapshot: { overrides: Map<string, AgentOverride>; loadedAt: number } | undefined
@@ -127,6 +130,9 @@ export function createAgentCatalog(options: CreateAgentCatalogOptions): AgentCat
         )
       })
       return applyAgentOverride(agent, next)
+    },
+    replaceWorkspace(next) {
+      workspace = next
     },
     async start() {
       unsubscribe = await bus.subscribe(agentOverridesChannel, invalidate)
