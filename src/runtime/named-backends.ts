@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts'
 import type { EventBus } from '../core/ports/event-bus.ts'
 import type { JobQueue } from '../core/ports/job-queue.ts'
 import type { RateLimitStore } from '../core/ports/rate-limit-store.ts'
+import { busChannelPrefix } from './bus-channel-prefix.ts'
 
 /** What opening a named backend may draw on. */
 export interface NamedBackendContext {
@@ -125,7 +126,7 @@ export const namedEventBuses: Record<
     return owned(
       await createPostgresEventBus({
         url: persistence.url,
-        channelPrefix: `agw_${persistence.schema ?? ''}_${persistence.tablePrefix}`,
+        channelPrefix: busChannelPrefix(persistence.schema, persistence.tablePrefix),
         logger,
       }),
     )
