@@ -10,6 +10,7 @@ import { toExpressHandler } from '../src/adapters/hosts/express.ts'
 import { toViewer } from '../src/core/authorization.ts'
 import { Gateway, type ListeningGateway } from '../src/index.ts'
 import { createLogger } from '../src/runtime/create-logger.ts'
+import { createScriptedModel, type ScriptedStep } from '../src/testing/scripted-model.ts'
 import { launchTestBrowser, requireChromium } from './support/browser.ts'
 import { closeServer, listenOnLoopback } from './support/http-server.ts'
 import { everythingEntry } from './support/mcp-everything.ts'
@@ -59,6 +60,9 @@ You summarise mail.
     '---\ndescription: Tells a webhook when it is done\nmodel: mock:echo\nnotifications:\n  on_complete:\n    - {channel: webhook, target: ops}\n---\nAnswer.\n',
   'tools/lookup-city/handler.mjs':
     'export const handle = ({ city }) => ({ city, country: "Portugal", found: true })\n',
+  // An agent that hands the writing to `writer`, for the workflow on the execution page.
+  'agents/planner/AGENT.md':
+    '---\ndescription: Plans and hands the writing on\nmodel: test:planner\ndelegates_to: [writer]\n---\nPlan.\n',
   // A tool that waits for a human's approval, for the approvals inbox.
   'agents/payer/AGENT.md':
     '---\ndescription: Pays invoices\nskills: [paying]\nmodel: mock:assistant\n---\nPay.\n',
@@ -66,6 +70,16 @@ You summarise mail.
   'tools/pay/TOOL.md':
     '---\ndescription: Pay the invoice\nparameters:\n  amount: {type: integer, required: true}\npermissions:\n  require_approval: true\n---\n',
   'tools/pay/handler.mjs': 'export const handle = ({ amount }) => ({ paid: amount })\n',
+}
+
+/** A model that delegates once, then answers with what the child returned. */
+function delegatingOnce(target: string, message: string) {
+  return createScriptedModel(
+    (call): ScriptedStep =>
+      call.prompt.some((entry) => entry.role === 'tool')
+        ? { text: 'planned and written down' }
+        : { toolCalls: [{ name: 'delegate_to_agent', arguments: { agent_id: target, message } }] },
+  )
 }
 
 interface Mode {
@@ -108,7 +122,7 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
       const makeGateway = async () => {
         const workspace = await createTempWorkspace(workspaceFiles)
         workspaces.push(workspace)
-        return new Gateway({
+        const gateway = new Gateway({
           workspace: workspace.root,
           auth: { mode: 'none' },
           notifications: {
@@ -119,7 +133,9 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           },
           logger: createLogger({ level: 'silent' }),
           secrets: { key: randomBytes(32).toString('base64') },
-        }).useDashboard({
+        })
+        gateway.useModel('test:planner', delegatingOnce('writer', 'write the plan down'))
+        return gateway.useDashboard({
           authUsername: 'alice',
           authPassword: 'alice-password',
           adminUsername: 'root',
@@ -608,6 +624,39 @@ describe.skipIf(!chromium.available || !nginx.available || !openssl.available)(
           expect(steps.find((step) => step.type === 'tool_result')?.data).toMatchObject({
             output: { paid: 7 },
           })
+        } finally {
+          await browser.close()
+        }
+      })
+
+      it(`${name}: a delegating run's execution page shows its workflow; the child links back to its parent`, async () => {
+        const { origin, prefix, gateway } = mode(name)
+        const dashboard = `${origin}${prefix}/dashboard`
+        const parent = await gateway.invoke('planner', 'plan the week')
+        expect(parent.status).toBe('completed')
+        const browser = await launchTestBrowser()
+        const { page } = browser
+        try {
+          await page.goto(`${dashboard}/login`)
+          await signInWithBreakGlass(page, 'root', 'root-password')
+          await page.waitForURL(`${dashboard}/`)
+          await page.goto(`${dashboard}/executions/${parent.executionId}`)
+          const workflow = page.getByTestId('workflow')
+          await workflow.waitFor()
+          expect(await workflow.getByTestId('workflow-node').count()).toBe(2)
+          // planner asked its model twice (delegate, then answer), writer once.
+          expect(await workflow.getByTestId('workflow-calls').textContent()).toBe('3')
+          const child = workflow.locator('[data-testid="workflow-node"] [data-testid="workflow-node"]')
+          const childId = await child.getAttribute('data-execution')
+          expect(childId).toBeTruthy()
+          expect(childId).not.toBe(parent.executionId)
+          await child.locator('a').click()
+          await page.waitForURL(`${dashboard}/executions/${childId}`)
+          const back = page.getByTestId('workflow-parent')
+          expect(await back.getAttribute('href')).toBe(`${prefix}/dashboard/executions/${parent.executionId}`)
+          await browser.screenshot(`${name}-workflow`)
+          await back.click()
+          await page.waitForURL(`${dashboard}/executions/${parent.executionId}`)
         } finally {
           await browser.close()
         }
