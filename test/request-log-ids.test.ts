@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { formatLogLine } from '../src/cli/pretty-log-stream.ts'
 import { createRecordingLogger } from './support/recording-logger.ts'
@@ -74,7 +75,8 @@ describe('request and execution ids on log lines', () => {
     )
     const record = JSON.parse(line) as Record<string, unknown>
     expect(record).toMatchObject({ requestId: 'req-json-1', executionId: invoked.execution_id })
-    const pretty = formatLogLine(line)
+    // Colour depends on the terminal (and on CI=true); the ids are what matters here.
+    const pretty = stripVTControlCharacters(formatLogLine(line))
     expect(pretty).toContain('requestId=req-json-1')
     expect(pretty).toContain(`executionId=${invoked.execution_id}`)
   }, 60_000)
