@@ -90,6 +90,8 @@ export function planDeliveries(input: {
 }): DeliveryRecord[] {
   const { event, record, config, now } = input
   const route = eventRoutes[event]
+  // Most runs notify nobody: build no payload for them.
+  if (input.targets[route].length === 0) return []
   const payload = toNotificationPayload(event, record, {
     maxOutputChars: config.maxOutputChars,
   }) as unknown as Record<string, unknown>
