@@ -204,6 +204,15 @@ export function newSessionId(): string {
 /** How long a chat turn waits for the previous turn on the same session to finish. */
 const sessionLockWaitMs = 120_000
 
+/** The engine call a tracked run wraps, given what the execution record provides. */
+type EngineRun = (
+  executionId: string,
+  signal: AbortSignal,
+  onEvent: (event: EngineEvent) => void,
+  journal: RunJournal | undefined,
+  delegate: DelegateFunction | undefined,
+) => Promise<RunAgentOutcome>
+
 /** What a tracked run records besides its request. */
 interface TrackedRunExtra {
   sessionId: string | null
@@ -232,13 +241,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     kind: 'invoke' | 'chat',
     message: string,
     runOptions: AsViewer<RunOptions>,
-    run: (
-      executionId: string,
-      signal: AbortSignal,
-      onEvent: (event: EngineEvent) => void,
-      journal: RunJournal | undefined,
-      delegate: DelegateFunction | undefined,
-    ) => Promise<RunAgentOutcome>,
+    run: EngineRun,
     extra: TrackedRunExtra,
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
     const executionId = runOptions.execution?.id ?? runOptions.executionId ?? newExecutionId()
@@ -273,13 +276,7 @@ export function createAgentRunner(options: CreateAgentRunnerOptions): AgentRunne
     kind: 'invoke' | 'chat',
     message: string,
     runOptions: AsViewer<RunOptions>,
-    run: (
-      executionId: string,
-      signal: AbortSignal,
-      onEvent: (event: EngineEvent) => void,
-      journal: RunJournal | undefined,
-      delegate: DelegateFunction | undefined,
-    ) => Promise<RunAgentOutcome>,
+    run: EngineRun,
     extra: TrackedRunExtra,
     executionId: string,
   ): Promise<RunAgentOutcome & { executionId: string; keptOpen: boolean }> => {
